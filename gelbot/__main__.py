@@ -1,0 +1,3 @@
+from gelbot.cli import main
+
+main()

@@ -1,0 +1,272 @@
+"""Committees and their members: registration, joining, roles, lifecycle. No Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from gelbot.models import Committee, Membership, Nivel, Orden, Person, Role
+
+MAX_ENTITY_NAME = 200
+MAX_CARGO = 120
+
+
+class DomainError(Exception):
+    """A request the domain refuses; `code` names a template the edge renders."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    """Who someone is on Telegram, as the edge tells the domain."""
+
+    telegram_id: int
+    first_name: str
+    username: str | None = None
+    last_name: str | None = None
+
+
+async def upsert_person(session: AsyncSession, info: PersonInfo, *, now: datetime) -> Person:
+    """The Person for a Telegram user, created or refreshed (names and usernames change)."""
+    person = await session.scalar(select(Person).where(Person.telegram_id == info.telegram_id))
+    if person is None:
+        person = Person(
+            telegram_id=info.telegram_id,
+            first_name=info.first_name[:200],
+            username=info.username,
+            last_name=(info.last_name or None) and info.last_name[:200],
+            private_chat_open=False,
+            private_blocked=False,
+            created_at=now,
+        )
+        session.add(person)
+        await session.flush()
+        return person
+    person.first_name = info.first_name[:200]
+    person.last_name = (info.last_name or None) and info.last_name[:200]
+    if info.username != person.username:
+        # A username moves with its owner: whoever held it before no longer does.
+        if info.username:
+            previous = await session.scalars(
+                select(Person).where(
+                    func.lower(Person.username) == info.username.lower(), Person.id != person.id
+                )
+            )
+            for other in previous:
+                other.username = None
+        person.username = info.username
+    return person
+
+
+async def committee_for_chat(session: AsyncSession, chat_id: int) -> Committee | None:
+    return await session.scalar(select(Committee).where(Committee.chat_id == chat_id))
+
+
+async def register_committee(
+    session: AsyncSession, *, chat_id: int, entity_name: str, founder: Person, now: datetime
+) -> tuple[Committee, bool]:
+    """Create the chat's committee with `founder` as coordinador; (committee, created?)."""
+    name = " ".join(entity_name.split())
+    if not name:
+        raise DomainError("comite_sin_nombre")
+    if len(name) > MAX_ENTITY_NAME:
+        raise DomainError("comite_nombre_largo", limit=MAX_ENTITY_NAME, length=len(name))
+    existing = await committee_for_chat(session, chat_id)
+    if existing is not None:
+        if not existing.active:
+            existing.active = True
+            existing.reachable = True
+            existing.deactivated_at = None
+        return existing, False
+    committee = Committee(
+        chat_id=chat_id,
+        entity_name=name,
+        framework_id="decreto_1151",
+        informe_months=6,
+        informe_start_month=2,
+        active=True,
+        reachable=True,
+        created_at=now,
+    )
+    session.add(committee)
+    await session.flush()
+    session.add(
+        Membership(
+            committee_id=committee.id,
+            person_id=founder.id,
+            role=Role.COORDINADOR.value,
+            active=True,
+            joined_at=now,
+        )
+    )
+    await session.flush()
+    return committee, True
+
+
+def set_orden(committee: Committee, orden: str) -> None:
+    if orden not in {o.value for o in Orden}:
+        raise DomainError("opcion_invalida")
+    committee.orden = orden
+
+
+def set_nivel(committee: Committee, nivel: str) -> None:
+    if nivel not in {n.value for n in Nivel}:
+        raise DomainError("opcion_invalida")
+    committee.nivel = nivel
+
+
+async def membership(
+    session: AsyncSession, committee: Committee, person: Person
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(
+            Membership.committee_id == committee.id,
+            Membership.person_id == person.id,
+            Membership.active.is_(True),
+        )
+    )
+
+
+async def join(
+    session: AsyncSession, committee: Committee, person: Person, cargo: str, *, now: datetime
+) -> tuple[Membership, bool]:
+    """Add `person` with `cargo` (or update the cargo); (membership, newly joined?)."""
+    cargo = " ".join(cargo.split())
+    if not cargo:
+        raise DomainError("unirme_sin_cargo")
+    if len(cargo) > MAX_CARGO:
+        raise DomainError("cargo_largo", limit=MAX_CARGO, length=len(cargo))
+    found = await session.scalar(
+        select(Membership).where(
+            Membership.committee_id == committee.id, Membership.person_id == person.id
+        )
+    )
+    if found is not None:
+        was_active = found.active
+        found.cargo = cargo
+        found.active = True
+        return found, not was_active
+    member = Membership(
+        committee_id=committee.id,
+        person_id=person.id,
+        role=Role.MIEMBRO.value,
+        cargo=cargo,
+        active=True,
+        joined_at=now,
+    )
+    session.add(member)
+    await session.flush()
+    return member, True
+
+
+async def members(session: AsyncSession, committee: Committee) -> list[Membership]:
+    """Active members, coordinadores first, then by name."""
+    rows = await session.scalars(
+        select(Membership)
+        .join(Person)
+        .where(Membership.committee_id == committee.id, Membership.active.is_(True))
+        .options(selectinload(Membership.person))
+        .order_by(Membership.role != Role.COORDINADOR.value, func.lower(Person.first_name))
+    )
+    return list(rows)
+
+
+def parse_role(text: str) -> Role:
+    """A role from what a person typed ("control interno", "Editor_Web", "coordinadora")."""
+    key = text.strip().lower().replace(" ", "_").replace("-", "_")
+    aliases = {
+        "coordinadora": "coordinador",
+        "delegada": "delegado",
+        "editor": "editor_web",
+        "editora_web": "editor_web",
+        "editora": "editor_web",
+        "control": "control_interno",
+    }
+    key = aliases.get(key, key)
+    try:
+        return Role(key)
+    except ValueError:
+        raise DomainError("rol_desconocido") from None
+
+
+async def set_role(
+    session: AsyncSession, committee: Committee, target: Membership, role: Role
+) -> None:
+    """Give `target` a role; a committee always keeps at least one coordinador."""
+    if target.role == Role.COORDINADOR.value and role != Role.COORDINADOR:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.committee_id == committee.id,
+                Membership.role == Role.COORDINADOR.value,
+                Membership.active.is_(True),
+            )
+        )
+        if (count or 0) <= 1:
+            raise DomainError("ultimo_coordinador")
+    target.role = role.value
+
+
+async def find_member(
+    session: AsyncSession,
+    committee: Committee,
+    *,
+    username: str | None = None,
+    telegram_id: int | None = None,
+) -> Membership | None:
+    """A committee member by @username or Telegram id; never someone from another committee."""
+    query = (
+        select(Membership)
+        .join(Person)
+        .where(Membership.committee_id == committee.id, Membership.active.is_(True))
+        .options(selectinload(Membership.person))
+    )
+    if username is not None:
+        query = query.where(func.lower(Person.username) == username.lower().lstrip("@"))
+    elif telegram_id is not None:
+        query = query.where(Person.telegram_id == telegram_id)
+    else:
+        return None
+    return await session.scalar(query)
+
+
+async def committees_of(
+    session: AsyncSession, person: Person
+) -> list[tuple[Committee, Membership]]:
+    rows = await session.execute(
+        select(Committee, Membership)
+        .join(Membership, Membership.committee_id == Committee.id)
+        .where(Membership.person_id == person.id, Membership.active.is_(True))
+        .order_by(Committee.entity_name)
+    )
+    return [(c, m) for c, m in rows]
+
+
+def deactivate(committee: Committee, *, now: datetime) -> None:
+    """The bot left the group: keep everything, stop acting for it."""
+    committee.active = False
+    committee.deactivated_at = now
+
+
+async def follow_migration(
+    session: AsyncSession, old_chat_id: int, new_chat_id: int
+) -> Committee | None:
+    """A group became a supergroup: the committee follows the new chat id."""
+    committee = await committee_for_chat(session, old_chat_id)
+    if committee is None:
+        return None
+    clash = await committee_for_chat(session, new_chat_id)
+    if clash is not None and clash.id != committee.id:
+        return clash  # already followed (the migration message arrives twice: old and new chat)
+    committee.chat_id = new_chat_id
+    return committee

@@ -1,0 +1,114 @@
+"""Settings: one pydantic-settings class, read from GELBOT_* variables and .env."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class Settings(BaseSettings):
+    """Everything gelbot reads from its environment, validated at start."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GELBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///gelbot.sqlite3"
+    bot_api_url: str = DEFAULT_BOT_API_URL
+    bot_api_file_url: str | None = None
+    timezone: str = "America/Bogota"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    webhook_path: str = "telegram"
+    webhook_secret: SecretStr | None = None
+    dispatch_interval_seconds: Annotated[float, Field(gt=0, le=30)] = 15.0
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"zona horaria desconocida: {value!r} (ej. America/Bogota)") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return async_database_url(value)
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("debe empezar por http:// o https:// (ej. http://127.0.0.1:8081/bot)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_TOKEN.match(value.get_secret_value()):
+            raise ValueError("solo letras, números, _ y -, de 1 a 256 caracteres")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("use DEBUG, INFO, WARNING o ERROR")
+        return upper
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token_value(self) -> str | None:
+        return self.token.get_secret_value() if self.token else None
+
+
+def async_database_url(url: str) -> str:
+    """Give a plain SQLite/PostgreSQL URL the async driver gelbot uses."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    for prefix in ("postgresql+psycopg2:", "postgresql+psycopg:", "postgresql:", "postgres:"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg:" + url[len(prefix) :]
+    if url.startswith(("sqlite+aiosqlite:", "postgresql+asyncpg:")):
+        return url
+    raise ValueError("use una URL sqlite:///archivo.sqlite3 o postgresql://usuario@host/base")
+
+
+class SettingsError(Exception):
+    """Settings that cannot start gelbot, with a message naming the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation errors into one line per GELBOT_ variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"GELBOT_{field.upper()}: {message}")
+        raise SettingsError("Configuración inválida: " + "; ".join(lines)) from None
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases."""
+    if url.startswith("sqlite+aiosqlite:///"):
+        return Path(url[len("sqlite+aiosqlite:///") :])
+    return None

@@ -1,0 +1,1 @@
+"""The Telegram edge: handlers translate updates into domain calls and render the result."""

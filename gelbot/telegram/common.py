@@ -1,0 +1,123 @@
+"""Small helpers every handler uses: services, the sender's identity, replies from templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from gelbot.domain.committees import PersonInfo
+from gelbot.services import Services
+from gelbot.texts import render, split_message
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def services(context: Context) -> Services:
+    found = context.application.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
+
+
+def person_info(user: User) -> PersonInfo:
+    return PersonInfo(
+        telegram_id=user.id,
+        first_name=user.first_name or "",
+        username=user.username,
+        last_name=user.last_name,
+    )
+
+
+def is_group(chat: Chat | None) -> bool:
+    return chat is not None and chat.type in {Chat.GROUP, Chat.SUPERGROUP}
+
+
+async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
+    """Ask Telegram (the truth about group admins) whether `user_id` administers `chat_id`."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status in {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
+
+
+async def send(
+    context: Context,
+    chat_id: int,
+    template: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+    **values: Any,
+) -> Message:
+    """Render `template` and send it, split into Telegram-sized parts; buttons go on the last."""
+    parts = split_message(render(template, **values))
+    message: Message | None = None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        message = await context.bot.send_message(
+            chat_id,
+            part,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup if last else None,
+            reply_to_message_id=reply_to if index == 0 else None,
+            allow_sending_without_reply=True,
+            disable_web_page_preview=True,
+        )
+    assert message is not None
+    return message
+
+
+async def reply(
+    update: Update,
+    context: Context,
+    template: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    **values: Any,
+) -> Message:
+    """Answer the update's message in its chat (quoting it in groups, where threads get busy)."""
+    message = update.effective_message
+    chat = update.effective_chat
+    assert chat is not None
+    reply_to = message.message_id if message is not None and is_group(chat) else None
+    return await send(
+        context, chat.id, template, reply_markup=reply_markup, reply_to=reply_to, **values
+    )
+
+
+async def edit(
+    update: Update,
+    template: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+    **values: Any,
+) -> None:
+    """Replace the text of the message whose button was pressed."""
+    query = update.callback_query
+    assert query is not None
+    text = split_message(render(template, **values))[0]
+    await query.edit_message_text(
+        text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
+    )
+
+
+def command_args(context: Context) -> str:
+    """Everything after the command, as typed (spaces inside kept)."""
+    return " ".join(context.args or [])
+
+
+def raw_args(update: Update) -> str:
+    """The text after the command word, keeping the user's line breaks and spacing."""
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def deep_link(bot_username: str, committee_id: int) -> str:
+    """The t.me link that opens a private chat with the bot, tagged with the committee."""
+    return f"https://t.me/{bot_username}?start=c{committee_id}"

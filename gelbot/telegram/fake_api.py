@@ -1,0 +1,658 @@
+"""An in-memory Telegram Bot API: the one fake, at the edge, behind the console and the tests.
+
+It answers Bot API methods the way Telegram does for what gelbot uses, keeps a transcript, and
+rejects what Telegram would reject (bad HTML, messages over 4096 characters, callback data over
+64 bytes), so a test that passes here does not fail against the real service for those reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import unescape
+from html.parser import HTMLParser
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+# The tags Telegram's HTML parse mode accepts.
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
+    "a", "code", "pre", "blockquote", "tg-emoji",
+}  # fmt: skip
+NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
+
+
+class BotApiError(Exception):
+    """An error answer of the Bot API: HTTP code, description and optional parameters."""
+
+    def __init__(self, code: int, description: str, **parameters: Any) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+    def payload(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return body
+
+
+@dataclass
+class FakeUser:
+    id: int
+    first_name: str
+    username: str | None = None
+    last_name: str | None = None
+    is_bot: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        if self.last_name:
+            data["last_name"] = self.last_name
+        return data
+
+
+@dataclass
+class FakeChat:
+    id: int
+    type: str  # "private", "group" or "supergroup"
+    title: str | None = None
+    admins: set[int] = field(default_factory=set)
+    creator: int | None = None
+    bot_status: str = "member"
+    private_user: FakeUser | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.type == "private" and self.private_user is not None:
+            user = self.private_user
+            data: dict[str, Any] = {"id": self.id, "type": "private", "first_name": user.first_name}
+            if user.username:
+                data["username"] = user.username
+            return data
+        return {"id": self.id, "type": self.type, "title": self.title or ""}
+
+
+@dataclass
+class SentMessage:
+    """Something the bot sent (or edited) and what a person would see."""
+
+    message_id: int
+    chat_id: int
+    text: str  # as sent: HTML when parse_mode is HTML
+    parse_mode: str | None = None
+    reply_markup: dict[str, Any] | None = None
+    reply_to_message_id: int | None = None
+    kind: str = "text"  # text, document, photo
+    file_name: str | None = None
+    file_bytes: bytes | None = None
+    edits: int = 0
+
+    @property
+    def plain(self) -> str:
+        """The text a person reads, tags removed and entities resolved."""
+        return html_to_plain(self.text) if self.parse_mode == "HTML" else self.text
+
+    def buttons(self) -> list[dict[str, Any]]:
+        if not self.reply_markup:
+            return []
+        rows = self.reply_markup.get("inline_keyboard") or []
+        return [button for row in rows for button in row]
+
+    def to_message(self, bot: FakeUser, chat: FakeChat, date: datetime) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "message_id": self.message_id,
+            "date": int(date.timestamp()),
+            "chat": chat.to_dict(),
+            "from": bot.to_dict(),
+        }
+        if self.kind == "text":
+            data["text"] = self.plain
+        else:
+            data["caption"] = self.plain
+            if self.kind == "document":
+                data["document"] = {
+                    "file_id": f"doc{self.message_id}",
+                    "file_unique_id": f"udoc{self.message_id}",
+                    "file_name": self.file_name or "archivo",
+                }
+            else:
+                data["photo"] = [
+                    {
+                        "file_id": f"photo{self.message_id}",
+                        "file_unique_id": f"uphoto{self.message_id}",
+                        "width": 640,
+                        "height": 480,
+                    }
+                ]
+        if self.reply_markup:
+            data["reply_markup"] = self.reply_markup
+        return data
+
+
+class _TelegramHtmlChecker(HTMLParser):
+    """Checks text the way Telegram's HTML parse mode does."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.plain: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            raise BotApiError(
+                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"'
+            )
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            raise BotApiError(
+                400, f'Bad Request: can\'t parse entities: Unexpected end tag "{tag}"'
+            )
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or ">" in data:
+            raise BotApiError(400, "Bad Request: can't parse entities: unescaped < or >")
+        if "&" in data:
+            raise BotApiError(400, "Bad Request: can't parse entities: unescaped &")
+        self.plain.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in NAMED_ENTITIES:
+            raise BotApiError(
+                400, f"Bad Request: can't parse entities: unsupported entity &{name};"
+            )
+        self.plain.append(unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self.plain.append(unescape(f"&#{name};"))
+
+
+def check_html(text: str) -> str:
+    """The plain text Telegram would show for `text`, or BotApiError as Telegram would answer."""
+    checker = _TelegramHtmlChecker()
+    checker.feed(text)
+    checker.close()
+    if checker.rawdata:  # HTMLParser keeps an unterminated "<..." here
+        raise BotApiError(400, "Bad Request: can't parse entities: unclosed tag")
+    if checker.stack:
+        raise BotApiError(400, f"Bad Request: can't parse entities: unclosed <{checker.stack[-1]}>")
+    return "".join(checker.plain)
+
+
+def html_to_plain(text: str) -> str:
+    try:
+        return check_html(text)
+    except BotApiError:
+        return text
+
+
+def utf16_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class FakeTelegram:
+    """The simulated Telegram: users, chats, the bot's messages, and pending updates."""
+
+    def __init__(
+        self,
+        *,
+        bot_username: str = "gelbot_demo_bot",
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.bot = FakeUser(
+            id=7_000_000_001, first_name="gelbot", username=bot_username, is_bot=True
+        )
+        self.now = now or (lambda: datetime.now(UTC))
+        self.users: dict[int, FakeUser] = {}
+        self.chats: dict[int, FakeChat] = {}
+        self.sent: list[SentMessage] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.webhook: dict[str, Any] | None = None
+        self.failures: list[tuple[str, int | None, BotApiError]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._user_ids = itertools.count(1001)
+        self._group_ids = itertools.count(1)
+        self._new_update: asyncio.Event | None = None
+        self._files: dict[str, bytes] = {}
+        self.on_update: Callable[[dict[str, Any]], None] | None = None
+
+    # -- the world ----------------------------------------------------------------------------
+    def add_user(
+        self, first_name: str, username: str | None = None, *, last_name: str | None = None
+    ) -> FakeUser:
+        user = FakeUser(next(self._user_ids), first_name, username, last_name)
+        self.users[user.id] = user
+        return user
+
+    def add_group(
+        self, title: str, *, admins: list[FakeUser] | None = None, supergroup: bool = False
+    ) -> FakeChat:
+        chat_id = (
+            -(100_000 + next(self._group_ids))
+            if not supergroup
+            else -1_000_000_000_000 - next(self._group_ids)
+        )
+        chat = FakeChat(chat_id, "supergroup" if supergroup else "group", title)
+        chat.admins = {u.id for u in admins or []}
+        chat.creator = admins[0].id if admins else None
+        self.chats[chat.id] = chat
+        return chat
+
+    def private_chat(self, user: FakeUser) -> FakeChat:
+        chat = self.chats.get(user.id)
+        if chat is None:
+            chat = FakeChat(user.id, "private", private_user=user)
+            self.chats[user.id] = chat
+        return chat
+
+    # -- updates people cause -----------------------------------------------------------------
+    def _push(self, payload: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._update_ids), **payload}
+        self._updates.append(update)
+        if self._new_update is not None:
+            self._new_update.set()
+        if self.on_update is not None:
+            self.on_update(update)
+        return update
+
+    def _message(self, user: FakeUser, chat: FakeChat, **fields: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(self.now().timestamp()),
+            "chat": chat.to_dict(),
+            "from": user.to_dict(),
+            **fields,
+        }
+
+    def send_text(
+        self,
+        user: FakeUser,
+        chat: FakeChat,
+        text: str,
+        *,
+        reply_to: SentMessage | None = None,
+        entities: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """A person sends `text`; commands get their bot_command entity as clients add it."""
+        fields: dict[str, Any] = {"text": text}
+        found = list(entities or [])
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0] if text.split() else text
+            found.insert(0, {"type": "bot_command", "offset": 0, "length": utf16_length(command)})
+        if found:
+            fields["entities"] = found
+        if reply_to is not None:
+            fields["reply_to_message"] = reply_to.to_message(self.bot, chat, self.now())
+        return self._push({"message": self._message(user, chat, **fields)})
+
+    def send_document(
+        self, user: FakeUser, chat: FakeChat, file_name: str, content: bytes, caption: str = ""
+    ) -> dict[str, Any]:
+        file_id = f"userdoc{len(self._files) + 1}"
+        self._files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id,
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        fields: dict[str, Any] = {"document": document}
+        if caption:
+            fields["caption"] = caption
+        return self._push({"message": self._message(user, chat, **fields)})
+
+    def press(self, user: FakeUser, message: SentMessage, index: int) -> dict[str, Any]:
+        """A person presses button number `index` (from 1) under `message`."""
+        buttons = message.buttons()
+        if not 1 <= index <= len(buttons):
+            raise IndexError(f"el mensaje tiene {len(buttons)} botones")
+        button = buttons[index - 1]
+        if "callback_data" not in button:
+            raise ValueError("ese botón abre un enlace, no envía nada al bot")
+        return self.press_data(user, message, button["callback_data"])
+
+    def press_data(self, user: FakeUser, message: SentMessage, data: str) -> dict[str, Any]:
+        """A callback query with arbitrary (possibly forged) data."""
+        chat = self.chats[message.chat_id]
+        query = {
+            "id": str(next(self._update_ids) * 7919),
+            "from": user.to_dict(),
+            "chat_instance": str(chat.id),
+            "data": data,
+            "message": message.to_message(self.bot, chat, self.now()),
+        }
+        return self._push({"callback_query": query})
+
+    def _member_update(self, chat: FakeChat, by: FakeUser, old: str, new: str) -> dict[str, Any]:
+        chat.bot_status = new
+        return self._push(
+            {
+                "my_chat_member": {
+                    "chat": chat.to_dict(),
+                    "from": by.to_dict(),
+                    "date": int(self.now().timestamp()),
+                    "old_chat_member": {"status": old, "user": self.bot.to_dict()},
+                    "new_chat_member": {"status": new, "user": self.bot.to_dict()},
+                }
+            }
+        )
+
+    def add_bot_to(self, chat: FakeChat, by: FakeUser) -> dict[str, Any]:
+        return self._member_update(chat, by, "left", "member")
+
+    def remove_bot_from(self, chat: FakeChat, by: FakeUser) -> dict[str, Any]:
+        return self._member_update(chat, by, chat.bot_status, "kicked")
+
+    def migrate_to_supergroup(
+        self, chat: FakeChat, by: FakeUser
+    ) -> tuple[FakeChat, dict[str, Any]]:
+        """The group becomes a supergroup: a new chat id, announced by a service message."""
+        new = FakeChat(
+            -1_000_000_000_000 + chat.id, "supergroup", chat.title, set(chat.admins), chat.creator
+        )
+        self.chats[new.id] = new
+        update = self._push({"message": self._message(by, chat, migrate_to_chat_id=new.id)})
+        chat.bot_status = "left"
+        return new, update
+
+    # -- long polling ---------------------------------------------------------------------------
+    def pending(self, offset: int = 0) -> list[dict[str, Any]]:
+        return [u for u in self._updates if u["update_id"] >= offset]
+
+    async def get_updates(self, offset: int, wait: float) -> list[dict[str, Any]]:
+        """getUpdates: what is pending from `offset`, waiting up to `wait` seconds."""
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and wait > 0:
+            self._new_update = asyncio.Event()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), wait)
+        return list(self._updates)
+
+    # -- the Bot API ------------------------------------------------------------------------------
+    def fail_next(self, method: str, error: BotApiError, *, chat_id: int | None = None) -> None:
+        """Make the next call of `method` (to `chat_id`, if given) fail with `error`."""
+        self.failures.append((method, chat_id, error))
+
+    def messages_to(self, chat: FakeChat | int) -> list[SentMessage]:
+        chat_id = chat if isinstance(chat, int) else chat.id
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    def last_to(self, chat: FakeChat | int) -> SentMessage:
+        messages = self.messages_to(chat)
+        if not messages:
+            raise AssertionError("the bot sent nothing to that chat")
+        return messages[-1]
+
+    async def call(
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None = None
+    ) -> Any:
+        """Answer one Bot API call, or raise BotApiError as Telegram would."""
+        self.calls.append((method, params))
+        for index, (name, chat_id, error) in enumerate(self.failures):
+            if name == method and (chat_id is None or _int(params.get("chat_id")) == chat_id):
+                del self.failures[index]
+                raise error
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            raise BotApiError(404, "Not Found: method not found")
+        return handler(params, files or {})
+
+    def _chat(self, params: dict[str, Any]) -> FakeChat:
+        chat_id = _int(params.get("chat_id"))
+        chat = self.chats.get(chat_id) if chat_id is not None else None
+        if chat is None:
+            raise BotApiError(400, "Bad Request: chat not found")
+        if chat.type == "private" and chat.bot_status == "kicked":
+            raise BotApiError(403, "Forbidden: bot was blocked by the user")
+        if chat.type != "private" and chat.bot_status in {"left", "kicked"}:
+            raise BotApiError(403, "Forbidden: bot is not a member of the group chat")
+        return chat
+
+    def _store(
+        self, chat: FakeChat, text: str, params: dict[str, Any], **extra: Any
+    ) -> dict[str, Any]:
+        markup = _markup(params.get("reply_markup"))
+        parse_mode = params.get("parse_mode")
+        shown = check_html(text) if parse_mode == "HTML" else text
+        limit = MAX_TEXT if extra.get("kind", "text") == "text" else MAX_CAPTION
+        if extra.get("kind", "text") == "text" and not shown.strip():
+            raise BotApiError(400, "Bad Request: message text is empty")
+        if utf16_length(shown) > limit:
+            raise BotApiError(400, "Bad Request: message is too long")
+        message = SentMessage(
+            next(self._message_ids), chat.id, text, parse_mode, markup,
+            _int(params.get("reply_to_message_id")), **extra,
+        )  # fmt: skip
+        self.sent.append(message)
+        return message.to_message(self.bot, chat, self.now())
+
+    def _api_getMe(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        return {**self.bot.to_dict(), "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}  # fmt: skip
+
+    def _api_sendMessage(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        return self._store(self._chat(params), str(params.get("text", "")), params)
+
+    def _api_sendDocument(
+        self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> dict[str, Any]:
+        name, content = _upload(params.get("document"), files)
+        return self._store(self._chat(params), str(params.get("caption", "")), params,
+                           kind="document", file_name=name, file_bytes=content)  # fmt: skip
+
+    def _api_sendPhoto(
+        self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]
+    ) -> dict[str, Any]:
+        name, content = _upload(params.get("photo"), files)
+        return self._store(self._chat(params), str(params.get("caption", "")), params,
+                           kind="photo", file_name=name, file_bytes=content)  # fmt: skip
+
+    def _edited(self, params: dict[str, Any]) -> SentMessage:
+        chat = self._chat(params)
+        message_id = _int(params.get("message_id"))
+        for message in self.sent:
+            if message.chat_id == chat.id and message.message_id == message_id:
+                return message
+        raise BotApiError(400, "Bad Request: message to edit not found")
+
+    def _api_editMessageText(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        message = self._edited(params)
+        text = str(params.get("text", ""))
+        shown = check_html(text) if params.get("parse_mode") == "HTML" else text
+        if utf16_length(shown) > MAX_TEXT:
+            raise BotApiError(400, "Bad Request: message is too long")
+        markup = _markup(params.get("reply_markup"))
+        if text == message.text and markup == message.reply_markup:
+            raise BotApiError(400, "Bad Request: message is not modified")
+        message.text, message.parse_mode, message.reply_markup = (
+            text,
+            params.get("parse_mode"),
+            markup,
+        )
+        message.edits += 1
+        return message.to_message(self.bot, self.chats[message.chat_id], self.now())
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        message = self._edited(params)
+        message.reply_markup = _markup(params.get("reply_markup"))
+        message.edits += 1
+        return message.to_message(self.bot, self.chats[message.chat_id], self.now())
+
+    def _api_deleteMessage(self, params: dict[str, Any], files: Any) -> bool:
+        message = self._edited(params)
+        self.sent.remove(message)
+        return True
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> bool:
+        if len(str(params.get("text", ""))) > 200:
+            raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    def _api_setMyCommands(self, params: dict[str, Any], files: Any) -> bool:
+        commands = _json(params.get("commands")) or []
+        for command in commands:
+            if (
+                not 1 <= len(command["command"]) <= 32
+                or not 1 <= len(command["description"]) <= 256
+            ):
+                raise BotApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        scope = _json(params.get("scope")) or {"type": "default"}
+        self.commands[scope["type"]] = commands
+        return True
+
+    def _api_deleteWebhook(self, params: dict[str, Any], files: Any) -> bool:
+        self.webhook = None
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any], files: Any) -> bool:
+        self.webhook = {"url": params.get("url"), "secret_token": params.get("secret_token")}
+        return True
+
+    def _api_getChatMember(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        chat = self._chat(params)
+        user = self.users.get(_int(params.get("user_id")) or 0)
+        if user is None:
+            raise BotApiError(400, "Bad Request: user not found")
+        if user.id == chat.creator:
+            return {"status": "creator", "user": user.to_dict(), "is_anonymous": False}
+        if user.id in chat.admins:
+            return {"status": "administrator", "user": user.to_dict(), **_ADMIN_RIGHTS}
+        return {"status": "member", "user": user.to_dict()}
+
+    def _api_getChat(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        chat = self._chat(params)
+        return {**chat.to_dict(), "accent_color_id": 0, "max_reaction_count": 11}
+
+    def _api_leaveChat(self, params: dict[str, Any], files: Any) -> bool:
+        self._chat(params).bot_status = "left"
+        return True
+
+    def _api_getFile(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
+        file_id = str(params.get("file_id"))
+        if file_id not in self._files:
+            raise BotApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": "u" + file_id,
+            "file_path": f"documents/{file_id}",
+            "file_size": len(self._files[file_id]),
+        }
+
+    def file_content(self, file_path: str) -> bytes:
+        return self._files[file_path.rsplit("/", 1)[-1]]
+
+
+_ADMIN_RIGHTS = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+    "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+    "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+    "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+}  # fmt: skip
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _markup(value: Any) -> dict[str, Any] | None:
+    markup = _json(value)
+    if not markup:
+        return None
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if not button.get("text"):
+                raise BotApiError(
+                    400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                )
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                raise BotApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            url = button.get("url")
+            if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
+                raise BotApiError(400, "Bad Request: BUTTON_URL_INVALID")
+    return dict(markup)
+
+
+def _upload(value: Any, files: dict[str, tuple[str, bytes]]) -> tuple[str, bytes]:
+    if isinstance(value, str) and value.startswith("attach://"):
+        value = value[len("attach://") :]
+    if isinstance(value, str) and value in files:
+        return files[value]
+    if files:
+        return next(iter(files.values()))
+    raise BotApiError(400, "Bad Request: there is no document in the request")
+
+
+class FakeBotApiRequest(BaseRequest):
+    """A PTB transport that answers from a FakeTelegram instead of the network."""
+
+    def __init__(self, telegram: FakeTelegram) -> None:
+        self.telegram = telegram
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        files: dict[str, tuple[str, bytes]] = {}
+        if request_data is not None and request_data.contains_files:
+            for part, field_tuple in request_data.multipart_data.items():
+                name, content = field_tuple[0], field_tuple[1]
+                raw = content if isinstance(content, bytes) else content.read()
+                files[part] = (name or part, raw)
+        try:
+            if api_method == "getUpdates":
+                result: Any = await self.telegram.get_updates(
+                    int(params.get("offset", 0)), float(params.get("timeout", 0))
+                )
+            else:
+                result = await self.telegram.call(api_method, params, files)
+        except BotApiError as error:
+            return error.code, json.dumps(error.payload()).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()

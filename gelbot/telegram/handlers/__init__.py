@@ -1,0 +1,1 @@
+"""Handlers: one module per area of the conversation with the committee."""

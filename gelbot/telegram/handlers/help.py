@@ -1,0 +1,33 @@
+"""/ayuda: the commands the sender's role may use, each with an example."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from gelbot.domain import committees as domain
+from gelbot.models import Role
+from gelbot.telegram.commands import commands_for
+from gelbot.telegram.common import Context, is_group, is_group_admin, person_info, reply, services
+
+
+async def show_help(update: Update, context: Context) -> None:
+    """List what the sender can do here."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    svc = services(context)
+    roles: set[Role] = set()
+    committee = None
+    async with svc.transaction() as session:
+        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        if is_group(chat):
+            committee = await domain.committee_for_chat(session, chat.id)
+            found = await domain.membership(session, committee, person) if committee else None
+            if found is not None:
+                roles.add(Role(found.role))
+        else:
+            roles.update(Role(m.role) for _, m in await domain.committees_of(session, person))
+    admin = is_group(chat) and committee is None and await is_group_admin(context, chat.id, user.id)
+    commands = commands_for(roles, newcomer=not roles, admin=admin)
+    await reply(
+        update, context, "ayuda", commands=commands, roles=sorted(roles), committee=committee
+    )
