@@ -18,7 +18,12 @@ class Settings(BaseSettings):
     """Everything gelbot reads from its environment, validated at start."""
 
     model_config = SettingsConfigDict(
-        env_prefix="GELBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="GELBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # `GELBOT_WEBHOOK_URL=` in a compose file or .env means "not set", not "the empty URL".
+        env_ignore_empty=True,
     )
 
     token: SecretStr | None = None
@@ -48,11 +53,13 @@ class Settings(BaseSettings):
     def _async_driver(cls, value: str) -> str:
         return async_database_url(value)
 
-    @field_validator("bot_api_url")
+    @field_validator("bot_api_url", "bot_api_file_url", "webhook_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("debe empezar por http:// o https:// (ej. http://127.0.0.1:8081/bot)")
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                "debe empezar por http:// o https:// (ej. https://bot.example.gov.co/telegram)"
+            )
         return value
 
     @field_validator("webhook_secret")
@@ -90,6 +97,17 @@ def async_database_url(url: str) -> str:
     raise ValueError("use una URL sqlite:///archivo.sqlite3 o postgresql://usuario@host/base")
 
 
+# pydantic's own checks, said in Spanish; the ctx of each error fills the limits in.
+_SPANISH_ERRORS = {
+    "int_parsing": "debe ser un número entero",
+    "float_parsing": "debe ser un número",
+    "greater_than_equal": "debe ser al menos {ge}",
+    "greater_than": "debe ser mayor que {gt}",
+    "less_than_equal": "debe ser como máximo {le}",
+    "less_than": "debe ser menor que {lt}",
+}
+
+
 class SettingsError(Exception):
     """Settings that cannot start gelbot, with a message naming the variable."""
 
@@ -102,7 +120,11 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "?"
-            message = str(error["msg"]).removeprefix("Value error, ")
+            template = _SPANISH_ERRORS.get(error["type"])
+            if template is not None:
+                message = template.format(**error.get("ctx", {}))
+            else:
+                message = str(error["msg"]).removeprefix("Value error, ")
             lines.append(f"GELBOT_{field.upper()}: {message}")
         raise SettingsError("Configuración inválida: " + "; ".join(lines)) from None
 
