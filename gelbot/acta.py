@@ -1,0 +1,181 @@
+"""The acta of a committee meeting as plain data, laid out as Markdown and as Word (DOCX).
+
+The Telegram message version is a template (messages/reunion_acta.html.j2) over the same Acta,
+so the three say the same thing. Nothing here knows about Telegram or the database.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from docx import Document as new_word_document
+from docx.shared import Pt
+
+from gelbot.domain.spanish import format_date
+
+ATTENDANCE_LABELS = {"presente": "Presente", "ausente": "Ausente", "excusa": "Excusa"}
+OUTCOME_LABELS = {
+    "cumplido": "Cumplido",
+    "en_curso": "En curso",
+    "reprogramado": "Reprogramado",
+    "cancelado": "Cancelado",
+    "reasignado": "Reasignado",
+}
+
+
+@dataclass(frozen=True)
+class ActaAttendee:
+    name: str
+    cargo: str | None
+    status: str  # presente, ausente, excusa
+
+
+@dataclass(frozen=True)
+class ActaDecision:
+    text: str
+    by: str | None
+
+
+@dataclass(frozen=True)
+class ActaCompromiso:
+    """A compromiso as the acta shows it; `outcome`/`detail` only for reviewed ones."""
+
+    number: int
+    responsable: str
+    description: str
+    due_on: date
+    outcome: str | None = None  # a CompromisoEventKind value
+    detail: str | None = None  # the result of a cumplido, the dates of a reprogramado…
+
+
+@dataclass(frozen=True)
+class Acta:
+    """Everything the acta of one meeting says."""
+
+    entity: str
+    held_on: date
+    started: str | None  # "09:05" (local), None for meetings recorded after the fact
+    ended: str | None
+    after_the_fact: bool
+    recorded_on: date | None  # when a past meeting was recorded
+    attendees: list[ActaAttendee]
+    decisions: list[ActaDecision]
+    reviewed: list[ActaCompromiso]
+    new: list[ActaCompromiso]
+    opened_by: str | None
+    closed_by: str | None
+
+    @property
+    def present(self) -> int:
+        return sum(1 for a in self.attendees if a.status == "presente")
+
+    @property
+    def quorum(self) -> bool:
+        """More than half of the members present."""
+        return self.present * 2 > len(self.attendees)
+
+    @property
+    def title(self) -> str:
+        return f"Acta de reunión del Comité de Gobierno en Línea — {self.entity}"
+
+
+def file_name(acta: Acta, extension: str) -> str:
+    """A safe file name: "acta_2009-02-27.docx"."""
+    return f"acta_{acta.held_on.isoformat()}.{extension}"
+
+
+def compromiso_line(item: ActaCompromiso) -> str:
+    """One compromiso in one line of plain text, as every format writes it."""
+    due = format_date(item.due_on)
+    line = f"#{item.number} {item.responsable}: {item.description} (para el {due})"
+    if item.outcome:
+        line += f" — {OUTCOME_LABELS.get(item.outcome, item.outcome)}"
+        if item.detail:
+            line += f": {item.detail}"
+    return line
+
+
+def _sections(acta: Acta) -> list[tuple[str, list[str]]]:
+    """The acta's body as (heading, lines): the one structure both renderers follow."""
+    attendance = [
+        f"{a.name}{f', {a.cargo}' if a.cargo else ''}: {ATTENDANCE_LABELS.get(a.status, a.status)}"
+        for a in acta.attendees
+    ] or ["No se registraron miembros."]
+    quorum = "Hubo quórum" if acta.quorum else "No hubo quórum"
+    attendance.append(
+        f"{quorum}: {acta.present} de {len(acta.attendees)} miembros presentes "
+        "(se requiere más de la mitad)."
+    )
+    decisions = [f"{d.text}{f' (registró: {d.by})' if d.by else ''}" for d in acta.decisions] or [
+        "No se registraron decisiones."
+    ]
+    reviewed = [compromiso_line(c) for c in acta.reviewed] or ["No se revisaron compromisos."]
+    new = [compromiso_line(c) for c in acta.new] or ["No se asignaron compromisos nuevos."]
+    return [
+        ("1. Llamado a lista", attendance),
+        ("2. Revisión de compromisos", reviewed),
+        ("3. Decisiones", decisions),
+        ("4. Compromisos nuevos", new),
+    ]
+
+
+def _header_lines(acta: Acta) -> list[str]:
+    lines = [f"Fecha: {format_date(acta.held_on)}"]
+    if acta.started:
+        lines.append(f"Hora: {acta.started} a {acta.ended or '—'}")
+    if acta.after_the_fact and acta.recorded_on:
+        lines.append(f"Registrada con posterioridad, el {format_date(acta.recorded_on)}.")
+    if acta.opened_by:
+        lines.append(f"Abrió: {acta.opened_by}")
+    if acta.closed_by:
+        lines.append(f"Cerró: {acta.closed_by}")
+    return lines
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def _md(text: str) -> str:
+    """Escape user text so Markdown shows it as written."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def acta_markdown(acta: Acta) -> str:
+    """The acta as Markdown, for the entity's site and archives."""
+    out = [f"# {_md(acta.title)}", ""]
+    out += [f"{_md(line)}  " for line in _header_lines(acta)]
+    for heading, lines in _sections(acta):
+        out += ["", f"## {heading}", ""]
+        out += [f"- {_md(line)}" for line in lines]
+    return "\n".join(out) + "\n"
+
+
+# Characters XML 1.0 forbids; python-docx refuses them, and nobody can see them anyway.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def acta_docx(acta: Acta) -> bytes:
+    """The acta as a Word document, the format entities file and sign."""
+    document = new_word_document()
+    style = document.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(11)
+    document.add_heading(_xml_safe(acta.title), level=1)
+    for line in _header_lines(acta):
+        document.add_paragraph(_xml_safe(line))
+    for heading, lines in _sections(acta):
+        document.add_heading(heading, level=2)
+        for line in lines:
+            document.add_paragraph(_xml_safe(line), style="List Bullet")
+    document.add_paragraph()
+    document.add_paragraph("Firmas:")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,374 @@
+"""Committee meetings: the monthly rule, the open meeting record, attendance, decisions, the acta.
+
+Permissions, decided here for every entry point: a coordinador sets the rule, opens, records
+after the fact and closes meetings; in the roll call a coordinador marks anyone and a member
+marks only themself; any member records a decision while a meeting is open. Delegados are
+outside advisors: they are not called in the roll call and do not count for quorum.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from gelbot.acta import Acta, ActaAttendee, ActaCompromiso, ActaDecision
+from gelbot.domain import compromisos
+from gelbot.domain.committees import DomainError, members
+from gelbot.domain.spanish import MeetingRule, format_date, parse_meeting_rule
+from gelbot.models import (
+    Attendance,
+    Committee,
+    Compromiso,
+    CompromisoEvent,
+    CompromisoEventKind,
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    MeetingStatus,
+    Membership,
+    Person,
+    Role,
+)
+
+MAX_DECISION = 2000
+
+
+def local_today(now: datetime, tz: tzinfo) -> date:
+    return now.astimezone(tz).date()
+
+
+# --- the rule --------------------------------------------------------------------------------
+
+
+def meeting_rule(committee: Committee) -> MeetingRule | None:
+    """The committee's monthly rule, or None when it has none (or it cannot be read)."""
+    if not committee.meeting_rule:
+        return None
+    try:
+        return MeetingRule.from_text(committee.meeting_rule)
+    except ValueError:
+        return None
+
+
+def set_meeting_rule(committee: Committee, text: str) -> MeetingRule:
+    """Store the rule read from Spanish ("primer martes 9:00"), or refuse with examples."""
+    rule = parse_meeting_rule(text)
+    if rule is None:
+        raise DomainError("reunion_regla_ilegible", given=text)
+    committee.meeting_rule = rule.to_text()
+    return rule
+
+
+def next_meeting(committee: Committee, after: datetime, tz: tzinfo) -> datetime | None:
+    """When the committee meets next, strictly after `after`, by its rule (None without one)."""
+    rule = meeting_rule(committee)
+    return None if rule is None else rule.next_after(after, tz)
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def is_open(meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.ABIERTA.value
+
+
+async def open_meeting(session: AsyncSession, committee: Committee) -> Meeting | None:
+    """The meeting whose record is open in the group, if any (there is at most one)."""
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.committee_id == committee.id, Meeting.status == MeetingStatus.ABIERTA.value)
+        .order_by(Meeting.id.desc())
+    )
+
+
+async def last_meeting(session: AsyncSession, committee: Committee) -> Meeting | None:
+    """The last meeting held and closed (or recorded after the fact)."""
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.committee_id == committee.id, Meeting.status != MeetingStatus.ABIERTA.value)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    )
+
+
+async def meetings_between(
+    session: AsyncSession, committee: Committee, start: date, end: date
+) -> list[Meeting]:
+    """Meetings held (closed or recorded) on a day in [start, end), oldest first."""
+    found = await session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.committee_id == committee.id,
+            Meeting.status != MeetingStatus.ABIERTA.value,
+            Meeting.held_on >= start,
+            Meeting.held_on < end,
+        )
+        .order_by(Meeting.held_on, Meeting.id)
+    )
+    return list(found)
+
+
+async def meeting_on(session: AsyncSession, committee: Committee, day: date) -> Meeting | None:
+    """The last meeting held on `day`, if any."""
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.committee_id == committee.id, Meeting.held_on == day)
+        .order_by(Meeting.id.desc())
+    )
+
+
+async def roll_call_members(session: AsyncSession, committee: Committee) -> list[Membership]:
+    """Who is called in the llamado a lista: active members except delegados."""
+    return [m for m in await members(session, committee) if m.role != Role.DELEGADO.value]
+
+
+async def attendance(session: AsyncSession, meeting: Meeting) -> dict[int, str]:
+    """Membership id → attendance status recorded so far."""
+    rows = await session.scalars(
+        select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+    )
+    return {row.membership_id: row.status for row in rows}
+
+
+async def compromisos_to_review(
+    session: AsyncSession, committee: Committee, meeting: Meeting
+) -> list[Compromiso]:
+    """Open compromisos due on or before the meeting day: the review of the meeting."""
+    end = date.fromordinal(meeting.held_on.toordinal() + 1)
+    return await compromisos.due_between(session, committee, date.min, end)
+
+
+# --- the meeting record ----------------------------------------------------------------------
+
+
+def may_run_meetings(member: Membership | None) -> bool:
+    return compromisos.is_coordinador(member)
+
+
+async def start_meeting(
+    session: AsyncSession, committee: Committee, opener: Person, *, now: datetime, tz: tzinfo
+) -> Meeting:
+    """Open today's meeting record (one open meeting at a time)."""
+    if await open_meeting(session, committee) is not None:
+        raise DomainError("reunion_ya_abierta")
+    meeting = Meeting(
+        committee_id=committee.id, held_on=local_today(now, tz), started_at=now,
+        status=MeetingStatus.ABIERTA.value, opened_by_id=opener.id, after_the_fact=False,
+        review_messages=[],
+    )  # fmt: skip
+    session.add(meeting)
+    await session.flush()
+    return meeting
+
+
+async def register_past_meeting(
+    session: AsyncSession,
+    committee: Committee,
+    opener: Person,
+    held_on: date,
+    *,
+    now: datetime,
+    tz: tzinfo,
+) -> Meeting:
+    """Open the record of a meeting already held (committees start using gelbot mid-year)."""
+    today = local_today(now, tz)
+    if held_on > today:
+        raise DomainError("reunion_registrar_futura", held_on=held_on)
+    if await open_meeting(session, committee) is not None:
+        raise DomainError("reunion_ya_abierta")
+    existing = await meeting_on(session, committee, held_on)
+    if existing is not None:
+        raise DomainError("reunion_ya_registrada", held_on=held_on)
+    meeting = Meeting(
+        committee_id=committee.id, held_on=held_on, started_at=now,
+        status=MeetingStatus.ABIERTA.value, opened_by_id=opener.id, after_the_fact=True,
+        review_messages=[],
+    )  # fmt: skip
+    session.add(meeting)
+    await session.flush()
+    return meeting
+
+
+def may_mark_attendance(actor: Membership | None, target: Membership) -> bool:
+    """A coordinador calls anyone; a member answers only for themself."""
+    if actor is None or not actor.active or actor.committee_id != target.committee_id:
+        return False
+    return compromisos.is_coordinador(actor) or actor.id == target.id
+
+
+async def mark_attendance(
+    session: AsyncSession,
+    meeting: Meeting,
+    target: Membership,
+    status: Attendance,
+    actor: Person,
+    *,
+    now: datetime,
+) -> None:
+    """Record (or correct) one member's attendance."""
+    if meeting.status != MeetingStatus.ABIERTA.value:
+        raise DomainError("reunion_cerrada")
+    row = await session.scalar(
+        select(MeetingAttendance).where(
+            MeetingAttendance.meeting_id == meeting.id,
+            MeetingAttendance.membership_id == target.id,
+        )
+    )
+    if row is None:
+        session.add(MeetingAttendance(meeting_id=meeting.id, membership_id=target.id,
+                                      status=status.value, recorded_at=now,
+                                      recorded_by_id=actor.id))  # fmt: skip
+    else:
+        row.status, row.recorded_at, row.recorded_by_id = status.value, now, actor.id
+    await session.flush()
+
+
+async def add_decision(
+    session: AsyncSession, meeting: Meeting, text: str, author: Person, *, now: datetime
+) -> Decision:
+    """Record a decision taken in an open meeting."""
+    if meeting.status != MeetingStatus.ABIERTA.value:
+        raise DomainError("reunion_cerrada")
+    text = " ".join(text.split())
+    if not text:
+        raise DomainError("reunion_decision_vacia")
+    if len(text) > MAX_DECISION:
+        raise DomainError("reunion_texto_largo", limit=MAX_DECISION, length=len(text))
+    decision = Decision(meeting_id=meeting.id, text=text, created_by_id=author.id, created_at=now)
+    session.add(decision)
+    await session.flush()
+    return decision
+
+
+async def close_meeting(
+    session: AsyncSession, committee: Committee, meeting: Meeting, closer: Person, *, now: datetime
+) -> Meeting:
+    """Close the record: whoever was not called is ausente; quorum is more than half present."""
+    if meeting.status != MeetingStatus.ABIERTA.value:
+        raise DomainError("reunion_cerrada")
+    called = await roll_call_members(session, committee)
+    recorded = await attendance(session, meeting)
+    for member in called:
+        if member.id not in recorded:
+            session.add(MeetingAttendance(meeting_id=meeting.id, membership_id=member.id,
+                                          status=Attendance.AUSENTE.value, recorded_at=now,
+                                          recorded_by_id=closer.id))  # fmt: skip
+    present = sum(1 for m in called if recorded.get(m.id) == Attendance.PRESENTE.value)
+    meeting.quorum = present * 2 > len(called)
+    meeting.status = (
+        MeetingStatus.REGISTRADA.value if meeting.after_the_fact else MeetingStatus.CERRADA.value
+    )
+    meeting.closed_at = now
+    meeting.closed_by_id = closer.id
+    await session.flush()
+    return meeting
+
+
+# --- the acta --------------------------------------------------------------------------------
+
+
+async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def _review_detail(event: CompromisoEvent) -> str | None:
+    if (
+        event.kind == CompromisoEventKind.REPROGRAMADO.value
+        and event.old_due_on
+        and event.new_due_on
+    ):
+        return f"del {format_date(event.old_due_on)} al {format_date(event.new_due_on)}"
+    return event.note
+
+
+async def acta_of(
+    session: AsyncSession, committee: Committee, meeting: Meeting, tz: tzinfo
+) -> Acta:
+    """Gather what the acta of `meeting` says from the database."""
+    memberships = {
+        m.id: m
+        for m in await session.scalars(
+            select(Membership)
+            .join(MeetingAttendance, MeetingAttendance.membership_id == Membership.id)
+            .where(MeetingAttendance.meeting_id == meeting.id)
+            .options(selectinload(Membership.person))
+        )
+    }
+    status = await attendance(session, meeting)
+    attendees = [
+        ActaAttendee(m.person.display_name, m.cargo, status[m.id])
+        for m in sorted(memberships.values(), key=lambda m: m.person.display_name.casefold())
+    ]
+    decisions = list(
+        await session.scalars(
+            select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+        )
+    )
+    people = await _people(
+        session,
+        {d.created_by_id for d in decisions if d.created_by_id}
+        | {i for i in (meeting.opened_by_id, meeting.closed_by_id) if i},
+    )
+
+    def name(person_id: int | None) -> str | None:
+        return people[person_id].display_name if person_id in people else None
+
+    events = list(
+        await session.scalars(
+            select(CompromisoEvent)
+            .where(
+                CompromisoEvent.meeting_id == meeting.id,
+                CompromisoEvent.kind != CompromisoEventKind.CREADO.value,
+            )
+            .order_by(CompromisoEvent.at, CompromisoEvent.id)
+        )
+    )
+    last_event = {e.compromiso_id: e for e in events}  # the last word on each one
+    touched = {
+        c.id: c
+        for c in await session.scalars(
+            select(Compromiso)
+            .where((Compromiso.id.in_(last_event)) | (Compromiso.meeting_id == meeting.id))
+            .options(compromisos.WITH_OWNER)
+            .order_by(Compromiso.id)
+        )
+    }
+    reviewed = [
+        _acta_compromiso(touched[cid], last_event[cid].kind, _review_detail(last_event[cid]))
+        for cid in sorted(last_event)
+        if cid in touched
+    ]
+    new = [_acta_compromiso(c, None, None) for c in touched.values() if c.meeting_id == meeting.id]
+    return Acta(
+        entity=committee.entity_name,
+        held_on=meeting.held_on,
+        started=None if meeting.after_the_fact else f"{meeting.started_at.astimezone(tz):%H:%M}",
+        ended=(
+            None
+            if meeting.after_the_fact or meeting.closed_at is None
+            else f"{meeting.closed_at.astimezone(tz):%H:%M}"
+        ),
+        after_the_fact=meeting.after_the_fact,
+        recorded_on=meeting.started_at.astimezone(tz).date() if meeting.after_the_fact else None,
+        attendees=attendees,
+        decisions=[ActaDecision(d.text, name(d.created_by_id)) for d in decisions],
+        reviewed=reviewed,
+        new=new,
+        opened_by=name(meeting.opened_by_id),
+        closed_by=name(meeting.closed_by_id),
+    )
+
+
+def _acta_compromiso(c: Compromiso, outcome: str | None, detail: str | None) -> ActaCompromiso:
+    return ActaCompromiso(
+        number=c.id,
+        responsable=compromisos.responsable_label(c),
+        description=c.description,
+        due_on=c.due_on,
+        outcome=outcome,
+        detail=detail,
+    )

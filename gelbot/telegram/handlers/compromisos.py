@@ -1,0 +1,325 @@
+"""Compromisos in the group: /compromiso (echo and confirm), /compromisos, and the empalme.
+
+Who may do what is decided in gelbot.domain.compromisos; buttons re-check it on every press,
+since callback data comes from the client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update, User
+from telegram.error import BadRequest
+
+from gelbot.domain import committees, meetings
+from gelbot.domain import compromisos as domain
+from gelbot.domain.compromiso_text import read_request
+from gelbot.domain.spanish import normalize
+from gelbot.models import Committee, Compromiso, Membership, Person
+from gelbot.telegram import callbacks
+from gelbot.telegram.common import (
+    Context,
+    edit,
+    is_group,
+    person_info,
+    raw_args,
+    reply,
+    send,
+    services,
+)
+from gelbot.texts import render
+
+DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
+ACTION = "cpa"  # cpa:<compromiso id>:<c|r|x>  cumplido / reprogramar / cancelar
+PAGE = "cpl"  # cpl:<view t|m|v>:<person id>:<page>
+PAGE_SIZE = 8
+_VIEWS = {"": "t", "todos": "t", "mios": "m", "mis": "m", "mio": "m", "vencidos": "v"}
+
+
+@dataclass
+class Who:
+    """The committee of a group chat and who is speaking in it."""
+
+    committee: Committee
+    person: Person
+    member: Membership | None
+
+
+async def who(
+    session: AsyncSession, chat_id: int | None, user: User, context: Context
+) -> Who | None:
+    """The group's committee and the sender (None when the chat has no active committee)."""
+    if chat_id is None:
+        return None
+    committee = await committees.committee_for_chat(session, chat_id)
+    if committee is None or not committee.active:
+        return None
+    svc = services(context)
+    person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+    return Who(committee, person, await committees.membership(session, committee, person))
+
+
+def local_today(context: Context) -> date:
+    svc = services(context)
+    return meetings.local_today(svc.clock.now(), svc.settings.zone)
+
+
+# --- /compromiso -----------------------------------------------------------------------------
+
+
+def _draft_keyboard(draft_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[
+            InlineKeyboardButton("Confirmar", callback_data=callbacks.encode(DRAFT, draft_id, "s")),
+            InlineKeyboardButton("Cancelar", callback_data=callbacks.encode(DRAFT, draft_id, "n")),
+        ]]
+    )  # fmt: skip
+
+
+def _mention(update: Update) -> tuple[str, int] | None:
+    """A text mention (a member without @username, picked from the client's list)."""
+    message = update.effective_message
+    assert message is not None
+    for entity, value in message.parse_entities([MessageEntity.TEXT_MENTION]).items():
+        if entity.user is not None:
+            return " ".join(value.split()), entity.user.id
+    return None
+
+
+async def propose(update: Update, context: Context) -> None:
+    """Echo back what a /compromiso says, with confirmar / cancelar; nothing stored yet."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if not is_group(chat):
+        await reply(update, context, "solo_en_grupo", command="compromiso")
+        return
+    svc = services(context)
+    now = svc.clock.now()
+    today = meetings.local_today(now, svc.settings.zone)
+    async with svc.transaction() as session:
+        found = await who(session, chat.id, user, context)
+        if found is None:
+            await reply(update, context, "grupo_sin_comite")
+            return
+        if found.member is None:
+            await reply(update, context, "compromiso_solo_miembros", command="compromiso")
+            return
+        try:
+            request = await read_request(
+                session, found.committee, found.member, raw_args(update),
+                today=today, mention=_mention(update),
+            )  # fmt: skip
+            meeting = await meetings.open_meeting(session, found.committee)
+            draft = await domain.create_draft(
+                session, found.committee, found.person, responsable=request.responsable,
+                description=request.description, due_on=request.due_on,
+                meeting_id=meeting.id if meeting else None, now=now,
+            )  # fmt: skip
+        except committees.DomainError as error:
+            await reply(update, context, error.code, **error.details)
+            return
+        await reply(
+            update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
+            draft=draft, responsable=domain.responsable_label(draft), today=today,
+            meeting=meeting,
+        )  # fmt: skip
+
+
+async def decide_draft(update: Update, context: Context) -> None:
+    """Confirmar turns the draft into a compromiso; cancelar discards it."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = callbacks.decode(query.data, DRAFT, 2)
+    draft_id = callbacks.decode_int(parts[0]) if parts else None
+    if parts is None or draft_id is None or parts[1] not in {"s", "n"}:
+        await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
+        return
+    chat_id = query.message.chat.id if query.message is not None else None
+    svc = services(context)
+    now = svc.clock.now()
+    async with svc.transaction() as session:
+        found = await who(session, chat_id, update.effective_user, context)
+        draft = await domain.get_draft(session, found.committee, draft_id) if found else None
+        if found is None or draft is None:
+            await query.answer(render("compromiso_alerta", motivo="resuelto"), show_alert=True)
+            return
+        if not domain.may_decide_draft(draft, found.person, found.member):
+            await query.answer(render("compromiso_alerta", motivo="autor"), show_alert=True)
+            return
+        if parts[1] == "n":
+            await domain.discard_draft(session, draft)
+            await query.answer()
+            await edit(update, "compromiso_descartado", draft=draft, person=found.person)
+            return
+        compromiso = await domain.confirm_draft(session, draft, found.person, now=now)
+        label = domain.responsable_label(compromiso)
+    await query.answer()
+    await edit(update, "compromiso_registrado", compromiso=compromiso, responsable=label)
+
+
+# --- /compromisos ----------------------------------------------------------------------------
+
+
+def _page_keyboard(
+    items: list[Compromiso], view: str, person_id: int, page: int, pages: int, coordinador: bool
+) -> InlineKeyboardMarkup | None:
+    rows = []
+    actions = [("c", "cumplido"), ("r", "reprogramar")] + (
+        [("x", "cancelar")] if coordinador else []
+    )
+    for c in items:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"#{c.id} {label}", callback_data=callbacks.encode(ACTION, c.id, code)
+                )
+                for code, label in actions
+            ]
+        )
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                "◀ Anteriores", callback_data=callbacks.encode(PAGE, view, person_id, page - 1)
+            )
+        )
+    if page + 1 < pages:
+        nav.append(
+            InlineKeyboardButton(
+                "Siguientes ▶", callback_data=callbacks.encode(PAGE, view, person_id, page + 1)
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _listing(
+    session: AsyncSession, found: Who, view: str, owner: Membership | None, context: Context
+) -> list[Compromiso]:
+    today = local_today(context)
+    if view == "m":
+        return [] if owner is None else await domain.owned_by(session, found.committee, owner)
+    if view == "v":
+        return await domain.overdue(session, found.committee, today)
+    return await domain.open_compromisos(session, found.committee)
+
+
+def _page_values(
+    listing: list[Compromiso], view: str, page: int, context: Context
+) -> tuple[dict[str, Any], list[Compromiso], int]:
+    # Grouped by responsable: sorted by who answers, then by due date.
+    ordered = sorted(
+        listing,
+        key=lambda c: (normalize(domain.responsable_label(c)), c.due_on, c.id),
+    )
+    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    items = ordered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    groups: list[tuple[str, list[Compromiso]]] = []
+    for c in items:
+        label = domain.responsable_label(c)
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(c)
+        else:
+            groups.append((label, [c]))
+    values: dict[str, Any] = {
+        "groups": groups, "view": view, "page": page, "pages": pages, "total": len(ordered),
+        "today": local_today(context),
+    }  # fmt: skip
+    return values, items, pages
+
+
+async def list_open(update: Update, context: Context) -> None:
+    """List open compromisos grouped by responsable: all, `mios` or `vencidos`."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if not is_group(chat):
+        await reply(update, context, "solo_en_grupo", command="compromisos")
+        return
+    view = _VIEWS.get(normalize(raw_args(update)))
+    if view is None:
+        await reply(update, context, "compromiso_vista_desconocida", given=raw_args(update))
+        return
+    svc = services(context)
+    async with svc.transaction() as session:
+        found = await who(session, chat.id, user, context)
+        if found is None:
+            await reply(update, context, "grupo_sin_comite")
+            return
+        if found.member is None:
+            await reply(update, context, "compromiso_solo_miembros", command="compromisos")
+            return
+        listing = await _listing(session, found, view, found.member, context)
+        values, items, pages = _page_values(listing, view, 0, context)
+        keyboard = _page_keyboard(
+            items, view, found.person.id, 0, pages, domain.is_coordinador(found.member)
+        )
+        await reply(update, context, "compromiso_lista", reply_markup=keyboard, **values)
+
+
+async def turn_page(update: Update, context: Context) -> None:
+    """Show another page of a /compromisos list."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = callbacks.decode(query.data, PAGE, 3)
+    person_id = callbacks.decode_int(parts[1]) if parts else None
+    page = callbacks.decode_int(parts[2]) if parts else None
+    if parts is None or person_id is None or page is None or parts[0] not in {"t", "m", "v"}:
+        await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
+        return
+    chat_id = query.message.chat.id if query.message is not None else None
+    svc = services(context)
+    async with svc.transaction() as session:
+        found = await who(session, chat_id, update.effective_user, context)
+        if found is None or found.member is None:
+            await query.answer(render("compromiso_alerta", motivo="miembros"), show_alert=True)
+            return
+        owner = await session.get(Person, person_id)
+        owner_member = (
+            await committees.membership(session, found.committee, owner) if owner else None
+        )
+        listing = await _listing(session, found, parts[0], owner_member, context)
+        values, items, pages = _page_values(listing, parts[0], page, context)
+        keyboard = _page_keyboard(
+            items, parts[0], person_id, values["page"], pages,
+            domain.is_coordinador(found.member),
+        )  # fmt: skip
+    await query.answer()
+    try:
+        await edit(update, "compromiso_lista", reply_markup=keyboard, **values)
+    except BadRequest as error:
+        # A stale page button that lands on what is already shown: nothing to change.
+        if "not modified" not in error.message:
+            raise
+
+
+# --- the empalme -----------------------------------------------------------------------------
+
+
+async def follow_cargo(update: Update, context: Context) -> None:
+    """After /unirme: if the sender now holds a cargo, its open compromisos move to them."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or not is_group(chat):
+        return
+    svc = services(context)
+    async with svc.transaction() as session:
+        found = await who(session, chat.id, user, context)
+        if found is None or found.member is None:
+            return
+        handover = await domain.take_cargo(
+            session, found.committee, found.member, actor=found.person, now=svc.clock.now()
+        )
+        if handover is None:
+            return
+        moved = [
+            (c, previous.person.display_name if previous else None)
+            for c, previous in handover.moved
+        ]
+        await send(
+            context, chat.id, "compromiso_empalme", cargo=handover.cargo,
+            successor=found.person, moved=moved,
+        )  # fmt: skip
