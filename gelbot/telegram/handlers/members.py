@@ -120,7 +120,8 @@ async def _target_and_rest(
     if words and words[0].startswith("@") and len(words[0]) > 1:
         found = await domain.find_member(session, committee, username=words[0][1:])
         return found or words[0], rest
-    if words and words[0].isdigit() and len(words[0]) <= 18:
+    # isascii: str.isdigit() accepts "²" and other digits int() refuses.
+    if words and words[0].isascii() and words[0].isdigit() and len(words[0]) <= 18:
         found = await domain.find_member(session, committee, telegram_id=int(words[0]))
         return found or words[0], rest
     replied = message.reply_to_message
