@@ -55,8 +55,16 @@ def percent_label(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
-def phase_chart_png(phases: list[PhaseProgress], title: str) -> bytes:
-    """Draw each phase's share of criteria met at the start and end of the period as a PNG."""
+def phase_chart_png(
+    phases: list[PhaseProgress],
+    title: str,
+    *,
+    labels: tuple[str, str] = ("Inicio del período", "Fin del período"),
+) -> bytes:
+    """Draw each phase's share of criteria met at the start and end of the period as a PNG.
+
+    `labels` name the two bars in the legend (/fases compares the period's start with today).
+    """
     figure = Figure(figsize=(8.0, 1.8 + 0.75 * max(len(phases), 1)), dpi=120, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -72,14 +80,14 @@ def phase_chart_png(phases: list[PhaseProgress], title: str) -> bytes:
             [phase.start_share * 100 for phase in phases],
             height=height,
             color=_START_COLOR,
-            label="Inicio del período",
+            label=_label(labels[0], 40),
         )
         end = axes.barh(
             [p + height / 2 for p in positions],
             [phase.end_share * 100 for phase in phases],
             height=height,
             color=_END_COLOR,
-            label="Fin del período",
+            label=_label(labels[1], 40),
         )
         axes.bar_label(start, labels=[percent_label(p.start_share) for p in phases], padding=3)
         axes.bar_label(end, labels=[percent_label(p.end_share) for p in phases], padding=3)

@@ -26,6 +26,6 @@ def decode(data: str | None, prefix: str, count: int) -> list[str] | None:
 
 def decode_int(value: str) -> int | None:
     """A positive id from callback data, or None (forged data is common enough to expect)."""
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         return None
     return int(value)

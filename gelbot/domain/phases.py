@@ -1,0 +1,399 @@
+"""A committee's progress through the phases of its framework, criterion by criterion.
+
+The criteria themselves live in the framework's data file; the database holds each committee's
+standing on them (CriterionStatus) and every change (CriterionEvent), so the share of a phase
+at any past moment can be recomputed for the informe. A criterion without a row is not met.
+Criteria are numbered 1..N across the whole framework, in the file's order, so "/criterio 12"
+means the same criterion whatever the current phase. No Telegram here.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gelbot.domain.committees import DomainError
+from gelbot.domain.frameworks import Criterion, Framework, Phase, get_framework
+from gelbot.domain.indicators import PHASE_SHARE_PREFIX, find_indicator, record_reading
+from gelbot.domain.spanish import normalize
+from gelbot.models import Committee, CriterionEvent, CriterionStatus, Membership, Person, Role
+
+MAX_EVIDENCE = 1000
+# Who may mark criteria: the coordinador runs the implementation, control interno audits it.
+MARKING_ROLES = frozenset({Role.COORDINADOR.value, Role.CONTROL_INTERNO.value})
+
+
+class CriterionChange(enum.StrEnum):
+    CUMPLE = "cumple"
+    NO_CUMPLE = "no_cumple"
+    FECHA = "fecha"  # only the target date changed
+
+
+@dataclass(frozen=True)
+class NumberedCriterion:
+    """A criterion with its number in the framework and its phase."""
+
+    number: int
+    criterion: Criterion
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    """How far a committee is in one phase, and how long it has until the deadline."""
+
+    phase: Phase
+    met: int
+    total: int
+    deadline: date | None  # None until the committee's orden is known
+    days_left: int | None  # negative once the deadline has passed
+    first_unmet: NumberedCriterion | None
+
+    @property
+    def share(self) -> float:
+        return self.met / self.total if self.total else 1.0
+
+    @property
+    def complete(self) -> bool:
+        return self.met >= self.total
+
+
+def framework_of(committee: Committee) -> Framework:
+    """The framework the committee follows (Decreto 1151 unless it chose another)."""
+    return _framework(committee.framework_id)
+
+
+@functools.cache
+def _framework(framework_id: str) -> Framework:
+    # Framework files ship with gelbot and never change while it runs; reading and validating
+    # one takes long enough to matter when a command marks fifty criteria.
+    return get_framework(framework_id)
+
+
+def may_mark(member: Membership | None) -> bool:
+    """Whether this member may mark criteria met or unmet."""
+    return member is not None and member.active and member.role in MARKING_ROLES
+
+
+def numbered(framework: Framework) -> list[NumberedCriterion]:
+    """Every criterion of the framework with its number, in the file's order."""
+    found: list[NumberedCriterion] = []
+    for phase in framework.phases:
+        for criterion in phase.criteria:
+            found.append(NumberedCriterion(len(found) + 1, criterion, phase))
+    return found
+
+
+def resolve_criterion(framework: Framework, text: str) -> NumberedCriterion:
+    """The criterion a person named: by number, by key (with or without the phase), or by name.
+
+    Raises DomainError("criterio_desconocido") or ("criterio_ambiguo", opciones=[...]).
+    """
+    given = text.strip()
+    everything = numbered(framework)
+    if given.isascii() and given.isdigit() and len(given) <= 6:
+        number = int(given)
+        if 1 <= number <= len(everything):
+            return everything[number - 1]
+        raise DomainError("criterio_desconocido", given=given, total=len(everything))
+    wanted = normalize(given).replace(" ", "_")
+    for candidate in everything:
+        if candidate.criterion.key == wanted:
+            return candidate
+    by_suffix = [c for c in everything if c.criterion.key.split(".", 1)[-1] == wanted]
+    by_name = [c for c in everything if normalize(c.criterion.name) == normalize(given)]
+    matches = by_suffix or by_name
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise DomainError("criterio_ambiguo", given=given, opciones=matches)
+    raise DomainError("criterio_desconocido", given=given, total=len(everything))
+
+
+async def statuses(session: AsyncSession, committee: Committee) -> dict[str, CriterionStatus]:
+    """The committee's standing on every criterion it has touched, by criterion key."""
+    rows = await session.scalars(
+        select(CriterionStatus).where(CriterionStatus.committee_id == committee.id)
+    )
+    return {row.criterion_key: row for row in rows}
+
+
+def _met_keys(found: dict[str, CriterionStatus]) -> set[str]:
+    return {key for key, status in found.items() if status.met}
+
+
+def _deadline(phase: Phase, committee: Committee) -> date | None:
+    return phase.deadline_for(committee.orden) if committee.orden else None
+
+
+async def criteria_status(
+    session: AsyncSession, committee: Committee, framework: Framework, *, today: date
+) -> list[PhaseStatus]:
+    """Per phase: criteria met of total, the deadline for the committee's orden, first unmet."""
+    met = _met_keys(await statuses(session, committee))
+    everything = numbered(framework)
+    result: list[PhaseStatus] = []
+    for phase in framework.phases:
+        mine = [c for c in everything if c.phase.key == phase.key]
+        unmet = [c for c in mine if c.criterion.key not in met]
+        deadline = _deadline(phase, committee)
+        result.append(
+            PhaseStatus(
+                phase=phase,
+                met=len(mine) - len(unmet),
+                total=len(mine),
+                deadline=deadline,
+                days_left=(deadline - today).days if deadline is not None else None,
+                first_unmet=unmet[0] if unmet else None,
+            )
+        )
+    return result
+
+
+def current_phase(phases: Iterable[PhaseStatus]) -> PhaseStatus | None:
+    """The first phase with criteria still unmet (None when every phase is complete)."""
+    return next((p for p in phases if not p.complete), None)
+
+
+async def unmet_criteria(
+    session: AsyncSession, committee: Committee, framework: Framework, phase: Phase
+) -> list[tuple[NumberedCriterion, CriterionStatus | None]]:
+    """The phase's criteria not yet met, with their status row (target date) when there is one."""
+    found = await statuses(session, committee)
+    return [
+        (c, found.get(c.criterion.key))
+        for c in numbered(framework)
+        if c.phase.key == phase.key
+        and not (c.criterion.key in found and found[c.criterion.key].met)
+    ]
+
+
+async def _status_row(
+    session: AsyncSession, committee: Committee, key: str, now: datetime
+) -> CriterionStatus:
+    row = await session.scalar(
+        select(CriterionStatus).where(
+            CriterionStatus.committee_id == committee.id, CriterionStatus.criterion_key == key
+        )
+    )
+    if row is None:
+        row = CriterionStatus(
+            committee_id=committee.id, criterion_key=key, met=False, updated_at=now
+        )
+        session.add(row)
+    return row
+
+
+def _framework_key(committee: Committee, key: str) -> str:
+    framework = framework_of(committee)
+    if key not in {c.criterion.key for c in numbered(framework)}:
+        raise DomainError("criterio_desconocido", given=key, total=len(numbered(framework)))
+    return key
+
+
+async def mark_criterion(
+    session: AsyncSession,
+    committee: Committee,
+    key: str,
+    met: bool,
+    evidence: str | None,
+    actor: Person | None,
+    now: datetime,
+    target_on: date | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[CriterionStatus, bool]:
+    """Record that a criterion is met (or not), with evidence; (status, whether it changed).
+
+    Every call leaves a CriterionEvent, even when nothing changed, because a new evidence or
+    a second confirmation is still something someone did. When the plan has an indicator of the
+    phase's share (criterios_fase_<fase>), its value for the period of `today` (the committee's
+    local date; UTC's by default) is recorded too.
+    """
+    _framework_key(committee, key)
+    evidence = " ".join(evidence.split())[:MAX_EVIDENCE] if evidence else None
+    row = await _status_row(session, committee, key, now)
+    changed = row.met != met
+    row.met = met
+    if evidence or not met:
+        # Unmarking drops the old evidence: it proved something that no longer holds.
+        row.evidence = evidence
+    if target_on is not None:
+        row.target_on = target_on
+    row.updated_by_id = actor.id if actor is not None else None
+    row.updated_at = now
+    session.add(
+        CriterionEvent(
+            committee_id=committee.id,
+            criterion_key=key,
+            kind=(CriterionChange.CUMPLE if met else CriterionChange.NO_CUMPLE).value,
+            met=met,
+            target_on=target_on,
+            evidence=evidence,
+            actor_id=row.updated_by_id,
+            at=now,
+        )
+    )
+    await session.flush()
+    await _feed_share_indicator(session, committee, key, actor, now, today or now.date())
+    return row, changed
+
+
+async def _feed_share_indicator(
+    session: AsyncSession,
+    committee: Committee,
+    key: str,
+    actor: Person | None,
+    now: datetime,
+    today: date,
+) -> None:
+    phase = framework_of(committee).phase_of(key)
+    indicator = await find_indicator(session, committee, PHASE_SHARE_PREFIX + phase.key)
+    if indicator is None or indicator.retired_at is not None:
+        return
+    met = _met_keys(await statuses(session, committee))
+    share = len(phase.criterion_keys() & met) / len(phase.criteria)
+    await record_reading(session, indicator, today, round(share * 100, 1), actor, None, now)
+
+
+async def set_target(
+    session: AsyncSession,
+    committee: Committee,
+    key: str,
+    target_on: date,
+    actor: Person | None,
+    now: datetime,
+) -> CriterionStatus:
+    """Set the date by which the committee expects to meet a criterion."""
+    _framework_key(committee, key)
+    row = await _status_row(session, committee, key, now)
+    row.target_on = target_on
+    row.updated_by_id = actor.id if actor is not None else None
+    row.updated_at = now
+    session.add(
+        CriterionEvent(
+            committee_id=committee.id,
+            criterion_key=key,
+            kind=CriterionChange.FECHA.value,
+            met=row.met,
+            target_on=target_on,
+            evidence=None,
+            actor_id=row.updated_by_id,
+            at=now,
+        )
+    )
+    await session.flush()
+    return row
+
+
+async def met_keys_at(session: AsyncSession, committee: Committee, moment: datetime) -> set[str]:
+    """The criteria met at `moment`, replaying the events up to it."""
+    rows = await session.execute(
+        select(CriterionEvent.criterion_key, CriterionEvent.met)
+        .where(CriterionEvent.committee_id == committee.id, CriterionEvent.at <= moment)
+        .order_by(CriterionEvent.at, CriterionEvent.id)
+    )
+    standing: dict[str, bool] = {}
+    for key, met in rows:
+        standing[key] = met
+    return {key for key, met in standing.items() if met}
+
+
+async def share_at(
+    session: AsyncSession, committee: Committee, phase: Phase, moment: datetime
+) -> float:
+    """The share (0..1) of the phase's criteria met at `moment`."""
+    met = await met_keys_at(session, committee, moment)
+    return len(phase.criterion_keys() & met) / len(phase.criteria)
+
+
+async def shares_at(
+    session: AsyncSession, committee: Committee, framework: Framework, moment: datetime
+) -> dict[str, float]:
+    """The share of every phase at `moment`, by phase key (one query for all of them)."""
+    met = await met_keys_at(session, committee, moment)
+    return {p.key: len(p.criterion_keys() & met) / len(p.criteria) for p in framework.phases}
+
+
+async def pending_targets(
+    session: AsyncSession, committee: Committee
+) -> list[tuple[NumberedCriterion, CriterionStatus]]:
+    """Unmet criteria that have a target date, soonest first (for reminders)."""
+    framework = framework_of(committee)
+    by_key = {c.criterion.key: c for c in numbered(framework)}
+    rows = await session.scalars(
+        select(CriterionStatus)
+        .where(
+            CriterionStatus.committee_id == committee.id,
+            CriterionStatus.met.is_(False),
+            CriterionStatus.target_on.is_not(None),
+        )
+        .order_by(CriterionStatus.target_on)
+    )
+    return [(by_key[r.criterion_key], r) for r in rows if r.criterion_key in by_key]
+
+
+def informe_period_start(committee: Committee, today: date) -> date:
+    """The first day of the informe period `today` is in (February–July, August–January)."""
+    months = max(committee.informe_months, 1)
+    anchor = committee.informe_start_month - 1
+    index = today.year * 12 + today.month - 1 - anchor
+    start = index - index % months + anchor
+    return date(start // 12, start % 12 + 1, 1)
+
+
+async def criterion_history(
+    session: AsyncSession, committee: Committee, key: str, limit: int = 5
+) -> list[tuple[CriterionEvent, Person | None]]:
+    """The latest changes to one criterion, newest first, with who made each."""
+    rows = await session.execute(
+        select(CriterionEvent, Person)
+        .outerjoin(Person, Person.id == CriterionEvent.actor_id)
+        .where(CriterionEvent.committee_id == committee.id, CriterionEvent.criterion_key == key)
+        .order_by(CriterionEvent.at.desc(), CriterionEvent.id.desc())
+        .limit(limit)
+    )
+    return [(event, person) for event, person in rows]
+
+
+def resolve_phase(framework: Framework, text: str) -> Phase | None:
+    """The phase a person named: "interacción", "Fase de Interacción" (numbers are criteria)."""
+    wanted = normalize(text).replace("fase de ", "").replace("fase ", "").strip()
+    for phase in framework.phases:
+        if wanted in {phase.key, normalize(phase.name)}:
+            return phase
+    return None
+
+
+MAX_TARGETS = 100
+_RANGE = re.compile(r"(\d{1,6})\s*-\s*(\d{1,6})")
+
+
+def resolve_targets(framework: Framework, text: str) -> list[NumberedCriterion]:
+    """The criteria "12", "1,2,5-9" or "mision_vision" name, in order and without repeats."""
+    everything = numbered(framework)
+    found: list[NumberedCriterion] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        span = _RANGE.fullmatch(part)
+        if span is None:
+            found.append(resolve_criterion(framework, part))
+            continue
+        first, last = int(span[1]), int(span[2])
+        if not 1 <= first <= last <= len(everything):
+            raise DomainError("criterio_rango", given=part, total=len(everything))
+        found.extend(everything[first - 1 : last])
+    unique = list({c.number: c for c in found}.values())
+    if not unique:
+        raise DomainError("criterio_desconocido", given=text, total=len(everything))
+    if len(unique) > MAX_TARGETS:
+        raise DomainError("criterio_rango", given=text, total=len(everything))
+    return unique
