@@ -1,0 +1,114 @@
+"""`gelbot informe`: the same informe the chat generates, written to a file from the command line.
+
+The edits a coordinador made in the chat's review for that exact period (rows left out,
+RESULTADOS rewritten) are applied, so the file matches what the group received.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gelbot.db import make_engine, make_sessionmaker
+from gelbot.domain.committees import DomainError
+from gelbot.informe import drafts, output
+from gelbot.informe.document import period_label
+from gelbot.informe.periods import parse_request, resolve
+from gelbot.models import Committee
+from gelbot.settings import Settings
+from gelbot.texts import render
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int  # the exit status: 0 written, 2 bad request
+    message: str  # what to tell the person (on stderr when status != 0)
+    content: bytes = b""
+    path: Path | None = None  # None: the content goes to standard output
+
+
+def _plain(template: str, **values: object) -> str:
+    """A chat template as terminal text: tags dropped, entities read."""
+    return html.unescape(re.sub(r"<[^>]+>", "", render(template, **values)))
+
+
+async def _committee_or_listing(
+    session: AsyncSession, committee_id: int | None
+) -> tuple[Committee | None, str]:
+    """The committee, or what to say instead: the committees there are."""
+    committee = await session.get(Committee, committee_id) if committee_id is not None else None
+    if committee is not None:
+        return committee, ""
+    rows = await session.scalars(select(Committee).order_by(Committee.id))
+    listing = "\n".join(f"  {c.id}  {c.entity_name}" for c in rows)
+    head = (
+        "Indique el comité con --comite NÚMERO."
+        if committee_id is None
+        else f"No existe el comité {committee_id}."
+    )
+    known = (
+        f" Comités registrados:\n{listing}"
+        if listing
+        else " Aún no hay comités: regístrelo en su grupo de Telegram con /comite."
+    )
+    return None, head + known
+
+
+async def write_informe(
+    settings: Settings,
+    *,
+    committee_id: int | None,
+    desde: str | None,
+    hasta: str | None,
+    tipo: str | None,
+    formato: str,
+    salida: str | None,
+    now: datetime,
+) -> Outcome:
+    """Compile the committee's informe for the period, apply its review, render it."""
+    fmt = next((f for f in output.FORMATS if f == formato), None)
+    if fmt is None:
+        return Outcome(2, f"--formato «{formato}» no existe: use docx, pdf o md.")
+    if tipo is not None and tipo not in ("semestral", "trimestral"):
+        return Outcome(2, f"--tipo «{tipo}» no existe: use semestral o trimestral.")
+    if (desde is None) != (hasta is None):
+        return Outcome(2, "Indique --desde y --hasta juntos (o ninguno: el último período).")
+    try:
+        request = parse_request(" ".join(p for p in (tipo, desde, hasta) if p))
+    except DomainError as error:
+        return Outcome(2, _plain(error.code, **error.details))
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            committee, listing = await _committee_or_listing(session, committee_id)
+            if committee is None:
+                return Outcome(2, listing)
+            try:
+                period = resolve(
+                    request, committee_months=committee.informe_months,
+                    start_month=committee.informe_start_month,
+                    today=now.astimezone(settings.zone).date(),
+                )  # fmt: skip
+            except DomainError as error:
+                return Outcome(2, _plain(error.code, **error.details))
+            doc = await drafts.edited_document(
+                session, committee, period, now=now, tz=settings.zone
+            )
+    finally:
+        await engine.dispose()
+    content = output.render(doc, fmt)
+    path = None if salida == "-" else Path(salida or output.file_name(doc, fmt))
+    label = period_label(doc.period_start, doc.period_end)
+    message = (
+        f"Informe {doc.kind} de {doc.entity} ({label}): {len(doc.rows)} filas y "
+        f"{len(doc.pendientes)} pendientes"
+    )
+    if path is not None:
+        message += f", escrito en {path}."
+    return Outcome(0, message, content, path)

@@ -1,0 +1,333 @@
+"""/informe: the coordinador reviews the rows compiled from the record, then gets the documents.
+
+`/informe [semestral|trimestral] [desde] [hasta]` (in the group, or in private) compiles the
+period's informe and shows its rows a page at a time, each under 4096 characters, with buttons
+to leave a row out («Quitar» / «Incluir»), rewrite its RESULTADOS («Reescribir», a ForceReply
+question), turn pages (‹ ›) and «Generar documento», which sends DOCX, PDF and Markdown.
+What the coordinador decides is stored (gelbot.informe.drafts), so a restart loses nothing.
+Every press re-checks the committee, the chat and that the presser coordinates it, since
+callback data comes from the client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+
+from gelbot.domain import committees
+from gelbot.domain import prompts as prompt_store
+from gelbot.domain.committees import DomainError
+from gelbot.domain.meetings import local_today
+from gelbot.informe import drafts
+from gelbot.informe.document import InformeDocument
+from gelbot.informe.periods import PeriodRequest, parse_request, resolve
+from gelbot.models import Committee, InformeDraft, Membership, PendingPrompt, Person, Role
+from gelbot.services import Services
+from gelbot.telegram import callbacks
+from gelbot.telegram.common import (
+    Context,
+    edit,
+    is_group,
+    person_info,
+    raw_args,
+    reply,
+    send,
+    services,
+)
+from gelbot.telegram.handlers.informe_review import (
+    REVIEW,
+    current,
+    redraw,
+    review_page,
+    send_documents,
+)
+from gelbot.telegram.prompts import ask
+from gelbot.texts import render
+
+CHOOSE = "inc"  # inc:<committee id>  which committee a private /informe is about
+CHOOSE_KIND = "informe_comite"  # PendingPrompt: a private /informe waiting for its committee
+REWRITE_KIND = "informe_resultado"  # PendingPrompt: a row waiting for its new RESULTADOS
+
+
+def _is_coordinador(committee: Committee, member: Membership | None) -> bool:
+    return (
+        committee.active
+        and member is not None
+        and member.active
+        and member.role == Role.COORDINADOR.value
+    )
+
+
+# --- /informe --------------------------------------------------------------------------------
+
+
+async def informe(update: Update, context: Context) -> None:
+    """Compile the informe of a period and show its rows for review (coordinadores only)."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    args = raw_args(update)
+    svc = services(context)
+    async with svc.transaction() as session:
+        person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+        if is_group(chat):
+            committee = await committees.committee_for_chat(session, chat.id)
+            if committee is None or not committee.active:
+                await reply(update, context, "grupo_sin_comite")
+                return
+            member = await committees.membership(session, committee, person)
+            coordinated = [committee] if _is_coordinador(committee, member) else []
+        else:
+            coordinated = [
+                c for c, m in await committees.committees_of(session, person)
+                if _is_coordinador(c, m)
+            ]  # fmt: skip
+        if not coordinated:
+            await reply(update, context, "informe_solo_coordinador", privado=not is_group(chat))
+            return
+        # Read the period before asking anything else, so a typo is answered at once.
+        try:
+            request = parse_request(args)
+        except DomainError as error:
+            await reply(update, context, error.code, **error.details)
+            return
+        if len(coordinated) == 1:
+            await _open_review(update, context, session, coordinated[0], person, request)
+            return
+        keyboard = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(c.entity_name[:60],
+                                      callback_data=callbacks.encode(CHOOSE, c.id))]
+                for c in coordinated[:20]
+            ]
+        )  # fmt: skip
+        question = await reply(update, context, "informe_elegir_comite", reply_markup=keyboard)
+        await prompt_store.remember(
+            session, chat_id=chat.id, message_id=question.message_id, person_id=person.id,
+            kind=CHOOSE_KIND, data={"args": args}, now=svc.clock.now(),
+        )  # fmt: skip
+
+
+async def _open_review(
+    update: Update, context: Context, session: AsyncSession, committee: Committee,
+    person: Person, request: PeriodRequest,
+) -> None:  # fmt: skip
+    svc = services(context)
+    now = svc.clock.now()
+    try:
+        period = resolve(
+            request, committee_months=committee.informe_months,
+            start_month=committee.informe_start_month, today=local_today(now, svc.settings.zone),
+        )  # fmt: skip
+    except DomainError as error:
+        await reply(update, context, error.code, **error.details)
+        return
+    draft = await drafts.open_draft(session, committee, period, person=person, now=now)
+    _, rows = await current(session, svc, committee, draft)
+    shown = review_page(committee, draft, rows, 0)
+    await reply(update, context, "informe_revision", reply_markup=shown.keyboard, **shown.values)
+
+
+async def choose_committee(update: Update, context: Context) -> None:
+    """A button under "¿de cuál comité?": review that committee's informe here."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = callbacks.decode(query.data, CHOOSE, 1)
+    committee_id = callbacks.decode_int(parts[0]) if parts else None
+    message = query.message
+    if committee_id is None or message is None:
+        await _alert(update, "invalido")
+        return
+    svc = services(context)
+    async with svc.transaction() as session:
+        prompt = await prompt_store.find(session, message.chat.id, message.message_id)
+        person = await committees.upsert_person(
+            session, person_info(update.effective_user), now=svc.clock.now()
+        )
+        if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
+            await _alert(update, "resuelto")
+            return
+        committee = await session.get(Committee, committee_id)
+        member = await committees.membership(session, committee, person) if committee else None
+        if committee is None or not _is_coordinador(committee, member):
+            await _alert(update, "permiso")
+            return
+        args = str((prompt.data or {}).get("args", ""))
+        await prompt_store.resolve(session, prompt)
+        await query.answer()
+        await edit(update, "informe_elegido", committee=committee)
+        try:
+            request = parse_request(args)
+        except DomainError as error:  # read when asked; only a change of format lands here
+            await send(context, message.chat.id, error.code, **error.details)
+            return
+        await _open_review(update, context, session, committee, person, request)
+
+
+# --- buttons on the review -------------------------------------------------------------------
+
+
+async def _alert(update: Update, motivo: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(render("informe_alerta", motivo=motivo), show_alert=True)
+
+
+@dataclass
+class Press:
+    """A button press on a review, checked: the draft, its committee and the coordinador."""
+
+    draft: InformeDraft
+    committee: Committee
+    person: Person
+    message: Message
+
+
+async def _checked(
+    update: Update, context: Context, session: AsyncSession, draft_id: int
+) -> Press | None:
+    """The press, if the draft exists, belongs to this chat, and the presser coordinates it."""
+    query = update.callback_query
+    assert query is not None
+    user: User = query.from_user
+    message = query.message
+    draft = await drafts.get_draft(session, draft_id)
+    committee = await session.get(Committee, draft.committee_id) if draft else None
+    if draft is None or committee is None or not isinstance(message, Message):
+        await _alert(update, "invalido")
+        return None
+    chat = message.chat
+    # The committee's group, or the private chat of the one pressing (a review asked there).
+    if chat.id != committee.chat_id and not (chat.type == chat.PRIVATE and chat.id == user.id):
+        await _alert(update, "chat")
+        return None
+    svc = services(context)
+    person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+    member = await committees.membership(session, committee, person)
+    if not _is_coordinador(committee, member):
+        await _alert(update, "permiso")
+        return None
+    return Press(draft, committee, person, message)
+
+
+async def press(update: Update, context: Context) -> None:
+    """A review button: leave a row out or back in, rewrite it, turn the page, or generate."""
+    query = update.callback_query
+    assert query is not None
+    parts = callbacks.decode(query.data, REVIEW, 4)
+    numbers = [callbacks.decode_int(parts[i]) for i in (0, 2, 3)] if parts else []
+    if parts is None or None in numbers or parts[1] not in {"x", "w", "p", "g"}:
+        await _alert(update, "invalido")
+        return
+    draft_id, index, page = (int(n or 0) for n in numbers)
+    op = parts[1]
+    svc = services(context)
+    async with svc.transaction() as session:
+        found = await _checked(update, context, session, draft_id)
+        if found is None:
+            return
+        if op == "g":
+            final = await _generated(session, svc, found)
+        else:
+            await _edit_review(update, context, session, found, op, index, page)
+            return
+    await query.answer(render("informe_alerta", motivo="generando"))
+    await send_documents(context, found.message.chat.id, final)
+
+
+async def _edit_review(
+    update: Update, context: Context, session: AsyncSession, found: Press, op: str, index: int,
+    page: int,
+) -> None:  # fmt: skip
+    """Quitar/Incluir (x) and page turns (p) redraw the review; Reescribir (w) asks."""
+    query = update.callback_query
+    assert query is not None
+    svc = services(context)
+    key = drafts.key_at(found.draft, index)
+    if op in {"x", "w"} and key is None:
+        await _alert(update, "invalido")
+        return
+    _, rows = await current(session, svc, found.committee, found.draft)
+    row = next((r for r in rows if r.index == index), None)
+    if op in {"x", "w"} and row is None:
+        await _alert(update, "fila")
+        return
+    if op == "w":
+        assert row is not None
+        await ask(
+            context, session, found.message.chat.id, "informe_pide_resultado",
+            person=found.person, kind=REWRITE_KIND, subject_id=found.draft.id,
+            data={"index": index, "page": page, "message_id": found.message.message_id},
+            reply_to=found.message.message_id, placeholder="El nuevo texto de RESULTADOS", r=row,
+        )  # fmt: skip
+        await query.answer()
+        return
+    if op == "x" and key is not None:
+        await drafts.toggle_excluded(session, found.draft, key, found.person, svc.clock.now())
+        _, rows = await current(session, svc, found.committee, found.draft)
+    shown = review_page(found.committee, found.draft, rows, index if op == "p" else page)
+    await query.answer()
+    await redraw(context, found.message.chat.id, found.message.message_id, shown)
+
+
+async def _generated(session: AsyncSession, svc: Services, found: Press) -> InformeDocument:
+    """The informe as reviewed, compiled afresh; the draft remembers who generated it."""
+    doc, edits = await drafts.prepared(
+        session, found.committee, found.draft, now=svc.clock.now(), tz=svc.settings.zone
+    )
+    found.draft.generated_at = svc.clock.now()
+    found.draft.generated_by_id = found.person.id
+    return drafts.edited(doc, edits)
+
+
+# --- the rewrite question --------------------------------------------------------------------
+
+
+async def _answer_rewrite(
+    update: Update, context: Context, session: AsyncSession, prompt: PendingPrompt, person: Person
+) -> None:
+    """A reply with the row's new RESULTADOS (or «original»): store it and redraw the review."""
+    message = update.effective_message
+    assert message is not None
+    svc = services(context)
+    draft = await drafts.get_draft(session, prompt.subject_id or 0)
+    committee = await session.get(Committee, draft.committee_id) if draft else None
+    member = await committees.membership(session, committee, person) if committee else None
+    data = dict(prompt.data or {})
+    index = int(data.get("index", -1))
+    key = drafts.key_at(draft, index) if draft is not None else None
+    if draft is None or committee is None or key is None:
+        await prompt_store.resolve(session, prompt)
+        return
+    if not _is_coordinador(committee, member):
+        await prompt_store.resolve(session, prompt)
+        await reply(update, context, "informe_solo_coordinador", privado=False)
+        return
+    _, rows = await current(session, svc, committee, draft)
+    row = next((r for r in rows if r.index == index), None)
+    if row is None:
+        await prompt_store.resolve(session, prompt)
+        await reply(update, context, "informe_alerta", motivo="fila")
+        return
+    try:
+        restored = await drafts.rewrite(
+            session, draft, key, message.text or message.caption or "", person, svc.clock.now()
+        )
+    except DomainError as error:
+        await prompt_store.resolve(session, prompt)
+        await ask(
+            context, session, prompt.chat_id, "informe_pide_resultado", person=person,
+            kind=REWRITE_KIND, subject_id=draft.id, data=data, reply_to=message.message_id,
+            placeholder="El nuevo texto de RESULTADOS", r=row, **error.details,
+        )  # fmt: skip
+        return
+    await prompt_store.resolve(session, prompt)
+    await reply(update, context, "informe_reescrita", number=row.number, restored=restored)
+    _, rows = await current(session, svc, committee, draft)
+    shown = review_page(committee, draft, rows, int(data.get("page", 0)))
+    await redraw(context, prompt.chat_id, int(data.get("message_id", 0)), shown)
+
+
+# Replies to the informe's questions, passed here by the prompt router (group 2).
+ANSWERS = {REWRITE_KIND: _answer_rewrite}
