@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from docx import Document as new_word_document
-from docx.shared import Pt
-
 from gelbot.domain.spanish import format_date
 
 ATTENDANCE_LABELS = {"presente": "Presente", "ausente": "Ausente", "excusa": "Excusa"}
@@ -163,6 +160,10 @@ def _xml_safe(text: str) -> str:
 
 def acta_docx(acta: Acta) -> bytes:
     """The acta as a Word document, the format entities file and sign."""
+    # python-docx is slow to import; load it only when an acta document is made.
+    from docx import Document as new_word_document
+    from docx.shared import Pt
+
     document = new_word_document()
     style = document.styles["Normal"]
     style.font.name = "Arial"

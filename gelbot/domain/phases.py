@@ -342,11 +342,9 @@ async def pending_targets(
 
 def informe_period_start(committee: Committee, today: date) -> date:
     """The first day of the informe period `today` is in (February–July, August–January)."""
-    months = max(committee.informe_months, 1)
-    anchor = committee.informe_start_month - 1
-    index = today.year * 12 + today.month - 1 - anchor
-    start = index - index % months + anchor
-    return date(start // 12, start % 12 + 1, 1)
+    from gelbot.informe.periods import committee_period
+
+    return committee_period(committee, today).start
 
 
 async def criterion_history(

@@ -19,6 +19,7 @@ from gelbot.domain.frameworks import FrameworkError
 from gelbot.flows import templating
 from gelbot.flows.answers import ChoiceOption
 from gelbot.flows.schema import Flow
+from gelbot.informe.periods import committee_period
 from gelbot.models import Committee, CriterionStatus, Person, PlanAction, Role
 from gelbot.models.flows import FlowAnswer, FlowRun
 
@@ -32,10 +33,8 @@ render = templating.render
 
 def informe_period(committee: Committee, today: date) -> tuple[date, date]:
     """The informe period `today` falls in: its first and last day."""
-    start = phases.informe_period_start(committee, today)
-    index = start.month - 1 + max(committee.informe_months, 1)
-    following = date(start.year + index // 12, index % 12 + 1, 1)
-    return start, following - timedelta(days=1)
+    period = committee_period(committee, today)
+    return period.start, period.end
 
 
 async def items(

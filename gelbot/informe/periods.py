@@ -21,6 +21,7 @@ from typing import Literal
 from gelbot.domain.committees import DomainError
 from gelbot.domain.spanish import normalize
 from gelbot.informe.document import InformeKind
+from gelbot.models import Committee
 
 MONTHS_OF: dict[InformeKind, int] = {"semestral": 6, "trimestral": 3}
 MAX_MONTHS = 24  # longer windows are not an informe, and would make compiling unbounded
@@ -92,6 +93,14 @@ def period_containing(
     first = index - index % months + anchor
     start = date(first // 12, first % 12 + 1, 1)
     return InformePeriod(kind, start, _add_months(start, months) - timedelta(days=1))
+
+
+def committee_period(committee: Committee, day: date) -> InformePeriod:
+    """The committee's own informe period (its length and start month) that contains `day`."""
+    months = committee.informe_months
+    return period_containing(
+        day, months=months, start_month=committee.informe_start_month, kind=default_kind(months)
+    )
 
 
 def _months_for(kind: InformeKind | None, committee_months: int) -> tuple[InformeKind, int]:

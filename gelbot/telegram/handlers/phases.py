@@ -24,7 +24,6 @@ from gelbot.domain import committees, phases
 from gelbot.domain.frameworks import Framework, Phase
 from gelbot.domain.meetings import local_today
 from gelbot.domain.spanish import format_date_short, normalize, parse_date
-from gelbot.informe.chart import phase_chart_png
 from gelbot.informe.document import PhaseProgress
 from gelbot.models import Committee
 from gelbot.services import Services
@@ -79,6 +78,9 @@ async def show_phases(update: Update, context: Context) -> None:
         f"Hoy ({format_date_short(today)})",
     )
     # Drawing takes a moment of CPU: keep the event loop answering others meanwhile.
+    # matplotlib is slow to import; load it only when a chart is drawn.
+    from gelbot.informe.chart import phase_chart_png
+
     png = await asyncio.to_thread(phase_chart_png, progress, title, labels=labels)
     summary = render("fases_resumen", **values)
     fits = _utf16(summary) <= MAX_CAPTION
