@@ -7,13 +7,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 
 from gelbot.resources import resource_dir
 
@@ -38,6 +39,20 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@event.listens_for(Session, "before_flush")
+def _strip_nul(session: Session, _context: Any, _instances: Any) -> None:
+    """Drop NUL characters from text people typed: PostgreSQL refuses them, SQLite keeps them.
+
+    One place for every model, so no handler has to remember it.
+    """
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            value = getattr(instance, attribute.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(instance, attribute.key, value.replace("\x00", ""))
 
 
 def alembic_config(url: str) -> Config:

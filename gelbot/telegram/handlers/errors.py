@@ -32,3 +32,9 @@ async def on_error(update: object, context: Context) -> None:
         await send(context, chat_id, "error_interno")
     except TelegramError:
         log.warning("could not tell chat %s about the error", chat_id)
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """Answer a button press no handler claimed (an old message, forged data): else it spins."""
+    if update.callback_query is not None:
+        await update.callback_query.answer("Ese botón ya no es válido.", show_alert=True)
