@@ -393,7 +393,8 @@ async def take_cargo(
     key = cargo_key(member.cargo)
     await record_holder(session, committee, member, now=now)
     handover = Handover(cargo=member.cargo, successor=member)
-    for compromiso in await open_compromisos(session, committee):
+    owned_by_a_cargo = _open(committee).where(Compromiso.owner_cargo.is_not(None))
+    for compromiso in await session.scalars(owned_by_a_cargo):
         if (
             compromiso.owner_cargo is None
             or cargo_key(compromiso.owner_cargo) != key

@@ -27,7 +27,6 @@ from gelbot.telegram.common import (
     person_info,
     raw_args,
     reply,
-    send,
     services,
 )
 from gelbot.texts import render
@@ -298,28 +297,3 @@ async def turn_page(update: Update, context: Context) -> None:
 
 
 # --- the empalme -----------------------------------------------------------------------------
-
-
-async def follow_cargo(update: Update, context: Context) -> None:
-    """After /unirme: if the sender now holds a cargo, its open compromisos move to them."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None or not is_group(chat):
-        return
-    svc = services(context)
-    async with svc.transaction() as session:
-        found = await who(session, chat.id, user, context)
-        if found is None or found.member is None:
-            return
-        handover = await domain.take_cargo(
-            session, found.committee, found.member, actor=found.person, now=svc.clock.now()
-        )
-        if handover is None:
-            return
-        moved = [
-            (c, previous.person.display_name if previous else None)
-            for c, previous in handover.moved
-        ]
-        await send(
-            context, chat.id, "compromiso_empalme", cargo=handover.cargo,
-            successor=found.person, moved=moved,
-        )  # fmt: skip

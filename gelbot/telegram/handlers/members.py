@@ -6,8 +6,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import MessageEntity, Update
 
 from gelbot.domain import committees as domain
+from gelbot.domain import compromisos
 from gelbot.models import Committee, Membership, Role
-from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply, services
+from gelbot.telegram.common import (
+    Context,
+    is_group,
+    person_info,
+    raw_args,
+    reply,
+    send,
+    services,
+)
 from gelbot.telegram.handlers.onboarding import private_chat_keyboard
 
 
@@ -33,6 +42,13 @@ async def join(update: Update, context: Context) -> None:
         except domain.DomainError as error:
             await reply(update, context, error.code, **error.details)
             return
+        # The empalme: the cargo's open compromisos follow their new holder, in this same unit
+        # of work (one transaction for /unirme, not a second handler looking everything up again).
+        handover = await compromisos.take_cargo(session, committee, member, actor=person, now=now)
+        moved = [
+            (c, previous.person.display_name if previous else None)
+            for c, previous in (handover.moved if handover else [])
+        ]
     keyboard = (
         None
         if person.reachable_privately
@@ -42,6 +58,11 @@ async def join(update: Update, context: Context) -> None:
         update, context, "unirme_listo", reply_markup=keyboard, committee=committee,
         member=member, person=person, joined=joined,
     )  # fmt: skip
+    if handover is not None:
+        await send(
+            context, chat.id, "compromiso_empalme", cargo=handover.cargo, successor=person,
+            moved=moved,
+        )  # fmt: skip
 
 
 async def list_members(update: Update, context: Context) -> None:
