@@ -29,7 +29,27 @@ from gelbot.models import Role
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.commands import commands_for
-from gelbot.telegram.handlers import errors, help, lifecycle, members, onboarding
+from gelbot.telegram.handlers import (
+    compromiso_actions,
+    compromisos,
+    delegates,
+    errors,
+    flow_answers,
+    flow_commands,
+    flows,
+    help,
+    informe,
+    lifecycle,
+    meeting_review,
+    meetings,
+    members,
+    onboarding,
+    phases,
+    plan,
+)
+from gelbot.telegram.handlers import indicators as indicator_handlers
+from gelbot.telegram.handlers import reminders as reminder_handlers
+from gelbot.telegram.prompts import reply_router
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +93,32 @@ def build_application(
     application.add_handler(
         ChatMemberHandler(lifecycle.membership_changed, ChatMemberHandler.MY_CHAT_MEMBER), group=-1
     )
+    # Still group -1: answers to flows (conversations/*.yaml). These take only what is a flow's
+    # — a /flujo file, a reply to a flow question, private text while a flow waits for that
+    # person — and then stop (ApplicationHandlerStop), so no later handler (a plan file sent in
+    # private, a pending_prompts reply) reads an answer as its own input. The rest passes on.
+    # (New messages only: an edited old answer is not an answer to the current question.)
+    not_a_command = ~filters.COMMAND & ~filters.CaptionRegex(r"^/")
+    answer_like = filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION | filters.ATTACHMENT)
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE
+            & filters.Document.ALL
+            & filters.CaptionRegex(r"^/flujos?(@\w+)?(\s|$)"),
+            flow_commands.receive_flow_file,
+        ),
+        group=-1,
+    )
+    application.add_handler(
+        MessageHandler(filters.REPLY & not_a_command & answer_like, flow_answers.on_reply), group=-1
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.REPLY & not_a_command & answer_like,
+            flow_answers.on_private,
+        ),
+        group=-1,
+    )
 
     # Group 0: commands and buttons.
     application.add_handler(CommandHandler("start", onboarding.start))
@@ -83,6 +129,94 @@ def build_application(
     application.add_handler(CommandHandler("ayuda", help.show_help))
     application.add_handler(CommandHandler("help", help.show_help))
     application.add_handler(CallbackQueryHandler(onboarding.choose_setup, pattern=r"^co:"))
+    # Meetings and compromisos (callback prefixes: rel, rer, cpd, cpa, cpl).
+    application.add_handler(CommandHandler("reunion", meetings.reunion))
+    application.add_handler(CommandHandler("decision", meetings.decision))
+    application.add_handler(CommandHandler("compromiso", compromisos.propose))
+    application.add_handler(CommandHandler("compromisos", compromisos.list_open))
+    application.add_handler(CallbackQueryHandler(meetings.mark, pattern=r"^rel:"))
+    application.add_handler(
+        CallbackQueryHandler(compromiso_actions.review, pattern=rf"^{meeting_review.REVIEW}:")
+    )
+    application.add_handler(CallbackQueryHandler(compromisos.decide_draft, pattern=r"^cpd:"))
+    application.add_handler(CallbackQueryHandler(compromiso_actions.act, pattern=r"^cpa:"))
+    application.add_handler(CallbackQueryHandler(compromisos.turn_page, pattern=r"^cpl:"))
+    # Plan de acción, indicators, phases and criteria (callback prefixes: plc, crm, crl).
+    application.add_handler(CommandHandler("plan", plan.show_plan))
+    application.add_handler(CommandHandler("indicadores", indicator_handlers.show_indicators))
+    application.add_handler(CommandHandler("fases", phases.show_phases))
+    application.add_handler(CommandHandler("criterio", phases.criterion))
+    application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
+    application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
+    application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))
+    # Reminders and delegados (callback prefixes: rc, rw, sg, sd, dj).
+    application.add_handler(CommandHandler("recordatorios", reminder_handlers.show_schedule))
+    application.add_handler(CommandHandler("vacaciones", reminder_handlers.vacation))
+    application.add_handler(CommandHandler("seguir", delegates.follow))
+    application.add_handler(CommandHandler("dejar", delegates.leave))
+    application.add_handler(CallbackQueryHandler(reminder_handlers.toggle, pattern=r"^rc:"))
+    application.add_handler(
+        CallbackQueryHandler(reminder_handlers.answer_nag_button, pattern=r"^rw:")
+    )
+    application.add_handler(CallbackQueryHandler(delegates.choose, pattern=r"^sg:"))
+    application.add_handler(CallbackQueryHandler(delegates.decide, pattern=r"^sd:"))
+    application.add_handler(CallbackQueryHandler(delegates.leave_chosen, pattern=r"^dj:"))
+    # Flows: answers by button, corrections, start buttons (callback prefixes: fl, flc, flb).
+    application.add_handler(CommandHandler("avance", flow_commands.avance))
+    application.add_handler(CommandHandler("corregir", flow_commands.corregir))
+    application.add_handler(CommandHandler("flujos", flow_commands.list_flows))
+    application.add_handler(CallbackQueryHandler(flow_answers.on_press, pattern=r"^fl:"))
+    application.add_handler(CallbackQueryHandler(flow_commands.choose_correction, pattern=r"^flc:"))
+    application.add_handler(CallbackQueryHandler(flow_commands.start_from_button, pattern=r"^flb:"))
+    # The informe: review, rewrite, generate (callback prefixes: inf, inc).
+    application.add_handler(CommandHandler("informe", informe.informe))
+    application.add_handler(CallbackQueryHandler(informe.press, pattern=r"^inf:"))
+    application.add_handler(CallbackQueryHandler(informe.choose_committee, pattern=r"^inc:"))
+
+    # Group 2: answers to ForceReply questions (pending_prompts), in a group of their own so no
+    # other message handler can shadow them. Features add their prompt kinds here.
+    application.add_handler(
+        MessageHandler(
+            filters.REPLY
+            & ~filters.COMMAND
+            & (filters.TEXT | filters.CAPTION | filters.ATTACHMENT),
+            reply_router(
+                {
+                    **compromiso_actions.ANSWERS,
+                    **meetings.ANSWERS,
+                    **plan.ANSWERS,
+                    **reminder_handlers.ANSWERS,
+                    **informe.ANSWERS,
+                }
+            ),
+        ),
+        group=2,
+    )
+    # Group 3: plan files. Every document passes here, after any feature that takes files as
+    # answers (group 2); receive_document keeps only those sent for the plan.
+    application.add_handler(MessageHandler(filters.Document.ALL, plan.receive_document), group=3)
+
+    # The reminder engine: plan and send what is due, at least every 30 s. The first run, right
+    # after start, is the catch-up after any downtime (the dispatcher's rules make it one).
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            reminder_handlers.tick_job,
+            interval=settings.dispatch_interval_seconds,
+            first=1.0,
+            name="recordatorios",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+        # Flows: expire unanswered runs («sin respuesta») and start the semester questionnaire.
+        application.job_queue.run_repeating(
+            flows.job,
+            interval=60,
+            first=5.0,
+            name="flujos",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
+
+    # Last in group 0: a button whose data no pattern above claims still gets an answer.
+    application.add_handler(CallbackQueryHandler(errors.unknown_button))
 
     application.add_error_handler(errors.on_error)
     return application

@@ -23,6 +23,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         enable_async=False,
+        # Templates ship with the package; checking their files on every render costs time.
+        auto_reload=False,
     )
     env.filters["fecha"] = _fecha
     env.filters["corto"] = truncate_text

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gelbot.models.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from gelbot.models.committees import Membership
 
 
 class MeetingStatus(enum.StrEnum):
@@ -39,6 +42,23 @@ OPEN_COMPROMISO_STATUSES = (
 )
 
 
+class CompromisoEventKind(enum.StrEnum):
+    """What happened to a compromiso; every change leaves one CompromisoEvent."""
+
+    CREADO = "creado"
+    EN_CURSO = "en_curso"  # reviewed in a meeting: still in progress
+    REPROGRAMADO = "reprogramado"
+    CUMPLIDO = "cumplido"
+    CANCELADO = "cancelado"
+    REASIGNADO = "reasignado"  # empalme: the cargo changed hands
+
+
+class EvidenceKind(enum.StrEnum):
+    ENLACE = "enlace"
+    DOCUMENTO = "documento"
+    FOTO = "foto"
+
+
 class Meeting(Base):
     """One committee meeting (reunión) and its acta."""
 
@@ -54,6 +74,13 @@ class Meeting(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     quorum: Mapped[bool | None] = mapped_column()
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Recorded after the fact (/reunion registrar): closing it makes it REGISTRADA.
+    after_the_fact: Mapped[bool] = mapped_column(default=False)
+    # The group messages of the open meeting, edited as the roll call and review progress:
+    # review_messages is a list of {"message_id": int, "compromiso_ids": [int, ...]}.
+    roll_message_id: Mapped[int | None] = mapped_column(Integer)
+    review_messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     acta_message_id: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -72,6 +99,7 @@ class MeetingAttendance(Base):
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
 
@@ -108,7 +136,10 @@ class Compromiso(Base):
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default=CompromisoStatus.ABIERTO.value)
     result: Mapped[str | None] = mapped_column(Text)
+    # Evidence of a cumplido: a link, or a file or photo sent in the chat (its Telegram file_id).
     evidence: Mapped[str | None] = mapped_column(Text)
+    evidence_kind: Mapped[str | None] = mapped_column(String(20))
+    evidence_file_id: Mapped[str | None] = mapped_column(String(200))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     plan_action_id: Mapped[int | None] = mapped_column(
         ForeignKey("plan_actions.id", ondelete="SET NULL")
@@ -118,6 +149,7 @@ class Compromiso(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     events: Mapped[list[CompromisoEvent]] = relationship(back_populates="compromiso")
+    owner: Mapped[Membership | None] = relationship()
 
 
 class CompromisoEvent(Base):
@@ -135,10 +167,57 @@ class CompromisoEvent(Base):
     from_membership_id: Mapped[int | None] = mapped_column(Integer)
     to_membership_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+    # Set when the change was made in a meeting's review, so the acta can list it.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     compromiso: Mapped[Compromiso] = relationship(back_populates="events")
+
+
+class CompromisoDraft(Base):
+    """A /compromiso the bot understood and echoed back, waiting for confirmar / cancelar.
+
+    Kept apart from Compromiso so nothing counts as a compromiso until confirmed, and in the
+    database so a restart between the echo and the button press loses nothing.
+    """
+
+    __tablename__ = "compromiso_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committees.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    owner_membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL")
+    )
+    owner_cargo: Mapped[str | None] = mapped_column(String(120))
+    due_on: Mapped[date] = mapped_column(Date)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    owner: Mapped[Membership | None] = relationship()
+
+
+class CargoHolder(Base):
+    """Who holds a cargo now, for compromisos owned by the cargo (the empalme problem)."""
+
+    __tablename__ = "cargo_holders"
+    __table_args__ = (UniqueConstraint("committee_id", "cargo_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
+    # The cargo normalised (lowercase, no accents), so "Secretaría" and "secretaria" are one.
+    cargo_key: Mapped[str] = mapped_column(String(120))
+    cargo: Mapped[str] = mapped_column(String(120))
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL")
+    )
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PlanAction(Base):
@@ -158,6 +237,10 @@ class PlanAction(Base):
     recursos: Mapped[list[str]] = mapped_column(JSON, default=list)
     tiempos: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "accion" (a row of the Marco Operativo) or "proyecto" (a row of a project matrix, like
+    # Mocoa's Tabla 1); a proyecto keeps eje, linea_estrategica, fase and criterios in details.
+    kind: Mapped[str] = mapped_column(String(20), default="accion")
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     indicators: Mapped[list[Indicator]] = relationship(back_populates="plan_action")
 
@@ -190,6 +273,10 @@ class Indicator(Base):
     unit: Mapped[str | None] = mapped_column(String(60))
     frequency: Mapped[str] = mapped_column(String(20), default=Frequency.SEMANAL.value)
     formula: Mapped[str | None] = mapped_column(Text)
+    # Order within the plan (re-imports keep ids, so ids alone don't give the plan's order).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when a re-imported plan no longer has it; kept because its readings are history.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     plan_action: Mapped[PlanAction | None] = relationship(back_populates="indicators")
     readings: Mapped[list[IndicatorReading]] = relationship(back_populates="indicator")
@@ -246,7 +333,11 @@ class CriterionEvent(Base):
         ForeignKey("committees.id", ondelete="CASCADE"), index=True
     )
     criterion_key: Mapped[str] = mapped_column(String(120))
+    # "cumple", "no_cumple" or "fecha" (only the target date changed); `met` is the standing
+    # after the event either way, so the latest event before a moment tells the share then.
+    kind: Mapped[str] = mapped_column(String(20), default="cumple")
     met: Mapped[bool] = mapped_column()
+    target_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str | None] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -43,6 +43,79 @@ COMMANDS: list[CommandInfo] = [
         "/rol @ana editor_web",
         roles=COORDINATION,
     ),
+    CommandInfo(
+        "reunion",
+        "La próxima y la última reunión; el coordinador la programa, inicia, registra y cierra",
+        "/reunion programar primer martes 9:00",
+    ),
+    CommandInfo(
+        "decision", "Anotar una decisión en la reunión abierta", "/decision Aprobar el plan"
+    ),
+    CommandInfo(
+        "compromiso",
+        "Registrar un compromiso: responsable, qué y para cuándo",
+        "/compromiso @beto Actualizar el sitio web para el próximo viernes",
+    ),
+    CommandInfo(
+        "compromisos",
+        "Ver los compromisos abiertos (mios, vencidos) y marcarlos",
+        "/compromisos vencidos",
+    ),
+    CommandInfo(
+        "plan",
+        "Ver el plan de acción; el coordinador lo carga con un archivo YAML o CSV",
+        "/plan importar",
+    ),
+    CommandInfo(
+        "indicadores",
+        "Cómo va cada indicador frente a su meta; registrar un valor",
+        "/indicadores 3 12",
+    ),
+    CommandInfo("fases", "Avance de cada fase (gráfica) y días para cada plazo", "/fases"),
+    CommandInfo(
+        "criterio",
+        "Criterios pendientes; coordinador o control interno los marcan con evidencia",
+        "/criterio 12 cumple https://mocoa-putumayo.gov.co/mision",
+    ),
+    CommandInfo(
+        "recordatorios",
+        "Ver los recordatorios del comité; el coordinador los cambia o desactiva",
+        "/recordatorios sitio martes 10:00",
+    ),
+    CommandInfo(
+        "vacaciones",
+        "Pausar mis recordatorios hasta una fecha (aviso al coordinador)",
+        "/vacaciones 20 de marzo",
+    ),
+    CommandInfo(
+        "seguir",
+        "Delegados: recibir cada semana el resumen de un comité",
+        "/seguir Alcaldía de Mocoa",
+        for_newcomers=True,
+    ),
+    CommandInfo(
+        "dejar",
+        "Delegados: dejar de seguir un comité",
+        "/dejar Alcaldía de Mocoa",
+        for_newcomers=True,
+    ),
+    CommandInfo(
+        "avance",
+        "Reportar un avance con sus palabras, para el informe",
+        "/avance Se publicó el directorio de funcionarios",
+    ),
+    CommandInfo("corregir", "Corregir una respuesta que dio en este período", "/corregir"),
+    CommandInfo(
+        "flujos",
+        "Ver las conversaciones del comité; el coordinador las cambia con un archivo",
+        "/flujos",
+    ),
+    CommandInfo(
+        "informe",
+        "Preparar el informe semestral o trimestral: revisar filas y generar Word, PDF y Markdown",
+        "/informe semestral 2009-02 2009-08",
+        roles=COORDINATION,
+    ),
     CommandInfo("start", "Abrir el chat privado conmigo", "/start", for_newcomers=True),
 ]
 

@@ -140,7 +140,8 @@ class SentMessage:
                         "height": 480,
                     }
                 ]
-        if self.reply_markup:
+        # Telegram returns only inline keyboards here; a ForceReply is not echoed back.
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
             data["reply_markup"] = self.reply_markup
         return data
 
@@ -308,8 +309,16 @@ class FakeTelegram:
         return self._push({"message": self._message(user, chat, **fields)})
 
     def send_document(
-        self, user: FakeUser, chat: FakeChat, file_name: str, content: bytes, caption: str = ""
+        self,
+        user: FakeUser,
+        chat: FakeChat,
+        file_name: str,
+        content: bytes,
+        caption: str = "",
+        *,
+        reply_to: SentMessage | None = None,
     ) -> dict[str, Any]:
+        """A person sends a file (optionally as a reply to a bot message); getFile serves it."""
         file_id = f"userdoc{len(self._files) + 1}"
         self._files[file_id] = content
         document = {
@@ -321,6 +330,13 @@ class FakeTelegram:
         fields: dict[str, Any] = {"document": document}
         if caption:
             fields["caption"] = caption
+            if caption.startswith("/"):
+                command = caption.split(maxsplit=1)[0]
+                fields["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
+                ]
+        if reply_to is not None:
+            fields["reply_to_message"] = reply_to.to_message(self.bot, chat, self.now())
         return self._push({"message": self._message(user, chat, **fields)})
 
     def press(self, user: FakeUser, message: SentMessage, index: int) -> dict[str, Any]:
@@ -354,7 +370,12 @@ class FakeTelegram:
                     "from": by.to_dict(),
                     "date": int(self.now().timestamp()),
                     "old_chat_member": {"status": old, "user": self.bot.to_dict()},
-                    "new_chat_member": {"status": new, "user": self.bot.to_dict()},
+                    "new_chat_member": {
+                        "status": new,
+                        "user": self.bot.to_dict(),
+                        # Telegram sends until_date with "kicked"; PTB needs it to parse the update.
+                        **({"until_date": 0} if new == "kicked" else {}),
+                    },
                 }
             }
         )
@@ -441,9 +462,11 @@ class FakeTelegram:
             raise BotApiError(400, "Bad Request: message text is empty")
         if utf16_length(shown) > limit:
             raise BotApiError(400, "Bad Request: message is too long")
+        # PTB sends a reply as reply_parameters (Bot API 7.0); older clients as reply_to_message_id.
+        replying = _json(params.get("reply_parameters")) or {}
+        reply_to = _int(params.get("reply_to_message_id")) or _int(replying.get("message_id"))
         message = SentMessage(
-            next(self._message_ids), chat.id, text, parse_mode, markup,
-            _int(params.get("reply_to_message_id")), **extra,
+            next(self._message_ids), chat.id, text, parse_mode, markup, reply_to, **extra,
         )  # fmt: skip
         self.sent.append(message)
         return message.to_message(self.bot, chat, self.now())
@@ -638,6 +661,13 @@ class FakeBotApiRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if method == "GET":
+            # A file download (File.download_*): base_file_url + "/" + the getFile file_path.
+            try:
+                return 200, self.telegram.file_content(url)
+            except KeyError:
+                error = BotApiError(404, "Not Found: file not found")
+                return error.code, json.dumps(error.payload()).encode()
         api_method = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes]] = {}

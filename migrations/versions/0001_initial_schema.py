@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 20:32:10.344353
+Create Date: 2026-11-21
 """
 
 from __future__ import annotations
@@ -59,11 +59,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_people_username"), ["username"], unique=False)
 
     op.create_table(
+        "reminder_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scope", sa.String(length=10), nullable=False),
+        sa.Column("scope_id", sa.Integer(), nullable=False),
+        sa.Column("changes", sa.Integer(), nullable=False),
+        sa.Column("planned_changes", sa.Integer(), nullable=False),
+        sa.Column("planned_until", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("planned_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_plans")),
+        sa.UniqueConstraint("scope", "scope_id", name=op.f("uq_reminder_plans_scope_scope_id")),
+    )
+    with op.batch_alter_table("reminder_plans", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_reminder_plans_planned_until"), ["planned_until"], unique=False
+        )
+
+    op.create_table(
         "criterion_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("criterion_key", sa.String(length=120), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("met", sa.Boolean(), nullable=False),
+        sa.Column("target_on", sa.Date(), nullable=True),
         sa.Column("evidence", sa.Text(), nullable=True),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -112,6 +131,119 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "delegate_follows",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("requested_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_delegate_follows_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["people.id"],
+            name=op.f("fk_delegate_follows_decided_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_delegate_follows_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delegate_follows")),
+        sa.UniqueConstraint(
+            "person_id", "committee_id", name=op.f("uq_delegate_follows_person_id_committee_id")
+        ),
+    )
+    with op.batch_alter_table("delegate_follows", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_delegate_follows_committee_id"), ["committee_id"], unique=False
+        )
+
+    op.create_table(
+        "flow_definitions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=True),
+        sa.Column("flow_id", sa.String(length=40), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("yaml_text", sa.Text(), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_flow_definitions_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["people.id"],
+            name=op.f("fk_flow_definitions_created_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_flow_definitions")),
+        sa.UniqueConstraint(
+            "committee_id",
+            "flow_id",
+            "version",
+            name=op.f("uq_flow_definitions_committee_id_flow_id_version"),
+        ),
+    )
+    with op.batch_alter_table("flow_definitions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_flow_definitions_committee_id"), ["committee_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_flow_definitions_digest"), ["digest"], unique=False)
+
+    op.create_table(
+        "informe_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("row_keys", sa.JSON(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("generated_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("generated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_informe_drafts_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["people.id"],
+            name=op.f("fk_informe_drafts_created_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["generated_by_id"],
+            ["people.id"],
+            name=op.f("fk_informe_drafts_generated_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_informe_drafts")),
+        sa.UniqueConstraint(
+            "committee_id",
+            "period_start",
+            "period_end",
+            name=op.f("uq_informe_drafts_committee_id_period_start_period_end"),
+        ),
+    )
+    op.create_table(
         "meetings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
@@ -121,8 +253,15 @@ def upgrade() -> None:
         sa.Column("closed_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("quorum", sa.Boolean(), nullable=True),
         sa.Column("opened_by_id", sa.Integer(), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column("after_the_fact", sa.Boolean(), nullable=False),
+        sa.Column("roll_message_id", sa.Integer(), nullable=True),
+        sa.Column("review_messages", sa.JSON(), nullable=False),
         sa.Column("acta_message_id", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["people.id"], name=op.f("fk_meetings_closed_by_id_people")
+        ),
         sa.ForeignKeyConstraint(
             ["committee_id"],
             ["committees.id"],
@@ -137,6 +276,9 @@ def upgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_meetings_committee_id"), ["committee_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_meetings_committee_id_held_on", ["committee_id", "held_on"], unique=False
         )
 
     op.create_table(
@@ -166,6 +308,27 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "pending_prompts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=True),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_pending_prompts_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_prompts")),
+        sa.UniqueConstraint(
+            "chat_id", "message_id", name=op.f("uq_pending_prompts_chat_id_message_id")
+        ),
+    )
+    op.create_table(
         "plan_actions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
@@ -177,6 +340,8 @@ def upgrade() -> None:
         sa.Column("recursos", sa.JSON(), nullable=False),
         sa.Column("tiempos", sa.Text(), nullable=True),
         sa.Column("imported_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["committee_id"],
             ["committees.id"],
@@ -191,6 +356,180 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "plan_imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("imported_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("imported_by_id", sa.Integer(), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("entidad", sa.Text(), nullable=True),
+        sa.Column("documento", sa.Text(), nullable=True),
+        sa.Column("fecha", sa.Date(), nullable=True),
+        sa.Column("vigencia", sa.Integer(), nullable=True),
+        sa.Column("actions_count", sa.Integer(), nullable=False),
+        sa.Column("proyectos_count", sa.Integer(), nullable=False),
+        sa.Column("indicators_count", sa.Integer(), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_plan_imports_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["imported_by_id"], ["people.id"], name=op.f("fk_plan_imports_imported_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_imports")),
+    )
+    with op.batch_alter_table("plan_imports", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_plan_imports_committee_id"), ["committee_id"], unique=False
+        )
+
+    op.create_table(
+        "reminder_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("aspect", sa.String(length=20), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("weekday", sa.Integer(), nullable=True),
+        sa.Column("at", sa.String(length=5), nullable=True),
+        sa.Column("until", sa.String(length=5), nullable=True),
+        sa.Column("updated_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_reminder_settings_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["people.id"],
+            name=op.f("fk_reminder_settings_updated_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_settings")),
+        sa.UniqueConstraint(
+            "committee_id", "aspect", name=op.f("uq_reminder_settings_committee_id_aspect")
+        ),
+    )
+    op.create_table(
+        "reminders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=True),
+        sa.Column("target_kind", sa.String(length=10), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("occurrence", sa.String(length=80), nullable=False),
+        sa.Column("scheduled_for", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("claimed_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_by", sa.String(length=80), nullable=True),
+        sa.Column("sent_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("chat_id", sa.BigInteger(), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_reminders_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
+        sa.UniqueConstraint(
+            "kind",
+            "target_kind",
+            "target_id",
+            "occurrence",
+            name=op.f("uq_reminders_kind_target_kind_target_id_occurrence"),
+        ),
+    )
+    with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_reminders_chat_id_message_id", ["chat_id", "message_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_reminders_committee_id_scheduled_for",
+            ["committee_id", "scheduled_for"],
+            unique=False,
+        )
+        batch_op.create_index("ix_reminders_status_due_at", ["status", "due_at"], unique=False)
+
+    op.create_table(
+        "cargo_holders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("cargo_key", sa.String(length=120), nullable=False),
+        sa.Column("cargo", sa.String(length=120), nullable=False),
+        sa.Column("membership_id", sa.Integer(), nullable=True),
+        sa.Column("since", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_cargo_holders_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["membership_id"],
+            ["memberships.id"],
+            name=op.f("fk_cargo_holders_membership_id_memberships"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cargo_holders")),
+        sa.UniqueConstraint(
+            "committee_id", "cargo_key", name=op.f("uq_cargo_holders_committee_id_cargo_key")
+        ),
+    )
+    op.create_table(
+        "compromiso_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("owner_membership_id", sa.Integer(), nullable=True),
+        sa.Column("owner_cargo", sa.String(length=120), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["people.id"],
+            name=op.f("fk_compromiso_drafts_author_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_compromiso_drafts_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meetings.id"],
+            name=op.f("fk_compromiso_drafts_meeting_id_meetings"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_membership_id"],
+            ["memberships.id"],
+            name=op.f("fk_compromiso_drafts_owner_membership_id_memberships"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_compromiso_drafts")),
+    )
+    with op.batch_alter_table("compromiso_drafts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_compromiso_drafts_committee_id"), ["committee_id"], unique=False
+        )
+
+    op.create_table(
         "compromisos",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("committee_id", sa.Integer(), nullable=False),
@@ -201,6 +540,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("result", sa.Text(), nullable=True),
         sa.Column("evidence", sa.Text(), nullable=True),
+        sa.Column("evidence_kind", sa.String(length=20), nullable=True),
+        sa.Column("evidence_file_id", sa.String(length=200), nullable=True),
         sa.Column("meeting_id", sa.Integer(), nullable=True),
         sa.Column("plan_action_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
@@ -239,7 +580,11 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_compromisos_committee_id"), ["committee_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_compromisos_committee_id_closed_at", ["committee_id", "closed_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_compromisos_due_on"), ["due_on"], unique=False)
+        batch_op.create_index("ix_compromisos_meeting_id", ["meeting_id"], unique=False)
 
     op.create_table(
         "decisions",
@@ -259,6 +604,70 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_decisions")),
     )
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.create_index("ix_decisions_meeting_id", ["meeting_id"], unique=False)
+
+    op.create_table(
+        "flow_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("definition_id", sa.Integer(), nullable=False),
+        sa.Column("flow_id", sa.String(length=40), nullable=False),
+        sa.Column("flow_version", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("trigger", sa.String(length=60), nullable=False),
+        sa.Column("subject_kind", sa.String(length=20), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=True),
+        sa.Column("subject_key", sa.String(length=60), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("item_index", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.String(length=40), nullable=True),
+        sa.Column("iteration", sa.Integer(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("gave_up_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("corrects_answer_id", sa.Integer(), nullable=True),
+        sa.Column("state", sa.JSON(), nullable=False),
+        sa.Column("started_by_id", sa.Integer(), nullable=True),
+        sa.Column("started_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_flow_runs_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["definition_id"],
+            ["flow_definitions.id"],
+            name=op.f("fk_flow_runs_definition_id_flow_definitions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_flow_runs_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["started_by_id"],
+            ["people.id"],
+            name=op.f("fk_flow_runs_started_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_flow_runs")),
+    )
+    with op.batch_alter_table("flow_runs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_flow_runs_committee_id"), ["committee_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_flow_runs_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            "ix_flow_runs_status_expires_at", ["status", "expires_at"], unique=False
+        )
+
     op.create_table(
         "indicators",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -271,6 +680,8 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=60), nullable=True),
         sa.Column("frequency", sa.String(length=20), nullable=False),
         sa.Column("formula", sa.Text(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("retired_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["committee_id"],
             ["committees.id"],
@@ -287,12 +698,39 @@ def upgrade() -> None:
         sa.UniqueConstraint("committee_id", "key", name=op.f("uq_indicators_committee_id_key")),
     )
     op.create_table(
+        "informe_row_edits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("draft_id", sa.Integer(), nullable=False),
+        sa.Column("row_key", sa.String(length=200), nullable=False),
+        sa.Column("excluded", sa.Boolean(), nullable=False),
+        sa.Column("resultado", sa.Text(), nullable=True),
+        sa.Column("edited_by_id", sa.Integer(), nullable=True),
+        sa.Column("edited_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["draft_id"],
+            ["informe_drafts.id"],
+            name=op.f("fk_informe_row_edits_draft_id_informe_drafts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["edited_by_id"],
+            ["people.id"],
+            name=op.f("fk_informe_row_edits_edited_by_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_informe_row_edits")),
+        sa.UniqueConstraint(
+            "draft_id", "row_key", name=op.f("uq_informe_row_edits_draft_id_row_key")
+        ),
+    )
+    op.create_table(
         "meeting_attendances",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("membership_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("recorded_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meetings.id"],
@@ -304,6 +742,11 @@ def upgrade() -> None:
             ["memberships.id"],
             name=op.f("fk_meeting_attendances_membership_id_memberships"),
             ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["people.id"],
+            name=op.f("fk_meeting_attendances_recorded_by_id_people"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_attendances")),
         sa.UniqueConstraint(
@@ -322,6 +765,7 @@ def upgrade() -> None:
         sa.Column("from_membership_id", sa.Integer(), nullable=True),
         sa.Column("to_membership_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -333,12 +777,101 @@ def upgrade() -> None:
             name=op.f("fk_compromiso_events_compromiso_id_compromisos"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meetings.id"],
+            name=op.f("fk_compromiso_events_meeting_id_meetings"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_compromiso_events")),
     )
     with op.batch_alter_table("compromiso_events", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_compromiso_events_compromiso_id"), ["compromiso_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_compromiso_events_meeting_id"), ["meeting_id"], unique=False
+        )
+
+    op.create_table(
+        "flow_answers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("definition_id", sa.Integer(), nullable=False),
+        sa.Column("flow_id", sa.String(length=40), nullable=False),
+        sa.Column("flow_version", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.String(length=40), nullable=False),
+        sa.Column("item_index", sa.Integer(), nullable=False),
+        sa.Column("item_key", sa.String(length=120), nullable=True),
+        sa.Column("iteration", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("raw_text", sa.Text(), nullable=True),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.Column("display", sa.Text(), nullable=True),
+        sa.Column("answered_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("superseded_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_flow_answers_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["definition_id"],
+            ["flow_definitions.id"],
+            name=op.f("fk_flow_answers_definition_id_flow_definitions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_flow_answers_person_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["flow_runs.id"],
+            name=op.f("fk_flow_answers_run_id_flow_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["superseded_by_id"],
+            ["flow_answers.id"],
+            name=op.f("fk_flow_answers_superseded_by_id_flow_answers"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_flow_answers")),
+    )
+    with op.batch_alter_table("flow_answers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_flow_answers_committee_id"), ["committee_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_flow_answers_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_flow_answers_run_id"), ["run_id"], unique=False)
+
+    op.create_table(
+        "flow_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("has_buttons", sa.Boolean(), nullable=False),
+        sa.Column("sent_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["flow_runs.id"],
+            name=op.f("fk_flow_messages_run_id_flow_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_flow_messages")),
+        sa.UniqueConstraint(
+            "chat_id", "message_id", name=op.f("uq_flow_messages_chat_id_message_id")
+        ),
+    )
+    with op.batch_alter_table("flow_messages", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_flow_messages_run_id"), ["run_id"], unique=False)
 
     op.create_table(
         "indicator_readings",
@@ -368,38 +901,209 @@ def upgrade() -> None:
             name=op.f("uq_indicator_readings_indicator_id_period_start"),
         ),
     )
+    op.create_table(
+        "progress_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("compromiso_id", sa.Integer(), nullable=True),
+        sa.Column("plan_action_id", sa.Integer(), nullable=True),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("effect_key", sa.String(length=120), nullable=False),
+        sa.Column("answer_id", sa.Integer(), nullable=True),
+        sa.Column("noted_on", sa.Date(), nullable=False),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_progress_notes_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["compromiso_id"],
+            ["compromisos.id"],
+            name=op.f("fk_progress_notes_compromiso_id_compromisos"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_progress_notes_person_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_action_id"],
+            ["plan_actions.id"],
+            name=op.f("fk_progress_notes_plan_action_id_plan_actions"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["flow_runs.id"],
+            name=op.f("fk_progress_notes_run_id_flow_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_progress_notes")),
+        sa.UniqueConstraint(
+            "run_id", "effect_key", name=op.f("uq_progress_notes_run_id_effect_key")
+        ),
+    )
+    with op.batch_alter_table("progress_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_progress_notes_committee_id"), ["committee_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_progress_notes_committee_id_noted_on", ["committee_id", "noted_on"], unique=False
+        )
+
+    op.create_table(
+        "semester_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("committee_id", sa.Integer(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("accion", sa.Text(), nullable=False),
+        sa.Column("resultado", sa.Text(), nullable=True),
+        sa.Column("fecha", sa.Date(), nullable=True),
+        sa.Column("asistentes", sa.Integer(), nullable=True),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("effect_key", sa.String(length=120), nullable=False),
+        sa.Column("answer_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", gelbot.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committee_id"],
+            ["committees.id"],
+            name=op.f("fk_semester_items_committee_id_committees"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_semester_items_person_id_people"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["flow_runs.id"],
+            name=op.f("fk_semester_items_run_id_flow_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_semester_items")),
+        sa.UniqueConstraint(
+            "run_id", "effect_key", name=op.f("uq_semester_items_run_id_effect_key")
+        ),
+    )
+    with op.batch_alter_table("semester_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_semester_items_committee_id"), ["committee_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_semester_items_committee_id_period_start",
+            ["committee_id", "period_start"],
+            unique=False,
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("semester_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_semester_items_committee_id_period_start")
+        batch_op.drop_index(batch_op.f("ix_semester_items_committee_id"))
+
+    op.drop_table("semester_items")
+    with op.batch_alter_table("progress_notes", schema=None) as batch_op:
+        batch_op.drop_index("ix_progress_notes_committee_id_noted_on")
+        batch_op.drop_index(batch_op.f("ix_progress_notes_committee_id"))
+
+    op.drop_table("progress_notes")
     op.drop_table("indicator_readings")
+    with op.batch_alter_table("flow_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_flow_messages_run_id"))
+
+    op.drop_table("flow_messages")
+    with op.batch_alter_table("flow_answers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_flow_answers_run_id"))
+        batch_op.drop_index(batch_op.f("ix_flow_answers_person_id"))
+        batch_op.drop_index(batch_op.f("ix_flow_answers_committee_id"))
+
+    op.drop_table("flow_answers")
     with op.batch_alter_table("compromiso_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_compromiso_events_meeting_id"))
         batch_op.drop_index(batch_op.f("ix_compromiso_events_compromiso_id"))
 
     op.drop_table("compromiso_events")
     op.drop_table("meeting_attendances")
+    op.drop_table("informe_row_edits")
     op.drop_table("indicators")
+    with op.batch_alter_table("flow_runs", schema=None) as batch_op:
+        batch_op.drop_index("ix_flow_runs_status_expires_at")
+        batch_op.drop_index(batch_op.f("ix_flow_runs_person_id"))
+        batch_op.drop_index(batch_op.f("ix_flow_runs_committee_id"))
+
+    op.drop_table("flow_runs")
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_decisions_meeting_id")
+
     op.drop_table("decisions")
     with op.batch_alter_table("compromisos", schema=None) as batch_op:
+        batch_op.drop_index("ix_compromisos_meeting_id")
         batch_op.drop_index(batch_op.f("ix_compromisos_due_on"))
+        batch_op.drop_index("ix_compromisos_committee_id_closed_at")
         batch_op.drop_index(batch_op.f("ix_compromisos_committee_id"))
 
     op.drop_table("compromisos")
+    with op.batch_alter_table("compromiso_drafts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_compromiso_drafts_committee_id"))
+
+    op.drop_table("compromiso_drafts")
+    op.drop_table("cargo_holders")
+    with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.drop_index("ix_reminders_status_due_at")
+        batch_op.drop_index("ix_reminders_committee_id_scheduled_for")
+        batch_op.drop_index("ix_reminders_chat_id_message_id")
+
+    op.drop_table("reminders")
+    op.drop_table("reminder_settings")
+    with op.batch_alter_table("plan_imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_imports_committee_id"))
+
+    op.drop_table("plan_imports")
     with op.batch_alter_table("plan_actions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_actions_committee_id"))
 
     op.drop_table("plan_actions")
+    op.drop_table("pending_prompts")
     op.drop_table("memberships")
     with op.batch_alter_table("meetings", schema=None) as batch_op:
+        batch_op.drop_index("ix_meetings_committee_id_held_on")
         batch_op.drop_index(batch_op.f("ix_meetings_committee_id"))
 
     op.drop_table("meetings")
+    op.drop_table("informe_drafts")
+    with op.batch_alter_table("flow_definitions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_flow_definitions_digest"))
+        batch_op.drop_index(batch_op.f("ix_flow_definitions_committee_id"))
+
+    op.drop_table("flow_definitions")
+    with op.batch_alter_table("delegate_follows", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delegate_follows_committee_id"))
+
+    op.drop_table("delegate_follows")
     op.drop_table("criterion_statuses")
     with op.batch_alter_table("criterion_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_criterion_events_committee_id"))
 
     op.drop_table("criterion_events")
+    with op.batch_alter_table("reminder_plans", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reminder_plans_planned_until"))
+
+    op.drop_table("reminder_plans")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_username"))
 

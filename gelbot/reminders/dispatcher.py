@@ -1,0 +1,299 @@
+"""The dispatcher: claims due reminders atomically, sends each through the one sender, records it.
+
+Per pass: (1) claims abandoned by a crashed dispatcher return to the queue once their lease
+ends; (2) due reminders that time made obsolete are dropped; (3) due rows are claimed in
+batches — `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on PostgreSQL,
+the same single atomic UPDATE on SQLite, whose writers are serialised — so two dispatchers
+never hold the same row; (4) the rows of one (kind, target) go out as ONE message (after
+downtime that is the catch-up message), each claim committed before sending and each send
+recorded in its own commit before the next message: see gelbot.reminders for the delivery rule.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select, text, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from gelbot.domain import prompts
+from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.committees import follow_migration
+from gelbot.models import Committee, Person, Reminder, ReminderStatus, TargetKind
+from gelbot.reminders import messages
+from gelbot.reminders.kinds import Kind
+from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
+from gelbot.reminders.prepare import DispatchReport, Prepared, Preparer, finish, release
+from gelbot.services import Services
+
+log = logging.getLogger(__name__)
+
+# A claim older than this belongs to a dispatcher that died: the row goes back to the queue.
+CLAIM_LEASE = timedelta(minutes=10)
+BATCH_SIZE = 100
+MAX_ATTEMPTS = 8
+MAX_BATCHES = 1000  # per pass: a bound, not a goal (a pass normally ends when nothing is due)
+NAG_PROMPT = "sitio_web_veces"  # PendingPrompt kind: a reply with a number answers the nag
+
+Hook = Callable[[str], None]
+
+_CLAIM_COLUMNS = (
+    Reminder.id, Reminder.kind, Reminder.committee_id, Reminder.target_kind, Reminder.target_id,
+    Reminder.occurrence, Reminder.scheduled_for, Reminder.due_at, Reminder.expires_at,
+    Reminder.attempts, Reminder.payload,
+)  # fmt: skip
+
+__all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "NAG_PROMPT", "DispatchReport", "Dispatcher"]
+
+
+def worker_name() -> str:
+    """Who claims: host, process and a random part (a restarted process is a new worker)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Dispatcher:
+    """Sends what is due; one instance per process, any number of processes."""
+
+    def __init__(
+        self,
+        services: Services,
+        sender: Sender,
+        *,
+        worker: str | None = None,
+        batch_size: int = BATCH_SIZE,
+        lease: timedelta = CLAIM_LEASE,
+        calendar: WorkingCalendar | None = None,
+        hook: Hook | None = None,
+    ) -> None:
+        self.services = services
+        self.sender = sender
+        self.worker = worker or worker_name()
+        self.batch_size = batch_size
+        self.lease = lease
+        self.tz = services.settings.zone
+        self.calendar = calendar or WorkingCalendar(self.tz)
+        # Test machinery: called at "after_claim" and "after_send" (see tests/…_crash.py).
+        self.hook = hook or (lambda point: None)
+        self.preparer = Preparer(self.worker, self.tz, services.settings.timezone, self.calendar)
+
+    async def run(self) -> DispatchReport:
+        """One pass: send everything due now, grouped per target and kind."""
+        report = DispatchReport()
+        now = self.services.clock.now()
+        async with self.services.transaction() as session:
+            report.released = await self._release_abandoned(session, now)
+            report.dropped["obsoleto"] += await self._drop_obsolete(session, now)
+        for _ in range(MAX_BATCHES):
+            now = self.services.clock.now()
+            claimed = await self._claim(now)
+            if not claimed:
+                break
+            self.hook("after_claim")
+            groups: dict[tuple[str, str, int], list[Claimed]] = defaultdict(list)
+            for row in claimed:
+                groups[row.group].append(row)
+            async with self.services.transaction() as session:
+                batch = await self.preparer.prefetch(session, claimed)
+                ready = [
+                    await self.preparer.prepare(session, rows, now, report, batch)
+                    for rows in groups.values()
+                ]
+            # One connection records the whole batch, in autocommit: each record is a single
+            # UPDATE, durable on its own, without a BEGIN/COMMIT round trip around it.
+            async with self.services.engine.connect() as pooled:
+                connection = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+                await _quick_commits(connection, True)
+                try:
+                    for index, prepared in enumerate(ready):
+                        if self.services.clock.now() - now > self.lease / 2:
+                            # Long flood waits ate half the lease: hand the rest back before
+                            # another dispatcher could take them as abandoned and send them too.
+                            await self._hand_back(ready[index:], report)
+                            break
+                        if prepared is not None:
+                            await self._send(prepared, report, connection)
+                finally:
+                    await _quick_commits(connection, False)
+        return report
+
+    async def _hand_back(self, rest: list[Prepared | None], report: DispatchReport) -> None:
+        ids = [i for prepared in rest if prepared is not None for i in prepared.ids]
+        async with self.services.transaction() as session:
+            await release(session, self.worker, ids, self.services.clock.now(), None)
+        report.retried += len([p for p in rest if p is not None])
+
+    async def _release_abandoned(self, session: AsyncSession, now: datetime) -> int:
+        result = await session.execute(
+            update(Reminder)
+            .where(
+                Reminder.status == ReminderStatus.ENVIANDO.value,
+                Reminder.claimed_at < now - self.lease,
+            )
+            .values(status=ReminderStatus.PENDIENTE.value, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        return max(getattr(result, "rowcount", 0) or 0, 0)
+
+    async def _drop_obsolete(self, session: AsyncSession, now: datetime) -> int:
+        """A meeting already held, a week already over: drop, never send late one by one."""
+        result = await session.execute(
+            update(Reminder)
+            .where(
+                Reminder.status == ReminderStatus.PENDIENTE.value,
+                Reminder.due_at <= now,
+                Reminder.expires_at <= now,
+            )
+            .values(status=ReminderStatus.DESCARTADO.value, last_error="obsoleto")
+            .execution_options(synchronize_session=False)
+        )
+        return max(getattr(result, "rowcount", 0) or 0, 0)
+
+    async def _claim(self, now: datetime) -> list[Claimed]:
+        """Take up to a batch of due rows, then the other due rows of the same groups."""
+        due = (Reminder.status == ReminderStatus.PENDIENTE.value, Reminder.due_at <= now)
+        async with self.services.transaction() as session:
+            claimed = await self._take(session, and_(*due), now, self.batch_size)
+            if len(claimed) == self.batch_size:
+                # A full batch may have cut a (kind, target) group: complete it, so the group
+                # still goes out as one message.
+                groups = sorted({row.group for row in claimed})
+                same_group = tuple_(Reminder.kind, Reminder.target_kind, Reminder.target_id).in_(
+                    groups
+                )
+                claimed += await self._take(session, and_(*due, same_group), now, None)
+        return claimed
+
+    async def _take(
+        self, session: AsyncSession, condition: object, now: datetime, limit: int | None
+    ) -> list[Claimed]:
+        picked = (
+            select(Reminder.id)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(Reminder.due_at, Reminder.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers instead
+        )
+        result = await session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(picked.scalar_subquery()))
+            .values(
+                status=ReminderStatus.ENVIANDO.value,
+                claimed_at=now,
+                claimed_by=self.worker,
+                attempts=Reminder.attempts + 1,
+            )
+            .returning(*_CLAIM_COLUMNS)
+            .execution_options(synchronize_session=False)
+        )
+        # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
+        return sorted((Claimed(**row._mapping) for row in result), key=lambda c: (c.due_at, c.id))
+
+    async def _send(
+        self, prepared: Prepared, report: DispatchReport, connection: AsyncConnection
+    ) -> None:
+        """Send one prepared message and record what Telegram answered, in its own commit."""
+        delivery = await self.sender.send(prepared.message)
+        self.hook("after_send")
+        now = self.services.clock.now()
+        ids, rows, job = prepared.ids, prepared.rows, prepared.job
+        nag = job.kind in (Kind.SITIO_WEB, Kind.SITIO_WEB_REPETICION) and job.person is not None
+        if delivery.outcome is Outcome.SENT and delivery.migrated_from is None and not nag:
+            # The common case, on a bare connection: one UPDATE and its commit per message.
+            done = await finish(
+                connection, self.worker, ids, ReminderStatus.ENVIADO, now, delivery=delivery
+            )
+            if done < len(ids):
+                log.warning("reminders %s: claim lost before recording the send", ids)
+            report.sent += 1
+            report.rows_sent += len(rows)
+            return
+        retry_in_group = False
+        async with self.services.transaction() as session:
+            if delivery.outcome is Outcome.SENT:
+                done = await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now,
+                                    delivery=delivery)  # fmt: skip
+                if done < len(ids):
+                    log.warning("reminders %s: claim lost before recording the send", ids)
+                if delivery.migrated_from is not None:
+                    await follow_migration(session, delivery.migrated_from, delivery.chat_id)
+                if nag:
+                    await _remember_nag(session, job, delivery, now)
+                report.sent += 1
+                report.rows_sent += len(rows)
+            elif delivery.outcome is Outcome.RETRY and max(r.attempts for r in rows) < MAX_ATTEMPTS:
+                when = now + timedelta(seconds=delivery.retry_in)
+                await release(session, self.worker, ids, when, delivery.error)
+                report.retried += 1
+            else:
+                if delivery.outcome is Outcome.FORBIDDEN:
+                    retry_in_group = await self._forbidden(session, prepared, now)
+                if not retry_in_group:
+                    await finish(session, self.worker, ids, ReminderStatus.FALLIDO, now,
+                                 delivery.error)  # fmt: skip
+                    report.failed += 1
+        if retry_in_group:
+            async with self.services.transaction() as session:
+                batch = await self.preparer.prefetch(session, rows)
+                again = await self.preparer.prepare(
+                    session, rows, now, report, batch, allow_private=False
+                )
+            if again is not None:
+                await self._send(again, report, connection)
+
+    async def _forbidden(self, session: AsyncSession, prepared: Prepared, now: datetime) -> bool:
+        """403: mark who is unreachable, tell the coordinador; True to retry in the group."""
+        route, job = prepared.route, prepared.job
+        if route.private and job.person is not None:
+            await session.execute(
+                update(Person).where(Person.id == job.person.id).values(private_blocked=True)
+            )
+            motivo, payload = "bloqueado", {"motivo": "bloqueado", "persona": job.person.id}
+            subject = job.person.id
+        elif job.committee is not None:
+            await session.execute(
+                update(Committee).where(Committee.id == job.committee.id).values(reachable=False)
+            )
+            motivo, payload, subject = "grupo_inaccesible", {"motivo": "grupo_inaccesible"}, 0
+        else:
+            return False
+        committee_id = prepared.rows[0].committee_id
+        if committee_id is not None:
+            coordinators = await messages.coordinators(session, committee_id)
+            await enqueue(
+                session, Kind.AVISO_COORDINADOR,
+                targets=[(TargetKind.PERSONA.value, p) for p in coordinators if p != subject],
+                occurrence=f"{motivo}:{subject or committee_id}:{now.astimezone(self.tz).date()}",
+                committee_id=committee_id, due=now, payload=payload, now=now,
+            )  # fmt: skip
+        return route.private and job.committee is not None
+
+
+async def _quick_commits(connection: AsyncConnection, on: bool) -> None:
+    """On PostgreSQL, don't wait for the disk on each record's commit (the connection's own).
+
+    The record of a send only prevents a duplicate: if the database server itself crashed
+    before writing it, the reminder is sent again — still at least once, never lost. Our own
+    process dying is unaffected: the commit has reached the server.
+    """
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
+        )
+
+
+async def _remember_nag(
+    session: AsyncSession, job: messages.Job, delivery: Delivery, now: datetime
+) -> None:
+    """A reply to the nag with a number answers it, like the buttons do."""
+    assert job.person is not None and job.committee is not None and delivery.message_id
+    await prompts.remember(
+        session, chat_id=delivery.chat_id, message_id=delivery.message_id,
+        person_id=job.person.id, kind=NAG_PROMPT, subject_id=job.committee.id,
+        data={"semana": job.latest().payload["semana"]}, now=now,
+    )  # fmt: skip

@@ -1,0 +1,289 @@
+"""What each kind of reminder says: one function per kind, reading the data as it is now.
+
+A builder gets the job (the rows of one target and kind, the route, the moment) and returns the
+template to render, or None when there is nothing left to say (the compromiso was met, the week
+was answered, the meeting was held) — the dispatcher then drops the rows. A later conversation
+engine can take over a kind by replacing its builder; the rows and the engine stay the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gelbot.domain import compromisos as compromisos_domain
+from gelbot.domain import meetings as meetings_domain
+from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.frameworks import compliance
+from gelbot.models import (
+    Committee,
+    Compromiso,
+    CriterionStatus,
+    Membership,
+    Person,
+    Role,
+)
+from gelbot.reminders import sitio_web
+from gelbot.reminders.kinds import Kind
+from gelbot.reminders.outbox import Button, Claimed, Outgoing
+from gelbot.reminders.rules import framework
+
+NAG_ANSWER = "rw"  # callback prefix: rw:<committee id>:<week yyyymmdd>:<0|1|2|m>
+MAX_LISTED = 15
+FIRST_UNMET = 5
+
+
+@dataclass
+class Job:
+    """The rows of one target and kind, ready to be put into words."""
+
+    rows: list[Claimed]
+    committee: Committee | None
+    person: Person | None  # the person addressed, privately or by mention in the group
+    private: bool
+    now: datetime
+    tz: ZoneInfo
+    calendar: WorkingCalendar
+    late: bool
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+    @property
+    def kind(self) -> str:
+        return self.rows[0].kind
+
+    def latest(self) -> Claimed:
+        return max(self.rows, key=lambda r: (r.scheduled_for, r.id))
+
+
+Builder = Callable[[AsyncSession, Job], Awaitable[Outgoing | None]]
+Action = Callable[[AsyncSession, Job], Awaitable[None]]
+
+
+def nag_buttons(committee_id: int, week: date) -> tuple[tuple[Button, ...], ...]:
+    def data(value: str) -> str:
+        return f"{NAG_ANSWER}:{committee_id}:{week:%Y%m%d}:{value}"
+
+    return (
+        (Button("No", data("0")), Button("Sí, 1 vez", data("1"))),
+        (Button("Sí, 2 veces", data("2")), Button("Sí, 3 o más", data("m"))),
+    )
+
+
+async def site_nag(session: AsyncSession, job: Job) -> Outgoing | None:
+    """Ask the editor web (or, without one, the group) about last week's site updates."""
+    assert job.committee is not None
+    week = date.fromisoformat(job.latest().payload["semana"])
+    if await sitio_web.reading(session, job.committee.id, week) is not None:
+        return None  # already answered (or closed): nothing to ask
+    values = {
+        "semana": week,
+        "fin": week + timedelta(days=6),
+        "actual": week <= job.today <= week + timedelta(days=6),
+        "repeticion": job.kind == Kind.SITIO_WEB_REPETICION,
+        "sin_editor": job.person is None,
+    }
+    return Outgoing("recordatorio_sitio_web", values, nag_buttons(job.committee.id, week))
+
+
+async def close_site_weeks(session: AsyncSession, job: Job) -> None:
+    """Record every unanswered week among the rows as «sin respuesta»."""
+    for row in job.rows:
+        if row.committee_id is not None:
+            await sitio_web.close_week(
+                session, row.committee_id, date.fromisoformat(row.payload["semana"]), now=job.now
+            )
+
+
+def _meeting_moment(job: Job) -> datetime:
+    return datetime.fromisoformat(job.latest().payload["reunion"]).replace(tzinfo=job.tz)
+
+
+async def _to_review(
+    session: AsyncSession, committee: Committee, held_on: date
+) -> list[Compromiso]:
+    return await compromisos_domain.due_between(
+        session, committee, date.min, held_on + timedelta(days=1)
+    )
+
+
+async def convocatoria(session: AsyncSession, job: Job) -> Outgoing | None:
+    """Call the monthly meeting, listing the compromisos due for review."""
+    assert job.committee is not None
+    moment = _meeting_moment(job)
+    if await meetings_domain.meeting_on(session, job.committee, moment.date()) is not None:
+        return None  # the meeting already happened (moved earlier, or recorded)
+    review = await _to_review(session, job.committee, moment.date())
+    return Outgoing(
+        "recordatorio_convocatoria",
+        {"reunion": moment, "hoy": job.kind == Kind.REUNION_HOY, **_listing(review)},
+    )
+
+
+def _listing(found: list[Compromiso]) -> dict[str, Any]:
+    return {
+        "compromisos": [(c, compromisos_domain.responsable_label(c)) for c in found[:MAX_LISTED]],
+        "mas": max(len(found) - MAX_LISTED, 0),
+    }
+
+
+async def _compromisos(session: AsyncSession, ids: list[int]) -> dict[int, Compromiso]:
+    """The compromisos by id (the dispatcher has usually read them already, owners included)."""
+    found = {}
+    for compromiso_id in set(ids):
+        compromiso = await session.get(
+            Compromiso, compromiso_id, options=[compromisos_domain.WITH_OWNER]
+        )
+        if compromiso is not None:
+            found[compromiso_id] = compromiso
+    return found
+
+
+def _still_applies(row: Claimed, compromiso: Compromiso | None) -> bool:
+    """A compromiso reminder applies while it is open and its due date is the one planned."""
+    return (
+        compromiso is not None
+        and compromisos_domain.is_open(compromiso)
+        and compromiso.due_on.isoformat() == row.payload.get("vence")
+    )
+
+
+async def compromiso(session: AsyncSession, job: Job) -> Outgoing | None:
+    """Remind the responsable of their compromisos: soon due, due today, or overdue."""
+    found = await _compromisos(session, [r.payload["compromiso"] for r in job.rows])
+    items: dict[int, dict[str, Any]] = {}
+    for row in sorted(job.rows, key=lambda r: r.scheduled_for):
+        c = found.get(row.payload["compromiso"])
+        if not _still_applies(row, c):
+            continue
+        assert c is not None
+        if job.person is not None and (c.owner is None or c.owner.person_id != job.person.id):
+            continue  # reassigned meanwhile: the new responsable has their own reminders
+        items[c.id] = {
+            "compromiso": c,
+            "dias": (job.today - c.due_on).days,
+            "cargo": c.owner_cargo if job.person is None else None,
+        }
+    if not items:
+        return None
+    ordered = sorted(items.values(), key=lambda i: (i["compromiso"].due_on, i["compromiso"].id))
+    return Outgoing("recordatorio_compromiso", {"items": ordered})
+
+
+async def compromiso_overdue_to_coordinador(session: AsyncSession, job: Job) -> Outgoing | None:
+    """Tell the coordinador which compromisos are a week or more overdue."""
+    found = await _compromisos(session, [r.payload["compromiso"] for r in job.rows])
+    items = [
+        (c, compromisos_domain.responsable_label(c), (job.today - c.due_on).days)
+        for row in job.rows
+        if _still_applies(row, c := found.get(row.payload["compromiso"])) and c is not None
+    ]
+    unique = {c.id: (c, label, days) for c, label, days in items}
+    if not unique:
+        return None
+    listed = sorted(unique.values(), key=lambda i: (i[0].due_on, i[0].id))
+    return Outgoing("recordatorio_compromiso_coordinador", {"items": listed})
+
+
+async def phase_deadline(session: AsyncSession, job: Job) -> Outgoing | None:
+    """Warn the group of a phase deadline: how much of the phase is met, what is missing."""
+    assert job.committee is not None
+    chosen = framework(job.committee.framework_id)
+    if chosen is None:
+        return None
+    met = set(
+        await session.scalars(
+            select(CriterionStatus.criterion_key).where(
+                CriterionStatus.committee_id == job.committee.id, CriterionStatus.met.is_(True)
+            )
+        )
+    )
+    phases: dict[str, dict[str, Any]] = {}
+    for row in sorted(job.rows, key=lambda r: r.scheduled_for):
+        deadline = date.fromisoformat(row.payload["plazo"])
+        if deadline <= job.today:
+            continue
+        phase = chosen.phase(row.payload["fase"])
+        unmet = [c for c in phase.criteria if c.key not in met]
+        phases[phase.key] = {
+            "fase": phase,
+            "plazo": deadline,
+            "dias": (deadline - job.today).days,
+            "porcentaje": round(compliance(phase, met) * 100),
+            "cumplidos": len(phase.criteria) - len(unmet),
+            "total": len(phase.criteria),
+            "pendientes": unmet[:FIRST_UNMET],
+            "mas": max(len(unmet) - FIRST_UNMET, 0),
+        }
+    if not phases:
+        return None
+    return Outgoing("recordatorio_fase", {"fases": list(phases.values())})
+
+
+async def coordinator_notice(session: AsyncSession, job: Job) -> Outgoing | None:
+    """Something the coordinador should know: a member unreachable, a vacation, a lost group."""
+    people_ids = {r.payload["persona"] for r in job.rows if "persona" in r.payload}
+    people = {
+        p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(people_ids)))
+    }
+    committees = {
+        c.id: c
+        for c in await session.scalars(
+            select(Committee).where(Committee.id.in_({r.committee_id for r in job.rows}))
+        )
+    }
+    items = []
+    for row in sorted(job.rows, key=lambda r: r.scheduled_for):
+        items.append(
+            {
+                "motivo": row.payload.get("motivo"),
+                "persona": people.get(row.payload.get("persona", 0)),
+                "comite": committees.get(row.committee_id or 0),
+                "hasta": date.fromisoformat(row.payload["hasta"])
+                if "hasta" in row.payload
+                else None,
+            }
+        )
+    return Outgoing("recordatorio_aviso_coordinador", {"items": items})
+
+
+async def coordinators(session: AsyncSession, committee_id: int) -> list[int]:
+    """The person ids of a committee's coordinadores."""
+    return list(
+        await session.scalars(
+            select(Membership.person_id).where(
+                Membership.committee_id == committee_id,
+                Membership.role == Role.COORDINADOR.value,
+                Membership.active.is_(True),
+            )
+        )
+    )
+
+
+def builders() -> dict[str, Builder]:
+    """Kind → builder; the digest and the vacation summary live in their own modules."""
+    from gelbot.reminders import digest, vacations
+
+    return {
+        Kind.SITIO_WEB: site_nag,
+        Kind.SITIO_WEB_REPETICION: site_nag,
+        Kind.CONVOCATORIA: convocatoria,
+        Kind.REUNION_HOY: convocatoria,
+        Kind.COMPROMISO: compromiso,
+        Kind.COMPROMISO_COORDINADOR: compromiso_overdue_to_coordinador,
+        Kind.FASE: phase_deadline,
+        Kind.AVISO_COORDINADOR: coordinator_notice,
+        Kind.RESUMEN_DELEGADO: digest.build,
+        Kind.REGRESO_VACACIONES: vacations.welcome_back,
+    }
+
+
+ACTIONS: dict[str, Action] = {Kind.SITIO_WEB_CIERRE: close_site_weeks}

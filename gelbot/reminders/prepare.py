@@ -1,0 +1,279 @@
+"""Turning claimed rows into a message: where it goes, whether it may go now, what it says.
+
+The rows of a whole claimed batch are prepared in one transaction, with the committees, people,
+compromisos and settings they need read in a handful of queries up front — so the per-message
+cost is the builder, the template and the send, not a round of lookups.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from gelbot.domain import compromisos as compromisos_domain
+from gelbot.domain.calendar import WorkingCalendar
+from gelbot.models import Committee, Compromiso, Person, Reminder, ReminderStatus, TargetKind
+from gelbot.reminders import messages
+from gelbot.reminders.kinds import PAUSED_BY_VACATION, SILENT_KINDS, Kind
+from gelbot.reminders.messages import Job
+from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
+from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
+from gelbot.reminders.vacations import PAUSED, on_vacation
+from gelbot.texts import render, split_message
+
+LATE_AFTER_SECONDS = 30 * 60  # a message this late says it is a catch-up
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0  # messages
+    rows_sent: int = 0  # reminders covered by those messages (more after downtime)
+    done_silently: int = 0
+    deferred: int = 0
+    retried: int = 0
+    failed: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)  # reason → rows
+    released: int = 0  # abandoned claims returned to the queue
+
+
+@dataclass(frozen=True)
+class Route:
+    chat_id: int
+    private: bool
+    committee_id: int | None
+
+
+@dataclass
+class Prepared:
+    """A message ready to send for one group of claimed rows."""
+
+    rows: list[Claimed]
+    message: OutgoingMessage
+    route: Route
+    job: Job
+
+    @property
+    def ids(self) -> list[int]:
+        return [r.id for r in self.rows]
+
+
+# Built once: these run for every message, and building a statement costs more than running it.
+_TABLE = cast(Table, Reminder.__table__)
+_FINISH = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
+        _TABLE.c.claimed_by == bindparam("worker"),
+        _TABLE.c.status == ReminderStatus.ENVIANDO.value,
+    )
+    .values(
+        status=bindparam("status"),
+        last_error=bindparam("reason"),
+        sent_at=bindparam("sent_at"),
+        chat_id=bindparam("chat_id"),
+        message_id=bindparam("message_id"),
+    )
+)
+# The usual case, one row per message: a plain `id = ?` skips re-rendering an expanding IN.
+_FINISH_ONE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("one"),
+        _TABLE.c.claimed_by == bindparam("worker"),
+        _TABLE.c.status == ReminderStatus.ENVIANDO.value,
+    )
+    .values(
+        status=bindparam("status"),
+        last_error=bindparam("reason"),
+        sent_at=bindparam("sent_at"),
+        chat_id=bindparam("chat_id"),
+        message_id=bindparam("message_id"),
+    )
+)
+_RELEASE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
+        _TABLE.c.claimed_by == bindparam("worker"),
+    )
+    .values(
+        status=ReminderStatus.PENDIENTE.value,
+        due_at=bindparam("due_at"),
+        claimed_by=None,
+        last_error=bindparam("reason"),
+    )
+)
+
+
+async def finish(
+    session: AsyncSession | AsyncConnection,
+    worker: str,
+    ids: list[int],
+    status: ReminderStatus,
+    now: datetime,
+    reason: str | None = None,
+    *,
+    delivery: Delivery | None = None,
+) -> int:
+    """Record the outcome of rows this worker holds; 0 if its claim was lost meanwhile."""
+    statement = _FINISH_ONE if len(ids) == 1 else _FINISH
+    result = await session.execute(
+        statement,
+        {
+            "ids": ids, "one": ids[0], "worker": worker, "status": status.value, "reason": reason,
+            "sent_at": now if delivery is not None else None,
+            "chat_id": delivery.chat_id if delivery is not None else None,
+            "message_id": delivery.message_id if delivery is not None else None,
+        },
+    )  # fmt: skip
+    return max(getattr(result, "rowcount", 0) or 0, 0)
+
+
+async def release(
+    session: AsyncSession | AsyncConnection,
+    worker: str,
+    ids: list[int],
+    when: datetime,
+    reason: str | None,
+) -> None:
+    """Back to the queue, to be tried at `when` (quiet hours, flood wait, network down)."""
+    await session.execute(
+        _RELEASE, {"ids": ids, "worker": worker, "due_at": when, "reason": reason}
+    )
+
+
+def route_for(
+    committee: Committee | None, person: Person | None, *, allow_private: bool
+) -> Route | None:
+    """Privately when the person opened a chat; otherwise mentioned in the group."""
+    committee_id = committee.id if committee is not None else None
+    if person is not None and person.reachable_privately and allow_private:
+        return Route(person.telegram_id, True, committee_id)
+    if committee is not None and committee.active and committee.reachable:
+        return Route(committee.chat_id, False, committee_id)
+    return None
+
+
+def unusable(committee: Committee | None, row: Claimed) -> str | None:
+    """Why the rows' committee cannot be acted for (None when it can)."""
+    if committee is None:
+        return None if row.committee_id is None else "sin_comite"
+    if not committee.active and row.kind != Kind.AVISO_COORDINADOR:
+        return "comite_inactivo"
+    if row.target_kind == TargetKind.COMITE and not committee.reachable:
+        return "grupo_inaccesible"
+    return None
+
+
+@dataclass
+class Batch:
+    """What a claimed batch needs, read once: settings, and the rows the session must keep."""
+
+    schedules: dict[int, CommitteeSchedule]
+    loaded: list[object]
+
+
+@dataclass
+class Preparer:
+    """Prepares claimed rows on behalf of one dispatcher (whose claims it may settle)."""
+
+    worker: str
+    tz: ZoneInfo
+    timezone: str
+    calendar: WorkingCalendar
+    builders: dict[str, messages.Builder] = field(default_factory=messages.builders)
+
+    async def prefetch(self, session: AsyncSession, claimed: list[Claimed]) -> Batch:
+        """Read what the batch needs at once; later `session.get` calls find it in the session."""
+        committee_ids = {r.committee_id for r in claimed if r.committee_id is not None}
+        committee_ids |= {r.target_id for r in claimed if r.target_kind == TargetKind.COMITE}
+        person_ids = {r.target_id for r in claimed if r.target_kind == TargetKind.PERSONA}
+        compromiso_ids = {
+            r.payload["compromiso"]
+            for r in claimed
+            if r.kind in (Kind.COMPROMISO, Kind.COMPROMISO_COORDINADOR)
+        }
+        # The session's identity map holds objects weakly: the batch keeps them alive.
+        loaded: list[object] = []
+        if committee_ids:
+            loaded += await session.scalars(
+                select(Committee).where(Committee.id.in_(committee_ids))
+            )
+        if person_ids:
+            loaded += await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+        if compromiso_ids:
+            loaded += await session.scalars(
+                select(Compromiso)
+                .where(Compromiso.id.in_(compromiso_ids))
+                .options(compromisos_domain.WITH_OWNER)
+            )
+        return Batch(await load_schedules(session, committee_ids), loaded)
+
+    async def prepare(
+        self,
+        session: AsyncSession,
+        rows: list[Claimed],
+        now: datetime,
+        report: DispatchReport,
+        batch: Batch,
+        *,
+        allow_private: bool = True,
+    ) -> Prepared | None:
+        """Decide where the rows go and what they say; or drop, defer, or act silently."""
+        first = rows[0]
+        ids = [r.id for r in rows]
+        committee_id = first.target_id if first.target_kind == TargetKind.COMITE else None
+        committee_id = committee_id or first.committee_id
+        committee = await session.get(Committee, committee_id) if committee_id else None
+        person: Person | None = None
+        reason = unusable(committee, first)
+        if reason is None and first.target_kind == TargetKind.PERSONA:
+            person = await session.get(Person, first.target_id)
+            if person is None:
+                reason = "sin_destino"
+            elif first.kind in PAUSED_BY_VACATION and on_vacation(person, self._today(now)):
+                reason = PAUSED
+        oldest = min(r.scheduled_for for r in rows)
+        late = len(rows) > 1 or (now - oldest).total_seconds() > LATE_AFTER_SECONDS
+        job = Job(rows, committee, person, False, now, self.tz, self.calendar, late)
+        if reason is None and first.kind in SILENT_KINDS:
+            await messages.ACTIONS[first.kind](session, job)
+            await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now)
+            report.done_silently += len(rows)
+            return None
+        route = None if reason else route_for(committee, person, allow_private=allow_private)
+        if route is None:
+            reason = reason or "sin_destino"
+            await finish(session, self.worker, ids, ReminderStatus.DESCARTADO, now, reason)
+            report.dropped[reason] += len(rows)
+            return None
+        job.private = route.private
+        if route.private:
+            schedule = batch.schedules.get(first.committee_id or 0, DEFAULT_SCHEDULE)
+            quiet = schedule.quiet_hours(self.timezone)
+            if not quiet.is_allowed(now, self.calendar):
+                await release(
+                    session, self.worker, ids, quiet.next_allowed(now, self.calendar), None
+                )
+                report.deferred += len(rows)
+                return None
+        outgoing = await self.builders[first.kind](session, job)
+        if outgoing is None:
+            await finish(session, self.worker, ids, ReminderStatus.DESCARTADO, now, "sin_contenido")
+            report.dropped["sin_contenido"] += len(rows)
+            return None
+        text = render(
+            outgoing.template, **outgoing.values, comite=committee, destinatario=person,
+            privado=route.private, atrasado=late,
+        )  # fmt: skip
+        message = OutgoingMessage(route.chat_id, tuple(split_message(text)), outgoing.buttons)
+        return Prepared(rows, message, route, job)
+
+    def _today(self, now: datetime) -> Any:
+        return now.astimezone(self.tz).date()

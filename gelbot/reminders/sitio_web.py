@@ -1,0 +1,109 @@
+"""The weekly site-update indicator: one reading per week, from the nag's answer or its silence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gelbot.domain.committees import DomainError
+from gelbot.models import Frequency, Indicator, IndicatorReading, ReadingStatus
+
+INDICATOR_KEY = "sitio_web_semanal"
+INDICATOR_NAME = "Número de veces que se actualiza el sitio web por semana"
+MAX_UPDATES = 100  # a week has 168 hours; more than this is a typo
+
+
+async def indicator(session: AsyncSession, committee_id: int) -> Indicator:
+    """The committee's weekly site indicator, created (meta: mínimo 1) the first time."""
+    found = await session.scalar(
+        select(Indicator).where(
+            Indicator.committee_id == committee_id, Indicator.key == INDICATOR_KEY
+        )
+    )
+    if found is None:
+        found = Indicator(
+            committee_id=committee_id,
+            key=INDICATOR_KEY,
+            name=INDICATOR_NAME,
+            meta=1,
+            meta_text="mínimo 1 vez por semana",
+            unit="veces",
+            frequency=Frequency.SEMANAL.value,
+        )
+        session.add(found)
+        await session.flush()
+    return found
+
+
+async def reading(session: AsyncSession, committee_id: int, week: date) -> IndicatorReading | None:
+    """The recorded answer for the week starting `week`, if any."""
+    return await session.scalar(
+        select(IndicatorReading)
+        .join(Indicator)
+        .where(
+            Indicator.committee_id == committee_id,
+            Indicator.key == INDICATOR_KEY,
+            IndicatorReading.period_start == week,
+        )
+    )
+
+
+def check_week(week: date, today: date) -> None:
+    """A week one may answer about: a Monday, not in the future."""
+    if week.weekday() != 0 or week > today:
+        raise DomainError("sitio_semana_invalida")
+
+
+async def record_answer(
+    session: AsyncSession,
+    committee_id: int,
+    week: date,
+    times: int,
+    *,
+    person_id: int | None,
+    now: datetime,
+    today: date,
+) -> tuple[IndicatorReading, bool]:
+    """Record how many times the site was updated that week; (reading, replaced an answer?)."""
+    check_week(week, today)
+    if not 0 <= times <= MAX_UPDATES:
+        raise DomainError("sitio_numero_invalido", limit=MAX_UPDATES)
+    found = await reading(session, committee_id, week)
+    replaced = found is not None and found.status == ReadingStatus.RESPONDIDO
+    if found is None:
+        found = IndicatorReading(
+            indicator_id=(await indicator(session, committee_id)).id,
+            period_start=week,
+            period_end=week + timedelta(days=6),
+        )
+        session.add(found)
+    found.value = float(times)
+    found.status = ReadingStatus.RESPONDIDO.value
+    found.person_id = person_id
+    found.recorded_at = now
+    found.details = {"fuente": "recordatorio"}
+    await session.flush()
+    return found, replaced
+
+
+async def close_week(
+    session: AsyncSession, committee_id: int, week: date, *, now: datetime
+) -> bool:
+    """Nobody answered: record the week as «sin respuesta» (True if it was recorded now)."""
+    if await reading(session, committee_id, week) is not None:
+        return False
+    session.add(
+        IndicatorReading(
+            indicator_id=(await indicator(session, committee_id)).id,
+            period_start=week,
+            period_end=week + timedelta(days=6),
+            value=None,
+            status=ReadingStatus.SIN_RESPUESTA.value,
+            recorded_at=now,
+            details={"fuente": "recordatorio"},
+        )
+    )
+    await session.flush()
+    return True

@@ -1,0 +1,221 @@
+"""Delegados: /seguir and /dejar a committee; its coordinador accepts or rejects in the group."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.error import TelegramError
+
+from gelbot.domain import committees as domain
+from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, Role
+from gelbot.reminders import follows
+from gelbot.telegram import callbacks
+from gelbot.telegram.common import (
+    Context,
+    edit,
+    is_group,
+    person_info,
+    raw_args,
+    reply,
+    send,
+    services,
+)
+
+log = logging.getLogger(__name__)
+
+CHOOSE = "sg"  # sg:<committee id>  follow this one (from a list of matches)
+DECIDE = "sd"  # sd:<follow id>:<a|r>  the coordinador accepts or rejects
+LEAVE = "dj"  # dj:<committee id>  stop following
+
+
+def _buttons(prefix: str, committees: list[Committee]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(c.entity_name[:60], callback_data=callbacks.encode(prefix, c.id))]
+            for c in committees[: follows.MAX_MATCHES]
+        ]
+    )
+
+
+async def _me(session: AsyncSession, user: User, context: Context, *, private: bool) -> Person:
+    person = await domain.upsert_person(
+        session, person_info(user), now=services(context).clock.now()
+    )
+    if private:  # writing to the bot privately opens the chat digests are sent to
+        person.private_chat_open = True
+        person.private_blocked = False
+    return person
+
+
+async def follow(update: Update, context: Context) -> None:
+    """Ask to follow a committee: by name, or (in its group, without a name) this one."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    text = raw_args(update)
+    svc = services(context)
+    async with svc.transaction() as session:
+        person = await _me(session, user, context, private=not is_group(chat))
+        if text:
+            found = await follows.search(session, text)
+        elif is_group(chat):
+            here = await domain.committee_for_chat(session, chat.id)
+            found = [here] if here is not None and here.active else []
+        else:
+            await reply(update, context, "seguir_uso")
+            return
+        if not found:
+            await reply(update, context, "seguir_sin_resultados", buscado=text)
+            return
+        if len(found) > 1:
+            await reply(
+                update, context, "seguir_elegir", reply_markup=_buttons(CHOOSE, found),
+                total=len(found), maximo=follows.MAX_MATCHES,
+            )  # fmt: skip
+            return
+        await _request(update, context, session, person, found[0])
+
+
+async def choose(update: Update, context: Context) -> None:
+    """The delegado picked one committee from the list of matches."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    parts = callbacks.decode(query.data, CHOOSE, 1)
+    committee_id = callbacks.decode_int(parts[0]) if parts else None
+    svc = services(context)
+    async with svc.transaction() as session:
+        committee = await session.get(Committee, committee_id) if committee_id else None
+        if committee is None or not committee.active:
+            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            return
+        chat = query.message.chat if query.message is not None else None
+        person = await _me(session, user, context, private=chat is not None and not is_group(chat))
+        await query.answer()
+        await _request(update, context, session, person, committee)
+
+
+async def _request(
+    update: Update, context: Context, session: AsyncSession, person: Person, committee: Committee
+) -> None:
+    """Record the request and ask the coordinador in the committee's group."""
+    request = await follows.request(session, person, committee, now=services(context).clock.now())
+    if request.status == FollowStatus.ACEPTADO:
+        await reply(update, context, "seguir_ya", comite=committee)
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    label, callback_data=callbacks.encode(DECIDE, request.id, code)
+                )
+                for code, label in (("a", "Aceptar"), ("r", "Rechazar"))
+            ]
+        ]
+    )
+    try:
+        await send(
+            context, committee.chat_id, "seguir_solicitud", reply_markup=keyboard,
+            persona=person, comite=committee,
+        )  # fmt: skip
+    except TelegramError as error:
+        log.warning("could not ask committee %s about a follow: %s", committee.id, error)
+        await reply(update, context, "seguir_sin_grupo", comite=committee)
+        return
+    await reply(
+        update, context, "seguir_pedido", comite=committee, persona=person,
+        privado=person.reachable_privately, bot_username=context.bot.username,
+    )  # fmt: skip
+
+
+async def decide(update: Update, context: Context) -> None:
+    """The coordinador accepts or rejects a delegado's request (buttons in the group)."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    parts = callbacks.decode(query.data, DECIDE, 2)
+    follow_id = callbacks.decode_int(parts[0]) if parts else None
+    chat_id = query.message.chat.id if query.message is not None else None
+    svc = services(context)
+    async with svc.transaction() as session:
+        request = await session.get(DelegateFollow, follow_id) if follow_id else None
+        committee = await session.get(Committee, request.committee_id) if request else None
+        if parts is None or parts[1] not in {"a", "r"} or committee is None or request is None:
+            await query.answer("Esa solicitud ya no existe.", show_alert=True)
+            return
+        if committee.chat_id != chat_id:
+            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            return
+        person = await _me(session, user, context, private=False)
+        member = await domain.membership(session, committee, person)
+        if member is None or member.role != Role.COORDINADOR.value:
+            await query.answer(
+                "Solo el coordinador del comité puede aceptar delegados.", show_alert=True
+            )
+            return
+        delegate = await session.get(Person, request.person_id)
+        assert delegate is not None
+        accepted = parts[1] == "a"
+        await follows.decide(session, request, accept=accepted, by=person, now=svc.clock.now())
+    await query.answer("Aceptado." if accepted else "Rechazado.")
+    await edit(
+        update, "seguir_decidido", persona=delegate, comite=committee, aceptado=accepted,
+        coordinador=person,
+    )  # fmt: skip
+    if delegate.reachable_privately:
+        try:
+            await send(
+                context, delegate.telegram_id, "seguir_respuesta", comite=committee,
+                aceptado=accepted,
+            )  # fmt: skip
+        except TelegramError as error:
+            log.info("could not tell delegado %s: %s", delegate.id, error)
+
+
+async def leave(update: Update, context: Context) -> None:
+    """Stop following a committee (no one needs to accept that)."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    text = raw_args(update)
+    svc = services(context)
+    async with svc.transaction() as session:
+        person = await _me(session, user, context, private=not is_group(chat))
+        mine = await follows.following(session, person)
+        if not mine:
+            await reply(update, context, "dejar_no_sigue", buscado=text)
+            return
+        if text:
+            names = {c.id for c in await follows.search(session, text)}
+            matches = [c for c, _ in mine if c.id in names]
+        elif is_group(chat):
+            matches = [c for c, _ in mine if c.chat_id == chat.id]
+        else:
+            matches = []
+        if len(matches) == 1:
+            await follows.unfollow(session, person, matches[0])
+            await reply(update, context, "dejar_listo", comite=matches[0])
+            return
+        if text and not matches:
+            await reply(update, context, "dejar_no_sigue", buscado=text, siguiendo=mine)
+            return
+        choices = matches or [c for c, _ in mine]
+        await reply(
+            update, context, "dejar_lista", reply_markup=_buttons(LEAVE, choices),
+            siguiendo=mine,
+        )  # fmt: skip
+
+
+async def leave_chosen(update: Update, context: Context) -> None:
+    """The delegado pressed the committee to stop following."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    parts = callbacks.decode(query.data, LEAVE, 1)
+    committee_id = callbacks.decode_int(parts[0]) if parts else None
+    svc = services(context)
+    async with svc.transaction() as session:
+        committee = await session.get(Committee, committee_id) if committee_id else None
+        person = await _me(session, user, context, private=False)
+        if committee is None or not await follows.unfollow(session, person, committee):
+            await query.answer("Usted ya no sigue ese comité.", show_alert=True)
+            return
+    await query.answer("Listo.")
+    await edit(update, "dejar_listo", comite=committee)

@@ -1,0 +1,379 @@
+"""Reminders in the chat: /recordatorios, /vacaciones, the weekly nag's answers, the tick job."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.ext import Application
+
+from gelbot.domain import committees as domain
+from gelbot.domain.committees import DomainError
+from gelbot.domain.spanish import normalize, parse_date, parse_number, parse_yes_no
+from gelbot.models import (
+    Committee,
+    DelegateFollow,
+    FollowStatus,
+    PendingPrompt,
+    Person,
+    PlanScope,
+    Reminder,
+    ReminderStatus,
+    Role,
+)
+from gelbot.reminders import sitio_web, vacations
+from gelbot.reminders.dispatcher import NAG_PROMPT, Dispatcher
+from gelbot.reminders.kinds import Kind
+from gelbot.reminders.messages import NAG_ANSWER
+from gelbot.reminders.planner import meeting_rule, replan
+from gelbot.reminders.schedule import (
+    Aspect,
+    Change,
+    apply_change,
+    load_schedule,
+    parse_change,
+)
+from gelbot.reminders.tick import TickReport, tick
+from gelbot.telegram import callbacks
+from gelbot.telegram.common import (
+    Context,
+    edit,
+    is_group,
+    person_info,
+    raw_args,
+    reply,
+    services,
+)
+from gelbot.telegram.prompts import ask
+from gelbot.telegram.sender import TelegramSender
+from gelbot.texts import render
+
+log = logging.getLogger(__name__)
+
+SETTING = "rc"  # rc:<committee id>:<aspect>  toggle one aspect on or off
+ANSWERERS = {Role.EDITOR_WEB.value, Role.COORDINADOR.value}
+_ASPECT_KINDS = {
+    Aspect.SITIO: (Kind.SITIO_WEB,),
+    Aspect.REUNION: (Kind.CONVOCATORIA, Kind.REUNION_HOY),
+    Aspect.COMPROMISOS: (Kind.COMPROMISO, Kind.COMPROMISO_COORDINADOR),
+    Aspect.FASES: (Kind.FASE,),
+}
+_TOGGLES = (Aspect.SITIO, Aspect.REUNION, Aspect.COMPROMISOS, Aspect.FASES, Aspect.RESUMEN)
+_LABELS = {
+    Aspect.SITIO: "Sitio web",
+    Aspect.REUNION: "Reunión",
+    Aspect.COMPROMISOS: "Compromisos",
+    Aspect.FASES: "Plazos de fase",
+    Aspect.RESUMEN: "Resumen delegados",
+}
+_BACK = {"no", "fin", "terminar", "termine", "volvi", "ya volvi", "regrese", "cancelar"}
+
+
+# --- /recordatorios --------------------------------------------------------------------------
+
+
+def _keyboard(committee_id: int, enabled: dict[Aspect, bool]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            f"{'✅' if enabled[a] else '⏸'} {_LABELS[a]}",
+            callback_data=callbacks.encode(SETTING, committee_id, a.value),
+        )
+        for a in _TOGGLES
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def _overview(
+    session: AsyncSession, committee: Committee, context: Context
+) -> tuple[dict[str, Any], InlineKeyboardMarkup]:
+    """What /recordatorios shows: each aspect, on or off, and when it next fires."""
+    svc = services(context)
+    schedule = await load_schedule(session, committee.id)
+    upcoming = dict(
+        (
+            await session.execute(
+                select(Reminder.kind, func.min(Reminder.due_at))
+                .where(
+                    Reminder.committee_id == committee.id,
+                    Reminder.status == ReminderStatus.PENDIENTE.value,
+                    Reminder.due_at >= svc.clock.now(),
+                )
+                .group_by(Reminder.kind)
+            )
+        ).all()
+    )
+    nexts: dict[str, datetime | None] = {}
+    for aspect, kinds in _ASPECT_KINDS.items():
+        found = [upcoming[k] for k in kinds if upcoming.get(k) is not None]
+        nexts[aspect.value] = min(found).astimezone(svc.settings.zone) if found else None
+    followers = await session.scalar(
+        select(func.count())
+        .select_from(DelegateFollow)
+        .where(
+            DelegateFollow.committee_id == committee.id,
+            DelegateFollow.status == FollowStatus.ACEPTADO.value,
+        )
+    )
+    values = {
+        "comite": committee,
+        "ajustes": {a.value: schedule[a] for a in Aspect},
+        "proximos": nexts,
+        "regla": meeting_rule(committee).describe(),
+        "delegados": followers or 0,
+    }
+    return values, _keyboard(committee.id, {a: schedule[a].enabled for a in _TOGGLES})
+
+
+async def _coordinator_of(
+    session: AsyncSession, committee: Committee, user: User, context: Context
+) -> Person | None:
+    person = await domain.upsert_person(
+        session, person_info(user), now=services(context).clock.now()
+    )
+    member = await domain.membership(session, committee, person)
+    return person if member is not None and member.role == Role.COORDINADOR.value else None
+
+
+async def show_schedule(update: Update, context: Context) -> None:
+    """Show the committee's reminders; with arguments, the coordinador changes one of them."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if not is_group(chat):
+        await reply(update, context, "solo_en_grupo", command="recordatorios")
+        return
+    args = raw_args(update)
+    svc = services(context)
+    async with svc.transaction() as session:
+        committee = await domain.committee_for_chat(session, chat.id)
+        if committee is None or not committee.active:
+            await reply(update, context, "grupo_sin_comite")
+            return
+        change: Change | None = None
+        if args:
+            if await _coordinator_of(session, committee, user, context) is None:
+                await reply(update, context, "solo_coordinador", command="recordatorios")
+                return
+            aspect_text, _, value_text = args.partition(" ")
+            try:
+                change = parse_change(aspect_text, value_text)
+            except DomainError as error:
+                await reply(update, context, error.code, **error.details)
+                return
+            person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+            await apply_change(session, committee.id, change, by=person.id, now=svc.clock.now())
+    # Planned now, so the overview shows when each reminder really goes out next.
+    await replan(svc, PlanScope.COMITE, committee.id)
+    async with svc.transaction() as session:
+        values, keyboard = await _overview(session, committee, context)
+    await reply(
+        update, context, "recordatorios_horario", reply_markup=keyboard,
+        cambio=change.aspect.value if change else None, **values,
+    )  # fmt: skip
+
+
+async def toggle(update: Update, context: Context) -> None:
+    """A coordinador pressed an aspect's button: turn it off, or on again."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = callbacks.decode(query.data, SETTING, 2)
+    committee_id = callbacks.decode_int(parts[0]) if parts else None
+    aspect = Aspect(parts[1]) if parts and parts[1] in set(_TOGGLES) else None
+    chat_id = query.message.chat.id if query.message is not None else None
+    svc = services(context)
+    async with svc.transaction() as session:
+        committee = await session.get(Committee, committee_id) if committee_id else None
+        if aspect is None or committee is None or committee.chat_id != chat_id:
+            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            return
+        person = await _coordinator_of(session, committee, update.effective_user, context)
+        if person is None:
+            await query.answer(
+                "Solo el coordinador del comité puede cambiar los recordatorios.", show_alert=True
+            )
+            return
+        current = (await load_schedule(session, committee.id))[aspect]
+        change = Change(aspect, enabled=not current.enabled)
+        await apply_change(session, committee.id, change, by=person.id, now=svc.clock.now())
+    await replan(svc, PlanScope.COMITE, committee.id)
+    async with svc.transaction() as session:
+        values, keyboard = await _overview(session, committee, context)
+    await query.answer("Activado." if change.enabled else "Desactivado.")
+    await edit(
+        update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value, **values
+    )
+
+
+# --- the weekly nag's answers ----------------------------------------------------------------
+
+
+async def _answerer(session: AsyncSession, committee: Committee, person: Person) -> bool:
+    member = await domain.membership(session, committee, person)
+    return member is not None and member.role in ANSWERERS
+
+
+def _today(context: Context) -> date:
+    svc = services(context)
+    return svc.clock.now().astimezone(svc.settings.zone).date()
+
+
+async def answer_nag_button(update: Update, context: Context) -> None:
+    """«No», «Sí, 1 vez», «Sí, 2 veces» record the week; «Sí, 3 o más» asks how many."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    parts = callbacks.decode(query.data, NAG_ANSWER, 3)
+    committee_id = callbacks.decode_int(parts[0]) if parts else None
+    week = _week(parts[1]) if parts else None
+    value = parts[2] if parts else ""
+    message = query.message
+    if committee_id is None or week is None or value not in {"0", "1", "2", "m"} or not message:
+        await query.answer("Ese botón ya no es válido.", show_alert=True)
+        return
+    svc = services(context)
+    async with svc.transaction() as session:
+        committee = await session.get(Committee, committee_id)
+        # The nag is valid in the committee's group, or in the private chat of the one asked.
+        in_place = committee is not None and message.chat.id in (committee.chat_id, user.id)
+        if committee is None or not in_place:
+            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            return
+        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        if not await _answerer(session, committee, person):
+            await query.answer(render("sitio_solo_editor"), show_alert=True)
+            return
+        if value == "m":
+            await query.answer()
+            await ask(
+                context, session, message.chat.id, "sitio_pregunta_numero", person=person,
+                kind=NAG_PROMPT, subject_id=committee.id, data={"semana": week.isoformat()},
+                placeholder="Ej.: 4", semana=week,
+            )  # fmt: skip
+            return
+        try:
+            _, replaced = await sitio_web.record_answer(
+                session, committee.id, week, int(value), person_id=person.id,
+                now=svc.clock.now(), today=_today(context),
+            )  # fmt: skip
+        except DomainError as error:
+            await query.answer(render(error.code, **error.details), show_alert=True)
+            return
+    await query.answer("Registrado.")
+    await edit(
+        update, "sitio_registrado", comite=committee, semana=week, veces=int(value),
+        persona=person, reemplazo=replaced,
+    )  # fmt: skip
+
+
+def _week(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+async def answer_nag_reply(
+    update: Update, context: Context, session: AsyncSession, prompt: PendingPrompt, person: Person
+) -> None:
+    """A number typed in reply to the nag (or to «¿cuántas veces?») records the week."""
+    message = update.effective_message
+    assert message is not None
+    text = message.text or ""
+    number = parse_number(text)
+    if number is None and parse_yes_no(text) is False:
+        number = 0
+    week = _week((prompt.data or {}).get("semana", "").replace("-", ""))
+    committee = await session.get(Committee, prompt.subject_id) if prompt.subject_id else None
+    if committee is None or week is None:
+        return
+    if number is None or number != int(number):
+        await reply(update, context, "sitio_numero_invalido", limit=sitio_web.MAX_UPDATES)
+        return
+    if not await _answerer(session, committee, person):
+        await reply(update, context, "sitio_solo_editor")
+        return
+    try:
+        _, replaced = await sitio_web.record_answer(
+            session, committee.id, week, int(number), person_id=person.id,
+            now=services(context).clock.now(), today=_today(context),
+        )  # fmt: skip
+    except DomainError as error:
+        await reply(update, context, error.code, **error.details)
+        return
+    await session.delete(prompt)
+    await reply(
+        update, context, "sitio_registrado", comite=committee, semana=week, veces=int(number),
+        persona=person, reemplazo=replaced,
+    )  # fmt: skip
+
+
+# Reply kinds this module answers (gelbot.telegram.prompts.reply_router).
+ANSWERS = {NAG_PROMPT: answer_nag_reply}
+
+
+# --- /vacaciones -----------------------------------------------------------------------------
+
+
+async def vacation(update: Update, context: Context) -> None:
+    """Pause my personal reminders until a date (or say I am back)."""
+    user = update.effective_user
+    assert user is not None
+    svc = services(context)
+    args = raw_args(update)
+    now = svc.clock.now()
+    today = _today(context)
+    async with svc.transaction() as session:
+        person = await domain.upsert_person(session, person_info(user), now=now)
+        if not is_group(update.effective_chat):  # writing privately opens the private chat
+            person.private_chat_open, person.private_blocked = True, False
+        if not args:
+            await reply(update, context, "vacaciones_estado", persona=person, hoy=today)
+            return
+        try:
+            if normalize(args) in _BACK:
+                await vacations.end_vacation(session, person, now=now, today=today)
+                await reply(update, context, "vacaciones_fin", persona=person)
+                return
+            until = parse_date(args, today=today, prefer="future")
+            if until is None:
+                await reply(update, context, "vacaciones_fecha", dado=args)
+                return
+            mine = await vacations.start_vacation(
+                session, person, until, now=now, tz=svc.settings.zone,
+                calendar=dispatcher(context).calendar,
+            )  # fmt: skip
+        except DomainError as error:
+            await reply(update, context, error.code, **error.details)
+            return
+    await reply(update, context, "vacaciones_listo", hasta=until, comites=mine)
+
+
+# --- the repeating job -----------------------------------------------------------------------
+
+
+def dispatcher_for(application: Application) -> Dispatcher:  # type: ignore[type-arg]
+    """The process's dispatcher (built on first use, over the application's bot)."""
+    found = application.bot_data.get("reminder_dispatcher")
+    if found is None:
+        found = Dispatcher(application.bot_data["services"], TelegramSender(application.bot))
+        application.bot_data["reminder_dispatcher"] = found
+    assert isinstance(found, Dispatcher)
+    return found
+
+
+def dispatcher(context: Context) -> Dispatcher:
+    return dispatcher_for(context.application)
+
+
+async def tick_application(application: Application) -> TickReport:  # type: ignore[type-arg]
+    """One tick of the reminder engine for this application (the console's clock hook)."""
+    return await tick(dispatcher_for(application))
+
+
+async def tick_job(context: Context) -> None:
+    """Plan and send reminders: the JobQueue runs this every dispatch_interval_seconds."""
+    report = await tick(dispatcher(context))
+    if report.dispatch.sent or report.plan.created or report.dispatch.failed:
+        log.info("recordatorios: %s", report.summary())
