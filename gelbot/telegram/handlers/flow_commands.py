@@ -8,7 +8,6 @@ private .yaml file would otherwise also look like a plan de acción to the plan 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,40 +24,12 @@ from gelbot.models.flows import FlowAnswer, RunStatus
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply, services
 from gelbot.telegram.handlers.flows import ask_current, say
+from gelbot.telegram.place import locate
 from gelbot.texts import render
 
 CORRECT = "flc"  # flc:<answer id>
 MAX_LISTED = 8
 FLOW_CAPTION = re.compile(r"^/flujos?(?:@(\w+))?(?:\s+(\S+))?", re.IGNORECASE)
-
-
-@dataclass
-class Place:
-    committee: Committee
-    person: Person
-    member: Membership | None
-
-
-async def _place(
-    update: Update, context: Context, session: AsyncSession, command: str
-) -> Place | None:
-    """The group's committee, or privately the person's only one; otherwise say why not."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
-    if is_group(chat):
-        committee = await committees.committee_for_chat(session, chat.id)
-        if committee is None or not committee.active:
-            await reply(update, context, "grupo_sin_comite")
-            return None
-        return Place(committee, person, await committees.membership(session, committee, person))
-    mine = [(c, m) for c, m in await committees.committees_of(session, person) if c.active]
-    if len(mine) != 1:
-        await reply(update, context, "flujo_privado_varios", varios=bool(mine), command=command)
-        return None
-    return Place(mine[0][0], person, mine[0][1])
 
 
 # --- /avance -------------------------------------------------------------------------------------
@@ -75,7 +46,7 @@ async def avance(update: Update, context: Context) -> None:
     svc = services(context)
     now, tz = svc.clock.now(), svc.settings.zone
     async with svc.transaction() as session:
-        place = await _place(update, context, session, "avance")
+        place = await locate(update, context, session, "avance")
         if place is None:
             return
         if place.member is None:
@@ -254,7 +225,7 @@ async def list_flows(update: Update, context: Context) -> None:
     """/flujos: the conversations this committee uses, and how to change one."""
     svc = services(context)
     async with svc.transaction() as session:
-        place = await _place(update, context, session, "flujos")
+        place = await locate(update, context, session, "flujos")
         if place is None:
             return
         rows = await loader.committee_flows(session, place.committee)
@@ -307,7 +278,7 @@ async def _upload_target(
         session, person_info(user), now=services(context).clock.now()
     )
     if is_group(chat):
-        place = await _place(update, context, session, "flujo")
+        place = await locate(update, context, session, "flujo")
         options = [place.committee] if place and place.member and _coordinates(place.member) else []
         if place is None:
             return None, None
@@ -317,7 +288,7 @@ async def _upload_target(
         if named and named.isdigit():
             options = [c for c in options if str(c.id) == named]
         if len(options) > 1:
-            await reply(update, context, "flujo_privado_varios", varios=True, command="flujo")
+            await reply(update, context, "privado_varios", command="flujo")
             return None, None
     if not options:
         await reply(update, context, "flujo_solo_coordinador")

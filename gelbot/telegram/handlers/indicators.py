@@ -17,7 +17,7 @@ from gelbot.domain.meetings import local_today
 from gelbot.domain.spanish import normalize, parse_number, parse_percentage
 from gelbot.models import Frequency, Role
 from gelbot.telegram.common import Context, raw_args, reply, services
-from gelbot.telegram.handlers.plan import locate
+from gelbot.telegram.place import locate
 
 # Who may record a value: whoever runs or audits the plan, and the site's editor (who knows
 # how often the site was updated).

@@ -29,7 +29,7 @@ from gelbot.models import Committee
 from gelbot.services import Services
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, services
-from gelbot.telegram.handlers.plan import Place, locate
+from gelbot.telegram.place import Place, locate
 from gelbot.texts import render
 
 MARK = "crm"  # crm:<committee id>:<criterion number>:<page>  mark as met, from a list page

@@ -8,8 +8,6 @@ committees, the caption names one or buttons ask which (the file waits as a Pend
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
@@ -18,7 +16,7 @@ from gelbot.domain import committees, plans
 from gelbot.domain import prompts as prompt_store
 from gelbot.domain.plan_import import MAX_BYTES, PlanImportError, parse_plan
 from gelbot.domain.spanish import normalize
-from gelbot.models import Committee, Membership, PendingPrompt, Person, Role
+from gelbot.models import Committee, PendingPrompt, Person, Role
 from gelbot.resources import resource_dir
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
@@ -31,6 +29,7 @@ from gelbot.telegram.common import (
     send,
     services,
 )
+from gelbot.telegram.place import locate
 from gelbot.telegram.prompts import ask
 from gelbot.texts import render
 
@@ -42,42 +41,6 @@ SPREADSHEETS = {"xlsx", "xls", "ods"}  # parse_plan explains how to save them as
 EXAMPLE = ("planes", "chitaga.csv")
 _IMPORT_WORDS = {"importar", "cargar", "subir", "actualizar", "reemplazar"}
 _EXAMPLE_WORDS = {"ejemplo", "plantilla", "formato", "modelo"}
-
-
-@dataclass
-class Place:
-    """The committee a command is about and who sent it."""
-
-    committee: Committee
-    person: Person
-    member: Membership | None
-
-    @property
-    def coordinates(self) -> bool:
-        return self.member is not None and self.member.role == Role.COORDINADOR.value
-
-
-async def locate(
-    update: Update, context: Context, session: AsyncSession, command: str
-) -> Place | None:
-    """The group's committee or, in private, the sender's only one; otherwise say why not."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
-    if is_group(chat):
-        committee = await committees.committee_for_chat(session, chat.id)
-        if committee is None or not committee.active:
-            await reply(update, context, "grupo_sin_comite")
-            return None
-        return Place(committee, person, await committees.membership(session, committee, person))
-    mine = [(c, m) for c, m in await committees.committees_of(session, person) if c.active]
-    if len(mine) == 1:
-        return Place(mine[0][0], person, mine[0][1])
-    template = "plan_privado_varios" if mine else "plan_privado_sin_comite"
-    await reply(update, context, template, command=command)
-    return None
 
 
 # --- /plan -----------------------------------------------------------------------------------

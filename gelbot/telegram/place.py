@@ -1,0 +1,48 @@
+"""Which committee a command is about: the group's, or in private the sender's only one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Update
+
+from gelbot.domain import committees
+from gelbot.models import Committee, Membership, Person, Role
+from gelbot.telegram.common import Context, is_group, person_info, reply, services
+
+
+@dataclass
+class Place:
+    """The committee a command is about and who sent it."""
+
+    committee: Committee
+    person: Person
+    member: Membership | None
+
+    @property
+    def coordinates(self) -> bool:
+        return self.member is not None and self.member.role == Role.COORDINADOR.value
+
+
+async def locate(
+    update: Update, context: Context, session: AsyncSession, command: str
+) -> Place | None:
+    """The group's committee or, in private, the sender's only one; otherwise say why not."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    person = await committees.upsert_person(
+        session, person_info(user), now=services(context).clock.now()
+    )
+    if is_group(chat):
+        committee = await committees.committee_for_chat(session, chat.id)
+        if committee is None or not committee.active:
+            await reply(update, context, "grupo_sin_comite")
+            return None
+        return Place(committee, person, await committees.membership(session, committee, person))
+    mine = [(c, m) for c, m in await committees.committees_of(session, person) if c.active]
+    if len(mine) == 1:
+        return Place(mine[0][0], person, mine[0][1])
+    template = "privado_varios" if mine else "privado_sin_comite"
+    await reply(update, context, template, command=command)
+    return None
