@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from telegram.error import BadRequest
 
 from gelbot.models import Committee, Membership, Person
+from gelbot.models.prompts import PendingPrompt
 from gelbot.services import Services
 from gelbot.telegram.fake_api import BotApiError, FakeChat, FakeUser
 from tests.harness import Harness, texts
@@ -111,6 +112,15 @@ async def test_committee_follows_the_group_into_a_supergroup(
     group, ana, beto = await committee_with_members(bot)
     before = await committee_state(services)
 
+    # A question still open in the old group must follow it (the next one goes to the new chat).
+    async with services.transaction() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == ana.id))
+        assert person is not None
+        session.add(
+            PendingPrompt(chat_id=group.id, message_id=999, person_id=person.id, kind="prueba",
+                          created_at=bot.tg.now())
+        )  # fmt: skip
+
     supergroup, migrated = bot.tg.migrate_to_supergroup(group, ana)
     assert await bot.deliver(migrated) == []
     # Telegram also posts the other half of the news in the new chat; it changes nothing.
@@ -130,6 +140,9 @@ async def test_committee_follows_the_group_into_a_supergroup(
     committee = await the_committee(services)
     assert committee.chat_id == supergroup.id
     assert await committee_state(services) == before
+    async with services.transaction() as session:
+        prompt = await session.scalar(select(PendingPrompt))
+        assert prompt is not None and prompt.chat_id == supergroup.id
 
     # Every command works in the new chat, with the committee's data.
     listing = texts(await bot.say(beto, supergroup, "/miembros"))

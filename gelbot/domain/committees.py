@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gelbot.models import Committee, Membership, Nivel, Orden, Person, Role
+from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, Role
 
 MAX_ENTITY_NAME = 200
 MAX_CARGO = 120
@@ -269,4 +269,11 @@ async def follow_migration(
     if clash is not None and clash.id != committee.id:
         return clash  # already followed (the migration message arrives twice: old and new chat)
     committee.chat_id = new_chat_id
+    # Everything else that remembers the chat (flow runs, open questions, queued reminders)
+    # follows too, so the next question or reminder goes to the chat that exists.
+    for table in Base.metadata.sorted_tables:
+        if "chat_id" in table.c and table.name != Committee.__tablename__:
+            await session.execute(
+                update(table).where(table.c.chat_id == old_chat_id).values(chat_id=new_chat_id)
+            )
     return committee
