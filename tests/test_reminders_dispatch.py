@@ -44,7 +44,7 @@ async def test_nag_goes_privately_or_by_mention_in_the_group(
     assert "¿Se actualizó el sitio web de Alcaldía de Mocoa la semana pasada" in private.plain
     assert "del 23 de febrero de 2009 al 1 de marzo de 2009" in private.plain
     assert [b["text"] for b in private.buttons()] == [
-        "No", "Sí, 1 vez", "Sí, 2 veces", "Sí, 3 o más"
+        "No", "Sí, 1 vez", "Sí, 2 veces", "Sí, 3 o más", "Responder con detalle"
     ]  # fmt: skip
     [in_group] = world.in_group()
     assert in_group.plain.startswith("Fede: ¿Se actualizó")

@@ -144,6 +144,27 @@ async def test_quiet_hours_change(bot: Harness, services: Services) -> None:
 # --- the weekly nag's answers ----------------------------------------------------------------
 
 
+async def test_the_nag_starts_the_weekly_site_flow(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    world = await nag_world(bot, services, clock)
+    eva, private = world.users["Eva"], bot.tg.private_chat(world.users["Eva"])
+    [nag] = world.to("Eva")
+    [question] = await bot.press(eva, nag, 5)  # Responder con detalle
+    assert "¿Se actualizó el sitio web de" in question.plain
+    assert "23 de febrero de 2009" in question.plain
+    texts_seen = [m.plain for m in await bot.say(eva, private, "sí")]
+    texts_seen += [m.plain for m in await bot.say(eva, private, "dos veces")]
+    texts_seen += [m.plain for m in await bot.say(eva, private, "noticias y contratación")]
+    assert any("secciones" in t for t in texts_seen)
+    assert await readings(services) == [
+        (date(2009, 2, 23), "respondido", 2.0, world.person_ids["Eva"])
+    ]
+    async with services.transaction() as session:
+        [reading] = list(await session.scalars(select(IndicatorReading)))
+    assert "noticias y contratación" in str(reading.details)
+
+
 async def test_editor_answers_with_a_button(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:

@@ -21,6 +21,7 @@ from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain import meetings as meetings_domain
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.frameworks import compliance
+from gelbot.flows.runs import Subject, start_button_data
 from gelbot.models import (
     Committee,
     Compromiso,
@@ -64,6 +65,8 @@ class Job:
         return max(self.rows, key=lambda r: (r.scheduled_for, r.id))
 
 
+SITE_FLOW = "sitio_web_semanal"
+
 Builder = Callable[[AsyncSession, Job], Awaitable[Outgoing | None]]
 Action = Callable[[AsyncSession, Job], Awaitable[None]]
 
@@ -72,9 +75,13 @@ def nag_buttons(committee_id: int, week: date) -> tuple[tuple[Button, ...], ...]
     def data(value: str) -> str:
         return f"{NAG_ANSWER}:{committee_id}:{week:%Y%m%d}:{value}"
 
+    # The quick answers record the week at once; «con detalle» starts the sitio_web_semanal
+    # flow (conversations/), which also asks which sections were updated.
+    detail = start_button_data(committee_id, SITE_FLOW, Subject.week(week))
     return (
         (Button("No", data("0")), Button("Sí, 1 vez", data("1"))),
         (Button("Sí, 2 veces", data("2")), Button("Sí, 3 o más", data("m"))),
+        (Button("Responder con detalle", detail),),
     )
 
 
