@@ -175,6 +175,12 @@ async def test_compromiso_reminders_to_the_responsable_then_the_coordinador(
     [coordinador] = world.to("Ana")  # 27 March: seven days overdue
     assert "una semana o más de vencidos" in coordinador.plain
     assert "Beto" in coordinador.plain
+    # The reminder starts the compromiso's follow-up flow (conversations/).
+    first = world.to("Beto")[0]
+    [button] = first.buttons()
+    assert button["text"].startswith("Responder sobre #")
+    asked = await bot.press(world.users["Beto"], first, 1)
+    assert any("¿Cómo va el compromiso «Publicar el plan de acción»" in m.plain for m in asked)
 
 
 async def test_convocatoria_and_the_morning_of_the_meeting(
@@ -230,6 +236,10 @@ async def test_phase_deadline_warning_with_share_met_and_first_unmet(
     )
     assert "Cumplimiento: " in warning.plain and "de 13 criterios" in warning.plain
     assert "Primeros criterios pendientes:" in warning.plain
+    # The warning starts the criteria review flow for the coordinador who presses it.
+    assert [b["text"] for b in warning.buttons()] == ["Revisar criterios: Interacción"]
+    asked = await bot.press(world.users["Ana"], warning, 1)
+    assert any("¿Ya se cumple?" in m.plain for m in asked)
 
 
 async def test_delegate_digest_covers_every_followed_committee(

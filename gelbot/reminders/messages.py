@@ -66,6 +66,9 @@ class Job:
 
 
 SITE_FLOW = "sitio_web_semanal"
+FOLLOW_UP_FLOW = "seguimiento_compromiso"
+CRITERIA_FLOW = "revision_criterios"
+MAX_FLOW_BUTTONS = 5
 
 Builder = Callable[[AsyncSession, Job], Awaitable[Outgoing | None]]
 Action = Callable[[AsyncSession, Job], Awaitable[None]]
@@ -182,7 +185,14 @@ async def compromiso(session: AsyncSession, job: Job) -> Outgoing | None:
     if not items:
         return None
     ordered = sorted(items.values(), key=lambda i: (i["compromiso"].due_on, i["compromiso"].id))
-    return Outgoing("recordatorio_compromiso", {"items": ordered})
+    # Each compromiso's follow-up flow (conversations/seguimiento_compromiso.yaml), one button
+    # each; the flow itself checks that whoever presses may answer for it.
+    buttons = tuple(
+        (Button(f"Responder sobre #{c.id}", start_button_data(
+            c.committee_id, FOLLOW_UP_FLOW, Subject.compromiso(c.id))),)
+        for c in (i["compromiso"] for i in ordered[:MAX_FLOW_BUTTONS])
+    )  # fmt: skip
+    return Outgoing("recordatorio_compromiso", {"items": ordered}, buttons)
 
 
 async def compromiso_overdue_to_coordinador(session: AsyncSession, job: Job) -> Outgoing | None:
@@ -232,7 +242,14 @@ async def phase_deadline(session: AsyncSession, job: Job) -> Outgoing | None:
         }
     if not phases:
         return None
-    return Outgoing("recordatorio_fase", {"fases": list(phases.values())})
+    # The criteria review flow (conversations/revision_criterios.yaml) for each phase warned of.
+    buttons = tuple(
+        (Button(f"Revisar criterios: {p['fase'].name}", start_button_data(
+            job.committee.id, CRITERIA_FLOW, Subject.phase(key))),)
+        for key, p in phases.items()
+        if p["pendientes"]
+    )  # fmt: skip
+    return Outgoing("recordatorio_fase", {"fases": list(phases.values())}, buttons)
 
 
 async def coordinator_notice(session: AsyncSession, job: Job) -> Outgoing | None:
