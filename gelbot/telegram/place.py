@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
+from telegram import Update, User
 
 from gelbot.domain import committees
 from gelbot.models import Committee, Membership, Person, Role
@@ -23,6 +23,21 @@ class Place:
     @property
     def coordinates(self) -> bool:
         return self.member is not None and self.member.role == Role.COORDINADOR.value
+
+
+async def in_group(
+    session: AsyncSession, chat_id: int | None, user: User, context: Context
+) -> Place | None:
+    """The group's active committee and the sender in it (None when the chat has none)."""
+    if chat_id is None:
+        return None
+    committee = await committees.committee_for_chat(session, chat_id)
+    if committee is None or not committee.active:
+        return None
+    person = await committees.upsert_person(
+        session, person_info(user), now=services(context).clock.now()
+    )
+    return Place(committee, person, await committees.membership(session, committee, person))
 
 
 async def locate(

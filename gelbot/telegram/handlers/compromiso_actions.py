@@ -19,7 +19,8 @@ from gelbot.models import Committee, Compromiso, EvidenceKind, Meeting, PendingP
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, reply, services
 from gelbot.telegram.handlers import meeting_review
-from gelbot.telegram.handlers.compromisos import ACTION, local_today, who
+from gelbot.telegram.handlers.compromisos import ACTION, local_today
+from gelbot.telegram.place import in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
 
@@ -70,7 +71,7 @@ async def act(update: Update, context: Context) -> None:
     chat_id = query.message.chat.id if query.message is not None else None
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat_id, update.effective_user, context)
+        found = await in_group(session, chat_id, update.effective_user, context)
         compromiso = (
             await compromisos.get(session, found.committee, compromiso_id) if found else None
         )
@@ -107,7 +108,7 @@ async def review(update: Update, context: Context) -> None:
     chat_id = query.message.chat.id if query.message is not None else None
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat_id, update.effective_user, context)
+        found = await in_group(session, chat_id, update.effective_user, context)
         meeting = await session.get(Meeting, meeting_id) if found else None
         if found is None or meeting is None or meeting.committee_id != found.committee.id:
             await _alert(update, "invalido")

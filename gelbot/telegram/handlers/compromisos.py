@@ -6,29 +6,28 @@ since callback data comes from the client.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update, User
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
 
 from gelbot.domain import committees, meetings
 from gelbot.domain import compromisos as domain
 from gelbot.domain.compromiso_text import read_request
 from gelbot.domain.spanish import normalize
-from gelbot.models import Committee, Compromiso, Membership, Person
+from gelbot.models import Compromiso, Membership, Person
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
     edit,
     is_group,
-    person_info,
     raw_args,
     reply,
     services,
 )
+from gelbot.telegram.place import Place, in_group
 from gelbot.texts import render
 
 DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
@@ -36,29 +35,6 @@ ACTION = "cpa"  # cpa:<compromiso id>:<c|r|x>  cumplido / reprogramar / cancelar
 PAGE = "cpl"  # cpl:<view t|m|v>:<person id>:<page>
 PAGE_SIZE = 8
 _VIEWS = {"": "t", "todos": "t", "mios": "m", "mis": "m", "mio": "m", "vencidos": "v"}
-
-
-@dataclass
-class Who:
-    """The committee of a group chat and who is speaking in it."""
-
-    committee: Committee
-    person: Person
-    member: Membership | None
-
-
-async def who(
-    session: AsyncSession, chat_id: int | None, user: User, context: Context
-) -> Who | None:
-    """The group's committee and the sender (None when the chat has no active committee)."""
-    if chat_id is None:
-        return None
-    committee = await committees.committee_for_chat(session, chat_id)
-    if committee is None or not committee.active:
-        return None
-    svc = services(context)
-    person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
-    return Who(committee, person, await committees.membership(session, committee, person))
 
 
 def local_today(context: Context) -> date:
@@ -99,7 +75,7 @@ async def propose(update: Update, context: Context) -> None:
     now = svc.clock.now()
     today = meetings.local_today(now, svc.settings.zone)
     async with svc.transaction() as session:
-        found = await who(session, chat.id, user, context)
+        found = await in_group(session, chat.id, user, context)
         if found is None:
             await reply(update, context, "grupo_sin_comite")
             return
@@ -140,7 +116,7 @@ async def decide_draft(update: Update, context: Context) -> None:
     svc = services(context)
     now = svc.clock.now()
     async with svc.transaction() as session:
-        found = await who(session, chat_id, update.effective_user, context)
+        found = await in_group(session, chat_id, update.effective_user, context)
         draft = await domain.get_draft(session, found.committee, draft_id) if found else None
         if found is None or draft is None:
             await query.answer(render("compromiso_alerta", motivo="resuelto"), show_alert=True)
@@ -197,7 +173,7 @@ def _page_keyboard(
 
 
 async def _listing(
-    session: AsyncSession, found: Who, view: str, owner: Membership | None, context: Context
+    session: AsyncSession, found: Place, view: str, owner: Membership | None, context: Context
 ) -> list[Compromiso]:
     today = local_today(context)
     if view == "m":
@@ -245,7 +221,7 @@ async def list_open(update: Update, context: Context) -> None:
         return
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat.id, user, context)
+        found = await in_group(session, chat.id, user, context)
         if found is None:
             await reply(update, context, "grupo_sin_comite")
             return
@@ -273,7 +249,7 @@ async def turn_page(update: Update, context: Context) -> None:
     chat_id = query.message.chat.id if query.message is not None else None
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat_id, update.effective_user, context)
+        found = await in_group(session, chat_id, update.effective_user, context)
         if found is None or found.member is None:
             await query.answer(render("compromiso_alerta", motivo="miembros"), show_alert=True)
             return

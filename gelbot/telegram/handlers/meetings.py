@@ -18,7 +18,8 @@ from gelbot.models import Attendance, Committee, Meeting, Membership, PendingPro
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, edit, is_group, raw_args, reply, send, services
 from gelbot.telegram.handlers import meeting_review
-from gelbot.telegram.handlers.compromisos import Who, local_today, who
+from gelbot.telegram.handlers.compromisos import local_today
+from gelbot.telegram.place import Place, in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
 
@@ -78,7 +79,7 @@ async def mark(update: Update, context: Context) -> None:
     chat_id = query.message.chat.id if query.message is not None else None
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat_id, update.effective_user, context)
+        found = await in_group(session, chat_id, update.effective_user, context)
         meeting = await session.get(Meeting, ids[0] or 0) if found else None
         target = await session.get(Membership, ids[1] or 0)
         if found is None or meeting is None or meeting.committee_id != found.committee.id:
@@ -105,11 +106,11 @@ async def mark(update: Update, context: Context) -> None:
 
 # --- /reunion --------------------------------------------------------------------------------
 
-Step = Callable[[Update, Context, AsyncSession, Who, str], Awaitable[None]]
+Step = Callable[[Update, Context, AsyncSession, Place, str], Awaitable[None]]
 
 
 async def _show(
-    update: Update, context: Context, session: AsyncSession, found: Who, _: str
+    update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
     svc = services(context)
     committee = found.committee
@@ -124,7 +125,7 @@ async def _show(
 
 
 async def _program(
-    update: Update, context: Context, session: AsyncSession, found: Who, rest: str
+    update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
     svc = services(context)
     rule = meetings.set_meeting_rule(found.committee, rest)
@@ -148,7 +149,7 @@ async def _open_record(
 
 
 async def _start(
-    update: Update, context: Context, session: AsyncSession, found: Who, _: str
+    update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
     svc = services(context)
     meeting = await meetings.start_meeting(
@@ -159,7 +160,7 @@ async def _start(
 
 
 async def _register(
-    update: Update, context: Context, session: AsyncSession, found: Who, rest: str
+    update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
     svc = services(context)
     held_on = parse_date(rest, today=local_today(context), prefer="past") if rest else None
@@ -188,7 +189,7 @@ async def _send_acta(
 
 
 async def _close(
-    update: Update, context: Context, session: AsyncSession, found: Who, _: str
+    update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
     meeting = await meetings.open_meeting(session, found.committee)
     if meeting is None:
@@ -202,7 +203,7 @@ async def _close(
 
 
 async def _acta(
-    update: Update, context: Context, session: AsyncSession, found: Who, rest: str
+    update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
     if rest:
         day = parse_date(rest, today=local_today(context), prefer="past")
@@ -245,7 +246,7 @@ async def reunion(update: Update, context: Context) -> None:
         return
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat.id, user, context)
+        found = await in_group(session, chat.id, user, context)
         if found is None:
             await reply(update, context, "grupo_sin_comite")
             return
@@ -273,7 +274,7 @@ async def decision(update: Update, context: Context) -> None:
         return
     svc = services(context)
     async with svc.transaction() as session:
-        found = await who(session, chat.id, user, context)
+        found = await in_group(session, chat.id, user, context)
         if found is None:
             await reply(update, context, "grupo_sin_comite")
             return
