@@ -40,6 +40,22 @@ async def in_group(
     return Place(committee, person, await committees.membership(session, committee, person))
 
 
+async def member_in_group(
+    update: Update, context: Context, session: AsyncSession, *, refusal: str, command: str
+) -> Place | None:
+    """The group's committee and the sender, who must be a member; otherwise answer why not."""
+    chat, user = update.effective_chat, update.effective_user
+    assert user is not None
+    found = await in_group(session, chat.id if chat else None, user, context)
+    if found is None:
+        await reply(update, context, "grupo_sin_comite")
+        return None
+    if found.member is None:
+        await reply(update, context, refusal, command=command)
+        return None
+    return found
+
+
 async def locate(
     update: Update, context: Context, session: AsyncSession, command: str
 ) -> Place | None:

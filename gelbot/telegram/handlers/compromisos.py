@@ -27,7 +27,7 @@ from gelbot.telegram.common import (
     reply,
     services,
 )
-from gelbot.telegram.place import Place, in_group
+from gelbot.telegram.place import Place, in_group, member_in_group
 from gelbot.texts import render
 
 DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
@@ -75,12 +75,10 @@ async def propose(update: Update, context: Context) -> None:
     now = svc.clock.now()
     today = meetings.local_today(now, svc.settings.zone)
     async with svc.transaction() as session:
-        found = await in_group(session, chat.id, user, context)
-        if found is None:
-            await reply(update, context, "grupo_sin_comite")
-            return
-        if found.member is None:
-            await reply(update, context, "compromiso_solo_miembros", command="compromiso")
+        found = await member_in_group(
+            update, context, session, refusal="compromiso_solo_miembros", command="compromiso"
+        )
+        if found is None or found.member is None:
             return
         try:
             request = await read_request(
@@ -221,12 +219,10 @@ async def list_open(update: Update, context: Context) -> None:
         return
     svc = services(context)
     async with svc.transaction() as session:
-        found = await in_group(session, chat.id, user, context)
-        if found is None:
-            await reply(update, context, "grupo_sin_comite")
-            return
-        if found.member is None:
-            await reply(update, context, "compromiso_solo_miembros", command="compromisos")
+        found = await member_in_group(
+            update, context, session, refusal="compromiso_solo_miembros", command="compromisos"
+        )
+        if found is None or found.member is None:
             return
         listing = await _listing(session, found, view, found.member, context)
         values, items, pages = _page_values(listing, view, 0, context)

@@ -19,7 +19,7 @@ from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, edit, is_group, raw_args, reply, send, services
 from gelbot.telegram.handlers import meeting_review
 from gelbot.telegram.handlers.compromisos import local_today
-from gelbot.telegram.place import Place, in_group
+from gelbot.telegram.place import Place, in_group, member_in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
 
@@ -246,12 +246,10 @@ async def reunion(update: Update, context: Context) -> None:
         return
     svc = services(context)
     async with svc.transaction() as session:
-        found = await in_group(session, chat.id, user, context)
-        if found is None:
-            await reply(update, context, "grupo_sin_comite")
-            return
-        if found.member is None:
-            await reply(update, context, "reunion_solo_miembros", command="reunion")
+        found = await member_in_group(
+            update, context, session, refusal="reunion_solo_miembros", command="reunion"
+        )
+        if found is None or found.member is None:
             return
         if step[1] and not meetings.may_run_meetings(found.member):
             await reply(update, context, "solo_coordinador", command=f"reunion {normalize(word)}")
@@ -274,12 +272,10 @@ async def decision(update: Update, context: Context) -> None:
         return
     svc = services(context)
     async with svc.transaction() as session:
-        found = await in_group(session, chat.id, user, context)
-        if found is None:
-            await reply(update, context, "grupo_sin_comite")
-            return
-        if found.member is None:
-            await reply(update, context, "reunion_solo_miembros", command="decision")
+        found = await member_in_group(
+            update, context, session, refusal="reunion_solo_miembros", command="decision"
+        )
+        if found is None or found.member is None:
             return
         meeting = await meetings.open_meeting(session, found.committee)
         if meeting is None:
