@@ -17,12 +17,18 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 from gelbot.resources import resource_dir
+from gelbot.sqlite_inline import inline_dbapi
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An async engine; SQLite gets WAL, foreign keys and a lock timeout.
+
+    SQLite runs on the event loop's thread (gelbot.sqlite_inline), not aiosqlite's worker
+    thread: handing each call to that thread cost more than the call itself.
+    """
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("module", inline_dbapi())
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
