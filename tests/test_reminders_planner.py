@@ -161,6 +161,21 @@ async def test_new_editor_gets_the_nag(bot: Harness, services: Services) -> None
     assert {(k[1], k[2]) for k in pending} == {("persona", world.person_ids["Eva"])}
 
 
+async def test_a_new_cargo_plans_nothing_again_but_a_new_role_does(
+    bot: Harness, services: Services
+) -> None:
+    # The planner reads who is in the committee and in which role, never the cargo: /unirme
+    # with a new cargo must not send the committee back to be planned.
+    world = await make_world(services, bot.tg)
+    await add_person(world, "Eva")
+    await plan(services)
+    await bot.say(world.users["Eva"], world.group, "/unirme Jefe de Prensa")
+    assert (await plan(services)).scopes == 0
+    await bot.say(world.users["Ana"], world.group, "/rol @eva editor_web")
+    replanned = await plan(services)
+    assert replanned.scopes == 1 and replanned.by_kind["sitio_web"] > 0
+
+
 async def test_the_plan_is_extended_before_it_runs_out(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
@@ -145,10 +146,26 @@ class ReminderPlan(Base):
     planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+# What of a membership the planner reads (CommitteeFacts): who is in it, in which role. A new
+# cargo, the most common change (/unirme), plans nothing differently.
+_PLANNED_MEMBERSHIP = ("committee_id", "person_id", "role", "active")
+
+
+def _changes_plan(membership: Membership) -> bool:
+    """Whether this flush changes what the planner reads of a membership already stored.
+
+    after_flush still sees the flush's attribute history (SQLAlchemy keeps it until
+    after_flush_postexec)."""
+    attrs = inspect(membership).attrs
+    return any(attrs[name].history.has_changes() for name in _PLANNED_MEMBERSHIP)
+
+
 def _scopes_touched(session: Session) -> set[tuple[str, int]]:
     """The plan scopes whose inputs this flush changes."""
     scopes: set[tuple[str, int]] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Membership) and obj in session.dirty and not _changes_plan(obj):
+            continue
         if isinstance(obj, Compromiso | Membership | ReminderSetting):
             scopes.add((PlanScope.COMITE.value, obj.committee_id))
         elif isinstance(obj, Committee):

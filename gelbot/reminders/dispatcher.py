@@ -17,9 +17,11 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, select, text, tuple_, update
+from sqlalchemy import Table, bindparam, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.domain import prompts
@@ -43,11 +45,41 @@ NAG_PROMPT = "sitio_web_veces"  # PendingPrompt kind: a reply with a number answ
 
 Hook = Callable[[str], None]
 
-_CLAIM_COLUMNS = (
-    Reminder.id, Reminder.kind, Reminder.committee_id, Reminder.target_kind, Reminder.target_id,
-    Reminder.occurrence, Reminder.scheduled_for, Reminder.due_at, Reminder.expires_at,
-    Reminder.attempts, Reminder.payload,
-)  # fmt: skip
+_TABLE = cast(Table, Reminder.__table__)
+# What a claim reads back: exactly the columns a Claimed is made of.
+_CLAIM_COLUMNS = tuple(_TABLE.c[field.name] for field in fields(Claimed))
+_GROUP = (_TABLE.c.kind, _TABLE.c.target_kind, _TABLE.c.target_id)
+_DUE = (_TABLE.c.status == ReminderStatus.PENDIENTE.value, _TABLE.c.due_at <= bindparam("now"))
+# The groups of the next due rows, oldest first. On PostgreSQL the rows read are locked and rows
+# another dispatcher holds are skipped, so two dispatchers pick different rows (with a plain
+# read both would pick the same ones, and the second would find them all taken and stop).
+_NEXT_GROUPS = (
+    select(*_GROUP)
+    .where(*_DUE)
+    .order_by(_TABLE.c.due_at, _TABLE.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+# Every due row of those groups, claimed atomically: FOR UPDATE SKIP LOCKED on PostgreSQL (a
+# row another dispatcher holds is skipped, not waited for); SQLite serialises writers instead.
+_CLAIM_GROUPS = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id.in_(
+            select(_TABLE.c.id)
+            .where(*_DUE, tuple_(*_GROUP).in_(bindparam("groups", expanding=True)))
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+    )
+    .values(
+        status=ReminderStatus.ENVIANDO.value,
+        claimed_at=bindparam("now"),
+        claimed_by=bindparam("worker"),
+        attempts=_TABLE.c.attempts + 1,
+    )
+    .returning(*_CLAIM_COLUMNS)
+)
 
 __all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "NAG_PROMPT", "DispatchReport", "Dispatcher"]
 
@@ -155,44 +187,31 @@ class Dispatcher:
         return max(getattr(result, "rowcount", 0) or 0, 0)
 
     async def _claim(self, now: datetime) -> list[Claimed]:
-        """Take up to a batch of due rows, then the other due rows of the same groups."""
-        due = (Reminder.status == ReminderStatus.PENDIENTE.value, Reminder.due_at <= now)
-        async with self.services.transaction() as session:
-            claimed = await self._take(session, and_(*due), now, self.batch_size)
-            if len(claimed) == self.batch_size:
-                # A full batch may have cut a (kind, target) group: complete it, so the group
-                # still goes out as one message.
-                groups = sorted({row.group for row in claimed})
-                same_group = tuple_(Reminder.kind, Reminder.target_kind, Reminder.target_id).in_(
-                    groups
-                )
-                claimed += await self._take(session, and_(*due, same_group), now, None)
-        return claimed
+        """Take the due rows of the (kind, target) groups of the next `batch_size` due rows.
 
-    async def _take(
-        self, session: AsyncSession, condition: object, now: datetime, limit: int | None
-    ) -> list[Claimed]:
-        picked = (
-            select(Reminder.id)
-            .where(condition)  # type: ignore[arg-type]
-            .order_by(Reminder.due_at, Reminder.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers instead
-        )
-        result = await session.execute(
-            update(Reminder)
-            .where(Reminder.id.in_(picked.scalar_subquery()))
-            .values(
-                status=ReminderStatus.ENVIANDO.value,
-                claimed_at=now,
-                claimed_by=self.worker,
-                attempts=Reminder.attempts + 1,
+        Whole groups, so a group still goes out as one message even when the batch limit
+        falls inside it. Two prebuilt statements: building them per call cost more than
+        running them.
+        """
+        async with self.services.transaction() as session:
+            groups = list(
+                dict.fromkeys(
+                    tuple(row)
+                    for row in await session.execute(
+                        _NEXT_GROUPS, {"now": now, "limit": self.batch_size}
+                    )
+                )
             )
-            .returning(*_CLAIM_COLUMNS)
-            .execution_options(synchronize_session=False)
-        )
-        # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
-        return sorted((Claimed(**row._mapping) for row in result), key=lambda c: (c.due_at, c.id))
+            if not groups:
+                return []
+            result = await session.execute(
+                _CLAIM_GROUPS,
+                {"now": now, "groups": groups, "worker": self.worker},
+            )
+            # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
+            return sorted(
+                (Claimed(**row._mapping) for row in result), key=lambda c: (c.due_at, c.id)
+            )
 
     async def _send(
         self, prepared: Prepared, report: DispatchReport, connection: AsyncConnection

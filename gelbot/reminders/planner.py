@@ -56,7 +56,7 @@ LOW_WATER = timedelta(days=14)
 SCOPES_PER_TICK = 200
 CHUNK = 50  # committees planned per transaction
 REPLANNED = "replanificado"
-_COMMITTEE_KINDS = tuple(sorted(PLANNED_KINDS - {Kind.RESUMEN_DELEGADO}))
+_COMMITTEE_KINDS = frozenset(PLANNED_KINDS - {Kind.RESUMEN_DELEGADO})
 _LIVE = (ReminderStatus.PENDIENTE.value, ReminderStatus.DESCARTADO.value)
 _PLANS = cast(Table, ReminderPlan.__table__)
 
@@ -300,11 +300,14 @@ async def _future_rows(
     delegate_id: int | None = None,
 ) -> dict[int, dict[Key, Reminder]]:
     """The rows re-planning may touch (future, pending or withdrawn), by committee and key."""
-    query = select(Reminder).where(Reminder.scheduled_for >= now, Reminder.status.in_(_LIVE))
+    # Status and kind are checked below, in Python: given `status IN (...)` or `kind IN (...)`
+    # SQLite searches by that index — every pending row, or every row of those kinds, of every
+    # committee: 70–90 ms a chunk with 90,000 rows stored — instead of by the committee's
+    # (committee_id, scheduled_for), which finds just the chunk's rows. The rows left out in
+    # Python (claimed or sent, a delegado's digest) are few.
+    query = select(Reminder).where(Reminder.scheduled_for >= now)
     if committee_ids is not None:
-        query = query.where(
-            Reminder.committee_id.in_(committee_ids), Reminder.kind.in_(_COMMITTEE_KINDS)
-        )
+        query = query.where(Reminder.committee_id.in_(committee_ids))
     else:
         query = query.where(
             Reminder.kind == Kind.RESUMEN_DELEGADO.value,
@@ -313,6 +316,8 @@ async def _future_rows(
         )
     found: dict[int, dict[Key, Reminder]] = defaultdict(dict)
     for r in await session.scalars(query):
+        if r.status not in _LIVE or (committee_ids is not None and r.kind not in _COMMITTEE_KINDS):
+            continue
         scope = r.committee_id if committee_ids is not None and r.committee_id else 0
         found[scope][(r.kind, r.target_kind, r.target_id, r.occurrence)] = r
     return found
