@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gelbot.domain.spanish import normalize
 from gelbot.models import CargoHolder, Committee, Compromiso, Membership
+
+_HOLDER = select(CargoHolder).where(
+    CargoHolder.committee_id == bindparam("committee_id"),
+    CargoHolder.cargo_key == bindparam("cargo_key"),
+)
 
 
 def cargo_key(cargo: str) -> str:
@@ -81,11 +86,7 @@ async def record_holder(
     """`member` has just declared their cargo: they hold it from `now`."""
     assert member.cargo
     key = cargo_key(member.cargo)
-    row = await session.scalar(
-        select(CargoHolder).where(
-            CargoHolder.committee_id == committee.id, CargoHolder.cargo_key == key
-        )
-    )
+    row = await session.scalar(_HOLDER, {"committee_id": committee.id, "cargo_key": key})
     if row is None:
         session.add(CargoHolder(committee_id=committee.id, cargo_key=key, cargo=member.cargo,
                                 membership_id=member.id, since=now))  # fmt: skip

@@ -6,11 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, Role
+
+# Every group command starts with these lookups: built once, since building a statement
+# costs more than SQLite takes to run it (bench/README.md).
+_PERSON_BY_TELEGRAM_ID = select(Person).where(Person.telegram_id == bindparam("telegram_id"))
+_COMMITTEE_BY_CHAT = select(Committee).where(Committee.chat_id == bindparam("chat_id"))
+_MEMBERSHIP = select(Membership).where(
+    Membership.committee_id == bindparam("committee_id"),
+    Membership.person_id == bindparam("person_id"),
+)
+_ACTIVE_MEMBERSHIP = _MEMBERSHIP.where(Membership.active.is_(True))
 
 MAX_ENTITY_NAME = 200
 MAX_CARGO = 120
@@ -37,7 +47,7 @@ class PersonInfo:
 
 async def upsert_person(session: AsyncSession, info: PersonInfo, *, now: datetime) -> Person:
     """The Person for a Telegram user, created or refreshed (names and usernames change)."""
-    person = await session.scalar(select(Person).where(Person.telegram_id == info.telegram_id))
+    person = await session.scalar(_PERSON_BY_TELEGRAM_ID, {"telegram_id": info.telegram_id})
     if person is None:
         person = Person(
             telegram_id=info.telegram_id,
@@ -68,7 +78,7 @@ async def upsert_person(session: AsyncSession, info: PersonInfo, *, now: datetim
 
 
 async def committee_for_chat(session: AsyncSession, chat_id: int) -> Committee | None:
-    return await session.scalar(select(Committee).where(Committee.chat_id == chat_id))
+    return await session.scalar(_COMMITTEE_BY_CHAT, {"chat_id": chat_id})
 
 
 async def register_committee(
@@ -128,11 +138,7 @@ async def membership(
     session: AsyncSession, committee: Committee, person: Person
 ) -> Membership | None:
     return await session.scalar(
-        select(Membership).where(
-            Membership.committee_id == committee.id,
-            Membership.person_id == person.id,
-            Membership.active.is_(True),
-        )
+        _ACTIVE_MEMBERSHIP, {"committee_id": committee.id, "person_id": person.id}
     )
 
 
@@ -146,9 +152,7 @@ async def join(
     if len(cargo) > MAX_CARGO:
         raise DomainError("cargo_largo", limit=MAX_CARGO, length=len(cargo))
     found = await session.scalar(
-        select(Membership).where(
-            Membership.committee_id == committee.id, Membership.person_id == person.id
-        )
+        _MEMBERSHIP, {"committee_id": committee.id, "person_id": person.id}
     )
     if found is not None:
         was_active = found.active

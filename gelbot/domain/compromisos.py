@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -102,16 +102,26 @@ def may_cancel(compromiso: Compromiso, member: Membership | None) -> bool:
 # --- queries (the reminder engine and the informe use these) ---------------------------------
 
 
-def _open(committee: Committee) -> Select[Compromiso]:
+def _open_of(committee_id: int | BindParameter[int]) -> Select[Compromiso]:
     return (
         select(Compromiso)
         .where(
-            Compromiso.committee_id == committee.id,
+            Compromiso.committee_id == committee_id,
             Compromiso.status.in_(OPEN_COMPROMISO_STATUSES),
         )
         .options(WITH_OWNER)
         .order_by(Compromiso.due_on, Compromiso.id)
     )
+
+
+def _open(committee: Committee) -> Select[Compromiso]:
+    return _open_of(committee.id)
+
+
+# Asked on every /unirme with a cargo: built once (building it cost more than running it).
+_OPEN_OWNED_BY_A_CARGO = _open_of(bindparam("committee_id")).where(
+    Compromiso.owner_cargo.is_not(None)
+)
 
 
 async def open_compromisos(session: AsyncSession, committee: Committee) -> list[Compromiso]:
@@ -393,8 +403,8 @@ async def take_cargo(
     key = cargo_key(member.cargo)
     await record_holder(session, committee, member, now=now)
     handover = Handover(cargo=member.cargo, successor=member)
-    owned_by_a_cargo = _open(committee).where(Compromiso.owner_cargo.is_not(None))
-    for compromiso in await session.scalars(owned_by_a_cargo):
+    owned = await session.scalars(_OPEN_OWNED_BY_A_CARGO, {"committee_id": committee.id})
+    for compromiso in owned:
         if (
             compromiso.owner_cargo is None
             or cargo_key(compromiso.owner_cargo) != key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committees import DomainError
@@ -37,17 +37,21 @@ async def indicator(session: AsyncSession, committee_id: int) -> Indicator:
     return found
 
 
+# Built once: every weekly nag asks it, and building the statement cost more than running it.
+_READING = (
+    select(IndicatorReading)
+    .join(Indicator)
+    .where(
+        Indicator.committee_id == bindparam("committee_id"),
+        Indicator.key == INDICATOR_KEY,
+        IndicatorReading.period_start == bindparam("week"),
+    )
+)
+
+
 async def reading(session: AsyncSession, committee_id: int, week: date) -> IndicatorReading | None:
     """The recorded answer for the week starting `week`, if any."""
-    return await session.scalar(
-        select(IndicatorReading)
-        .join(Indicator)
-        .where(
-            Indicator.committee_id == committee_id,
-            Indicator.key == INDICATOR_KEY,
-            IndicatorReading.period_start == week,
-        )
-    )
+    return await session.scalar(_READING, {"committee_id": committee_id, "week": week})
 
 
 def check_week(week: date, today: date) -> None:

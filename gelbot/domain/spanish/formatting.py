@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -14,11 +15,27 @@ from gelbot.domain.spanish.text import LOCALE
 
 def format_date(d: date) -> str:
     """Write a date in full: "27 de febrero de 2009"."""
-    return str(_babel_date(d, format="d 'de' MMMM 'de' y", locale=LOCALE))
+    return _in_full(_day(d))
 
 
 def format_date_short(d: date) -> str:
     """Write a date briefly: "27 feb 2009"."""
+    return _briefly(_day(d))
+
+
+def _day(d: date) -> date:
+    """The calendar day of `d`: a datetime would make every moment its own cache entry."""
+    return d if type(d) is date else date(d.year, d.month, d.day)
+
+
+# Reminders and digests write the same few dates thousands of times; Babel takes ~40 µs each.
+@lru_cache(maxsize=4096)
+def _in_full(d: date) -> str:
+    return str(_babel_date(d, format="d 'de' MMMM 'de' y", locale=LOCALE))
+
+
+@lru_cache(maxsize=4096)
+def _briefly(d: date) -> str:
     return str(_babel_date(d, format="d MMM y", locale=LOCALE)).replace(".", "")
 
 
