@@ -225,6 +225,7 @@ async def test_any_answer_through_the_bot_gets_a_message_telegram_accepts(
             "¿A qué compromiso",
             "muy larga",
             "Dejo la pregunta",
+            "Necesito una respuesta escrita",  # text of control characters only, e.g. "\x08"
         )
     )
 
