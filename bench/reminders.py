@@ -172,6 +172,9 @@ async def dispatch_10k(
     bot = Bot("1:bench", request=transport)
     await bot.initialize()
     dispatcher = Dispatcher(services, TelegramSender(bot))
+    # A running bot has computed this year's festivos long before: don't time that first
+    # computation (half a second, most of it importing the `holidays` package's country data).
+    dispatcher.calendar.is_working_day(PLAN_AT)
     cpu = time.process_time()
     clock.set(PLAN_AT)
     started = time.perf_counter()
@@ -315,6 +318,7 @@ async def main() -> None:
     parser.add_argument("--committees", type=int, default=1102)
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=7, help="ticks measured per (b) case")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON")
     options = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as folder:
@@ -327,8 +331,8 @@ async def main() -> None:
         await asyncio.to_thread(prepare_database, url)
         results.append(await measure("postgresql", url, options.committees, options.due,
                                      options.runs))  # fmt: skip
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
+    options.output.parent.mkdir(exist_ok=True)
+    options.output.write_text(
         json.dumps(
             {
                 "benchmark": "reminders",
@@ -352,7 +356,7 @@ async def main() -> None:
         + "\n",
         encoding="utf-8",
     )
-    print(f"written to {RESULTS}")
+    print(f"written to {options.output}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Both applications get the same updates through the same in-memory transport (FakeBotApiRequest
 over FakeTelegram), parsed and fed with `process_update` as polling would, so the difference is
-gelbot's own work: the database, the templates, the checks. From the repository root:
+gelbot's own work: the database, the templates, the checks. A third bot, in the same run, sends
+gelbot's /unirme answer without touching the database: the ceiling of the ratio for a command
+that answers like /unirme does. From the repository root:
 
     .venv/bin/python bench/updates_per_second.py [--updates 2000] [--budget 15] [--profile]
 
@@ -36,9 +38,12 @@ from telegram.ext import Application, ApplicationBuilder, CommandHandler, Contex
 from gelbot.app import OFFLINE_TOKEN, build_application
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker, upgrade
+from gelbot.models import Committee, Membership, Person
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
+from gelbot.telegram.common import reply
 from gelbot.telegram.fake_api import FakeBotApiRequest, FakeChat, FakeTelegram
+from gelbot.telegram.handlers.onboarding import private_chat_keyboard
 
 RESULTS = Path(__file__).resolve().parent / "results" / "updates_per_second.json"
 GOAL_RATIO = 0.5  # issue 2: gelbot handles at least half the updates a bare PTB bot does
@@ -67,6 +72,10 @@ class Result:
     bare_per_second: float  # wall clock
     gelbot_per_second: float
     ratio: float
+    # gelbot's /unirme answer alone (template, escaping, button; no database) against bare:
+    # the ceiling of `ratio` for any command that answers like /unirme does.
+    answer_only_per_second: float
+    answer_only_ratio: float
     goal_met: bool
     # Per CPU second: steadier than the wall clock on a shared machine, where waiting for a core
     # is not the bot's doing (but waiting for the database is, and only the wall clock shows it).
@@ -83,12 +92,29 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(" ".join(context.args or []) or "eco")
 
 
-def bare_application(fake: FakeTelegram) -> App:
+async def answer_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """gelbot's /unirme answer without the database: its template, escaping and button.
+
+    The ceiling for any gelbot command that answers like /unirme: what it costs beyond this is
+    the database's share (see the README's "Where the time goes").
+    """
+    user = update.effective_user
+    assert user is not None
+    committee = Committee(id=1, entity_name="Alcaldía de Mocoa")
+    person = Person(first_name=user.first_name, username=user.username, private_chat_open=False)
+    member = Membership(cargo=" ".join(context.args or []), role="miembro")
+    await reply(
+        update, context, "unirme_listo", reply_markup=private_chat_keyboard("gelbot", 1),
+        committee=committee, member=member, person=person, joined=False,
+    )  # fmt: skip
+
+
+def ptb_application(fake: FakeTelegram, handler: Any) -> App:
     request = FakeBotApiRequest(fake)
     application = (
         ApplicationBuilder().token(OFFLINE_TOKEN).request(request).get_updates_request(request)
     ).build()
-    application.add_handler(CommandHandler("unirme", echo))
+    application.add_handler(CommandHandler("unirme", handler))
     return application
 
 
@@ -164,16 +190,18 @@ async def measure(
     count_sql(engine.sync_engine, counts)
 
     gel_tg, bare_tg = FakeTelegram(now=services.clock.now), FakeTelegram(now=services.clock.now)
-    gel_group, bare_group = world(gel_tg), world(bare_tg)
+    answer_tg = FakeTelegram(now=services.clock.now)
+    gel_group, bare_group, answer_group = world(gel_tg), world(bare_tg), world(answer_tg)
     # The production rate limiter is off in both: it holds sends to Telegram's 30 a second,
     # which would measure Telegram's limit, not the bot.
     gelbot = build_application(
         settings, services=services, request=FakeBotApiRequest(gel_tg), rate_limit=False
     )
-    bare = bare_application(bare_tg)
-    await gelbot.initialize()
-    await bare.initialize()
-    bare_time, gelbot_time = Timing(), Timing()
+    bare = ptb_application(bare_tg, echo)
+    answer = ptb_application(answer_tg, answer_only)
+    for application in (gelbot, bare, answer):
+        await application.initialize()
+    bare_time, gelbot_time, answer_time = Timing(), Timing(), Timing()
     try:
         admin = next(u for u in gel_tg.users.values() if u.username == "ana")
         register = gel_tg.send_text(admin, gel_group, "/comite Alcaldía de Mocoa")
@@ -181,17 +209,21 @@ async def measure(
         # Warm-up: every member joins (the inserts), statement caches and imports settle.
         await feed(gelbot, joins(gel_tg, gel_group, warmup, 0), budget)
         await feed(bare, joins(bare_tg, bare_group, warmup, 0), budget)
+        await feed(answer, joins(answer_tg, answer_group, warmup, 0), budget)
         counts.update(statements=0, commits=0)
 
         per_round = updates // ROUNDS
         for round_ in range(ROUNDS):
             start = warmup + round_ * per_round
-            for fake in (gel_tg, bare_tg):
+            for fake in (gel_tg, bare_tg, answer_tg):
                 fake.sent.clear()
                 fake.calls.clear()
             # The bare bot needs less time for a steady figure: a quarter of gelbot's.
             bare_time += await feed(
                 bare, joins(bare_tg, bare_group, per_round, start), budget / ROUNDS / 4
+            )
+            answer_time += await feed(
+                answer, joins(answer_tg, answer_group, per_round, start), budget / ROUNDS / 4
             )
             batch = joins(gel_tg, gel_group, per_round, start)
             if profile is not None:
@@ -204,8 +236,8 @@ async def measure(
             assert len(gel_tg.sent) == handled.updates, "gelbot left an update unanswered"
             assert not any("Algo salió mal" in m.plain for m in gel_tg.sent), gel_tg.sent[-1]
     finally:
-        await gelbot.shutdown()
-        await bare.shutdown()
+        for application in (gelbot, bare, answer):
+            await application.shutdown()
         await engine.dispose()
 
     bare_rate, gelbot_rate = (
@@ -213,6 +245,7 @@ async def measure(
         gelbot_time.updates / gelbot_time.wall,
     )
     bare_cpu, gelbot_cpu = bare_time.updates / bare_time.cpu, gelbot_time.updates / gelbot_time.cpu
+    answer_rate = answer_time.updates / answer_time.wall
     return Result(
         database=label,
         bare_updates=bare_time.updates,
@@ -220,6 +253,8 @@ async def measure(
         bare_per_second=round(bare_rate, 1),
         gelbot_per_second=round(gelbot_rate, 1),
         ratio=round(gelbot_rate / bare_rate, 3),
+        answer_only_per_second=round(answer_rate, 1),
+        answer_only_ratio=round(answer_rate / bare_rate, 3),
         goal_met=gelbot_rate / bare_rate >= GOAL_RATIO,
         bare_per_cpu_second=round(bare_cpu, 1),
         gelbot_per_cpu_second=round(gelbot_cpu, 1),
@@ -261,11 +296,16 @@ def main() -> None:
             f"ratio {r.ratio:.3f} (goal ≥ {GOAL_RATIO}: {'met' if r.goal_met else 'NOT met'})\n"
             f"{'':>10}  per CPU second: bare {r.bare_per_cpu_second:.1f}, gelbot "
             f"{r.gelbot_per_cpu_second:.1f}, ratio {r.cpu_ratio:.3f}; per gelbot update "
-            f"{r.sql_statements_per_update} SQL statements, {r.commits_per_update} commits"
+            f"{r.sql_statements_per_update} SQL statements, {r.commits_per_update} commits\n"
+            f"{'':>10}  gelbot's answer alone, no database: {r.answer_only_per_second:.1f} "
+            f"updates/s, ratio {r.answer_only_ratio:.3f} (the ceiling for /unirme's ratio)"
         )
     report = {
         "benchmark": "updates_per_second",
-        "workload": "/unirme <cargo> in a committee group (gelbot) vs. a PTB echo CommandHandler",
+        "workload": (
+            "/unirme <cargo> in a committee group (gelbot) vs. a PTB echo CommandHandler, and "
+            "vs. a PTB bot sending gelbot's /unirme answer without the database"
+        ),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "python": platform.python_version(),
