@@ -21,7 +21,7 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, text, tuple_, update
+from sqlalchemy import Table, Update, bindparam, literal_column, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.domain import prompts
@@ -49,7 +49,11 @@ _TABLE = cast(Table, Reminder.__table__)
 # What a claim reads back: exactly the columns a Claimed is made of.
 _CLAIM_COLUMNS = tuple(_TABLE.c[field.name] for field in fields(Claimed))
 _GROUP = (_TABLE.c.kind, _TABLE.c.target_kind, _TABLE.c.target_id)
-_DUE = (_TABLE.c.status == ReminderStatus.PENDIENTE.value, _TABLE.c.due_at <= bindparam("now"))
+# Statuses as literals, not parameters: a partial index (migration 0002) serves only a query
+# that names its status, and PostgreSQL's generic plans don't look at parameter values.
+_PENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.PENDIENTE.value}'")
+_SENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.ENVIANDO.value}'")
+_DUE = (_PENDING, _TABLE.c.due_at <= bindparam("now"))
 # The groups of the next due rows, oldest first. On PostgreSQL the rows read are locked and rows
 # another dispatcher holds are skipped, so two dispatchers pick different rows (with a plain
 # read both would pick the same ones, and the second would find them all taken and stop).
@@ -82,6 +86,24 @@ _CLAIM_GROUPS = (
 )
 
 __all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "NAG_PROMPT", "DispatchReport", "Dispatcher"]
+
+
+def abandoned_claims(claimed_before: datetime) -> Update:
+    """Back to the queue: rows claimed before that moment, by a dispatcher that died."""
+    return (
+        update(_TABLE)
+        .where(_SENDING, _TABLE.c.claimed_at < claimed_before)
+        .values(status=ReminderStatus.PENDIENTE.value, claimed_by=None)
+    )
+
+
+def obsolete_rows(now: datetime) -> Update:
+    """Due rows that time made obsolete (the meeting held, the week over): dropped."""
+    return (
+        update(_TABLE)
+        .where(_PENDING, _TABLE.c.due_at <= now, _TABLE.c.expires_at <= now)
+        .values(status=ReminderStatus.DESCARTADO.value, last_error="obsoleto")
+    )
 
 
 def worker_name() -> str:
@@ -161,29 +183,12 @@ class Dispatcher:
         report.retried += len([p for p in rest if p is not None])
 
     async def _release_abandoned(self, session: AsyncSession, now: datetime) -> int:
-        result = await session.execute(
-            update(Reminder)
-            .where(
-                Reminder.status == ReminderStatus.ENVIANDO.value,
-                Reminder.claimed_at < now - self.lease,
-            )
-            .values(status=ReminderStatus.PENDIENTE.value, claimed_by=None)
-            .execution_options(synchronize_session=False)
-        )
+        result = await session.execute(abandoned_claims(now - self.lease))
         return max(getattr(result, "rowcount", 0) or 0, 0)
 
     async def _drop_obsolete(self, session: AsyncSession, now: datetime) -> int:
         """A meeting already held, a week already over: drop, never send late one by one."""
-        result = await session.execute(
-            update(Reminder)
-            .where(
-                Reminder.status == ReminderStatus.PENDIENTE.value,
-                Reminder.due_at <= now,
-                Reminder.expires_at <= now,
-            )
-            .values(status=ReminderStatus.DESCARTADO.value, last_error="obsoleto")
-            .execution_options(synchronize_session=False)
-        )
+        result = await session.execute(obsolete_rows(now))
         return max(getattr(result, "rowcount", 0) or 0, 0)
 
     async def _claim(self, now: datetime) -> list[Claimed]:

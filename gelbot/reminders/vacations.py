@@ -21,7 +21,7 @@ from gelbot.models import (
     ReminderStatus,
     TargetKind,
 )
-from gelbot.reminders.kinds import MORNING, Kind
+from gelbot.reminders.kinds import MORNING, PAUSED_BY_VACATION, Kind
 from gelbot.reminders.messages import Job, coordinators
 from gelbot.reminders.outbox import Outgoing, enqueue, person_targets
 
@@ -128,6 +128,9 @@ async def welcome_back(session: AsyncSession, job: Job) -> Outgoing | None:
             await session.execute(
                 select(Reminder.kind, func.count())
                 .where(
+                    # Only these kinds are ever paused; naming them lets the database find the
+                    # person's rows through the (kind, target, occurrence) key.
+                    Reminder.kind.in_(PAUSED_BY_VACATION),
                     Reminder.target_kind == TargetKind.PERSONA.value,
                     Reminder.target_id == person.id,
                     Reminder.status == ReminderStatus.DESCARTADO.value,

@@ -1,0 +1,60 @@
+"""The dispatcher's scans find their rows through the partial indexes (migration 0002).
+
+Recording a send changes no entry of the index of pending rows; that only pays if the queries
+that look for due or abandoned rows can still use an index. Asked of each database's planner,
+with the statements as the dispatcher runs them (the status written as a literal, the moment
+as a parameter). On PostgreSQL a table this small would be scanned whole anyway, so the test
+turns sequential scans off and asks whether an index is usable at all.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gelbot.reminders.dispatcher import _NEXT_GROUPS, abandoned_claims, obsolete_rows
+from gelbot.services import Services
+
+NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
+
+
+async def plan_of(connection: AsyncConnection, statement: Any, params: dict[str, Any]) -> str:
+    compiled = statement.compile(dialect=connection.dialect)
+    values = compiled.construct_params(params)
+    if connection.dialect.name == "sqlite":
+        # What SQLAlchemy binds for a datetime on SQLite: its text form, in UTC.
+        bound = tuple(
+            v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
+            for v in (values[name] for name in compiled.positiontup)
+        )
+        rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", bound)
+        return "\n".join(str(row[-1]) for row in rows)
+    await connection.execute(text("SET LOCAL enable_seqscan = off"))
+    bound = tuple(values[name] for name in compiled.positiontup)
+    rows = await connection.exec_driver_sql(f"EXPLAIN {compiled}", bound)
+    return "\n".join(str(row[0]) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("what", "index"),
+    [
+        ("due", "ix_reminders_pendiente_due_at"),
+        ("obsolete", "ix_reminders_pendiente_due_at"),
+        ("abandoned", "ix_reminders_enviando_claimed_at"),
+    ],
+)
+async def test_the_dispatchers_scans_use_the_partial_indexes(
+    services: Services, what: str, index: str
+) -> None:
+    statement, params = {
+        "due": (_NEXT_GROUPS, {"now": NOW, "limit": 100}),
+        "obsolete": (obsolete_rows(NOW), {}),
+        "abandoned": (abandoned_claims(NOW), {}),
+    }[what]
+    async with services.engine.begin() as connection:
+        plan = await plan_of(connection, statement, params)
+    assert index in plan, plan
