@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from gelbot.domain.cargos import cargo_key, holder_of, record_holder
 from gelbot.domain.committees import DomainError
@@ -34,8 +34,10 @@ MAX_DESCRIPTION = 1000
 MAX_RESULT = 2000
 MAX_REASON = 1000
 
-# Load the responsable (membership and person) with every compromiso we show.
-WITH_OWNER = selectinload(Compromiso.owner).selectinload(Membership.person)
+# Load the responsable (membership and person) with every compromiso we show. Joined in the
+# same query: both are many-to-one, so no row is repeated, and selectin's two extra queries
+# took two thirds of the dispatcher's read of a batch (20 of 30 ms per 100 reminders).
+WITH_OWNER = joinedload(Compromiso.owner).joinedload(Membership.person)
 
 
 @dataclass(frozen=True)

@@ -173,10 +173,22 @@ def unusable(committee: Committee | None, row: Claimed) -> str | None:
 
 @dataclass
 class Batch:
-    """What a claimed batch needs, read once: settings, and the rows the session must keep."""
+    """What a claimed batch needs, read once. Holding the objects keeps them in the session
+    (its identity map holds them weakly), so builders' `session.get` find them there too."""
 
     schedules: dict[int, CommitteeSchedule]
-    loaded: list[object]
+    committees: dict[int, Committee]
+    people: dict[int, Person]
+    compromisos: list[Compromiso]
+
+    async def committee(self, session: AsyncSession, committee_id: int) -> Committee | None:
+        # A dictionary first: AsyncSession.get costs a greenlet even when it finds the object.
+        found = self.committees.get(committee_id)
+        return found if found is not None else await session.get(Committee, committee_id)
+
+    async def person(self, session: AsyncSession, person_id: int) -> Person | None:
+        found = self.people.get(person_id)
+        return found if found is not None else await session.get(Person, person_id)
 
 
 @dataclass
@@ -199,21 +211,34 @@ class Preparer:
             for r in claimed
             if r.kind in (Kind.COMPROMISO, Kind.COMPROMISO_COORDINADOR)
         }
-        # The session's identity map holds objects weakly: the batch keeps them alive.
-        loaded: list[object] = []
-        if committee_ids:
-            loaded += await session.scalars(
-                select(Committee).where(Committee.id.in_(committee_ids))
+        committees = {
+            c.id: c
+            for c in (
+                await session.scalars(select(Committee).where(Committee.id.in_(committee_ids)))
+                if committee_ids
+                else ()
             )
-        if person_ids:
-            loaded += await session.scalars(select(Person).where(Person.id.in_(person_ids)))
-        if compromiso_ids:
-            loaded += await session.scalars(
-                select(Compromiso)
-                .where(Compromiso.id.in_(compromiso_ids))
-                .options(compromisos_domain.WITH_OWNER)
+        }
+        people = {
+            p.id: p
+            for p in (
+                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+                if person_ids
+                else ()
             )
-        return Batch(await load_schedules(session, committee_ids), loaded)
+        }
+        compromisos = (
+            list(
+                await session.scalars(
+                    select(Compromiso)
+                    .where(Compromiso.id.in_(compromiso_ids))
+                    .options(compromisos_domain.WITH_OWNER)
+                )
+            )
+            if compromiso_ids
+            else []
+        )
+        return Batch(await load_schedules(session, committee_ids), committees, people, compromisos)
 
     async def prepare(
         self,
@@ -230,11 +255,11 @@ class Preparer:
         ids = [r.id for r in rows]
         committee_id = first.target_id if first.target_kind == TargetKind.COMITE else None
         committee_id = committee_id or first.committee_id
-        committee = await session.get(Committee, committee_id) if committee_id else None
+        committee = await batch.committee(session, committee_id) if committee_id else None
         person: Person | None = None
         reason = unusable(committee, first)
         if reason is None and first.target_kind == TargetKind.PERSONA:
-            person = await session.get(Person, first.target_id)
+            person = await batch.person(session, first.target_id)
             if person is None:
                 reason = "sin_destino"
             elif first.kind in PAUSED_BY_VACATION and on_vacation(person, self._today(now)):
