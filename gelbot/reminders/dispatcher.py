@@ -17,7 +17,7 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -32,6 +32,7 @@ from gelbot.reminders import messages
 from gelbot.reminders.kinds import Kind
 from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
 from gelbot.reminders.prepare import DispatchReport, Prepared, Preparer, finish, release
+from gelbot.reminders.records import SentRecorder
 from gelbot.services import Services
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,14 @@ _CLAIM_GROUPS = (
 )
 
 __all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "NAG_PROMPT", "DispatchReport", "Dispatcher"]
+
+
+@dataclass(frozen=True)
+class Record:
+    """Where a batch's sends are recorded: the autocommit connection, and its fast path."""
+
+    connection: AsyncConnection
+    fast: SentRecorder | None
 
 
 def abandoned_claims(claimed_before: datetime) -> Update:
@@ -163,6 +172,7 @@ class Dispatcher:
             async with self.services.engine.connect() as pooled:
                 connection = await pooled.execution_options(isolation_level="AUTOCOMMIT")
                 await _quick_commits(connection, True)
+                record = Record(connection, await SentRecorder.on(connection))
                 try:
                     for index, prepared in enumerate(ready):
                         if self.services.clock.now() - now > self.lease / 2:
@@ -171,7 +181,7 @@ class Dispatcher:
                             await self._hand_back(ready[index:], report)
                             break
                         if prepared is not None:
-                            await self._send(prepared, report, connection)
+                            await self._send(prepared, report, record)
                 finally:
                     await _quick_commits(connection, False)
         return report
@@ -218,9 +228,7 @@ class Dispatcher:
                 (Claimed(**row._mapping) for row in result), key=lambda c: (c.due_at, c.id)
             )
 
-    async def _send(
-        self, prepared: Prepared, report: DispatchReport, connection: AsyncConnection
-    ) -> None:
+    async def _send(self, prepared: Prepared, report: DispatchReport, record: Record) -> None:
         """Send one prepared message and record what Telegram answered, in its own commit."""
         delivery = await self.sender.send(prepared.message)
         self.hook("after_send")
@@ -229,9 +237,15 @@ class Dispatcher:
         nag = job.kind in (Kind.SITIO_WEB, Kind.SITIO_WEB_REPETICION) and job.person is not None
         if delivery.outcome is Outcome.SENT and delivery.migrated_from is None and not nag:
             # The common case, on a bare connection: one UPDATE and its commit per message.
-            done = await finish(
-                connection, self.worker, ids, ReminderStatus.ENVIADO, now, delivery=delivery
-            )
+            if len(ids) == 1 and record.fast is not None:
+                done = await record.fast.sent(
+                    ids[0], self.worker, now, delivery.chat_id, delivery.message_id
+                )
+            else:
+                done = await finish(
+                    record.connection, self.worker, ids, ReminderStatus.ENVIADO, now,
+                    delivery=delivery,
+                )  # fmt: skip
             if done < len(ids):
                 log.warning("reminders %s: claim lost before recording the send", ids)
             report.sent += 1
@@ -268,7 +282,7 @@ class Dispatcher:
                     session, rows, now, report, batch, allow_private=False
                 )
             if again is not None:
-                await self._send(again, report, connection)
+                await self._send(again, report, record)
 
     async def _forbidden(self, session: AsyncSession, prepared: Prepared, now: datetime) -> bool:
         """403: mark who is unreachable, tell the coordinador; True to retry in the group."""
