@@ -16,26 +16,31 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gelbot.reminders.dispatcher import _NEXT_GROUPS, abandoned_claims, obsolete_rows
+from gelbot.reminders.dispatcher import (
+    _GROUP_ROWS,
+    _NEXT_GROUPS,
+    abandoned_claims,
+    obsolete_rows,
+)
 from gelbot.services import Services
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
 
 
 async def plan_of(connection: AsyncConnection, statement: Any, params: dict[str, Any]) -> str:
-    compiled = statement.compile(dialect=connection.dialect)
-    values = compiled.construct_params(params)
+    # The SQL as executed: lists (IN) spelled out, one parameter a value.
+    state = statement.compile(dialect=connection.dialect).construct_expanded_state(params)
+    values = state.positional_parameters
     if connection.dialect.name == "sqlite":
         # What SQLAlchemy binds for a datetime on SQLite: its text form, in UTC.
         bound = tuple(
             v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
-            for v in (values[name] for name in compiled.positiontup)
+            for v in values
         )
-        rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", bound)
+        rows = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {state.statement}", bound)
         return "\n".join(str(row[-1]) for row in rows)
     await connection.execute(text("SET LOCAL enable_seqscan = off"))
-    bound = tuple(values[name] for name in compiled.positiontup)
-    rows = await connection.exec_driver_sql(f"EXPLAIN {compiled}", bound)
+    rows = await connection.exec_driver_sql(f"EXPLAIN {state.statement}", tuple(values))
     return "\n".join(str(row[0]) for row in rows)
 
 
@@ -58,3 +63,18 @@ async def test_the_dispatchers_scans_use_the_partial_indexes(
     async with services.engine.begin() as connection:
         plan = await plan_of(connection, statement, params)
     assert index in plan, plan
+
+
+async def test_sqlite_claims_a_batchs_groups_through_the_reminder_key(services: Services) -> None:
+    # After downtime thousands are due; reading them all for each batch's 100 made the claim
+    # grow with the backlog. SQLite must look each group up in the (kind, target) key instead.
+    groups = [("compromiso", "persona", 7), ("sitio_web", "comite", 3)]
+    params = {
+        "now": NOW, "groups": groups, "kinds": ["compromiso", "sitio_web"],
+        "target_kinds": ["comite", "persona"], "target_ids": [3, 7],
+    }  # fmt: skip
+    async with services.engine.begin() as connection:
+        if connection.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL picks its own plan; this is about SQLite's")
+        plan = await plan_of(connection, _GROUP_ROWS, params)
+    assert "kind=? AND target_kind=? AND target_id=?" in plan, plan

@@ -18,6 +18,7 @@ from gelbot.reminders.rules import Planned
 
 async def insert_new(session: AsyncSession, planned: Sequence[Planned], *, now: datetime) -> int:
     """Insert reminders, silently skipping keys that exist (another planner got there first)."""
+    pending = ReminderStatus.PENDIENTE.value  # an enum's .value costs a call on each row
     rows: list[dict[str, Any]] = [
         {
             "kind": p.kind,
@@ -28,7 +29,7 @@ async def insert_new(session: AsyncSession, planned: Sequence[Planned], *, now: 
             "scheduled_for": p.scheduled_for,
             "due_at": p.scheduled_for,
             "expires_at": p.expires_at,
-            "status": ReminderStatus.PENDIENTE.value,
+            "status": pending,
             "attempts": 0,
             "payload": p.payload,
             "created_at": now,
