@@ -231,6 +231,17 @@ async def fill_to(services: Services, stored: int, committees: int) -> None:
     assert await pending_future(services) == stored
 
 
+async def settle(services: Services) -> None:
+    """On PostgreSQL, do what autovacuum does within a minute on a running server: clear the
+    dead row versions the bulk fill and the 10,000 sends left, and gather statistics. Without
+    it every scan of the partial indexes still visits the 10,000 claims already recorded."""
+    if services.engine.dialect.name != "postgresql":
+        return
+    async with services.engine.connect() as pooled:
+        connection = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text("VACUUM ANALYZE reminders"))
+
+
 async def make_due(services: Services, count: int, at: datetime, batch: int) -> None:
     """`count` compromiso reminders due just before `at`, each for a different responsable."""
     if count == 0:
@@ -288,10 +299,12 @@ async def measure(label: str, url: str, committees: int, due: int, runs: int) ->
         await bot.initialize()
         dispatcher = Dispatcher(services, TelegramSender(bot))
         await fill_to(services, STORED, committees)
+        await settle(services)
         ticks = [await one_tick(services, clock, dispatcher, STORED, 100, runs)]
         ticks.append(await one_tick(services, clock, dispatcher, STORED, 0, runs))
         ticks.append(await one_tick(services, clock, dispatcher, STORED, 1000, max(runs // 3, 1)))
         await fill_to(services, STORED // 10, committees)
+        await settle(services)
         ticks.append(await one_tick(services, clock, dispatcher, STORED // 10, 100, runs))
         ticks.append(await one_tick(services, clock, dispatcher, STORED // 10, 0, runs))
         for cost in ticks:
