@@ -8,8 +8,8 @@ engine can take over a kind by replacing its builder; the rows and the engine st
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,6 +52,8 @@ class Job:
     tz: ZoneInfo
     calendar: WorkingCalendar
     late: bool
+    # Compromisos the dispatcher already read for its batch, by id (owners loaded).
+    known: Mapping[int, Compromiso] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -145,11 +147,11 @@ def _listing(found: list[Compromiso]) -> dict[str, Any]:
     }
 
 
-async def _compromisos(session: AsyncSession, ids: list[int]) -> dict[int, Compromiso]:
-    """The compromisos by id (the dispatcher has usually read them already, owners included)."""
+async def _compromisos(job: Job, session: AsyncSession, ids: list[int]) -> dict[int, Compromiso]:
+    """The compromisos by id: from the dispatcher's batch, or else read with their owners."""
     found = {}
     for compromiso_id in set(ids):
-        compromiso = await session.get(
+        compromiso = job.known.get(compromiso_id) or await session.get(
             Compromiso, compromiso_id, options=[compromisos_domain.WITH_OWNER]
         )
         if compromiso is not None:
@@ -168,7 +170,7 @@ def _still_applies(row: Claimed, compromiso: Compromiso | None) -> bool:
 
 async def compromiso(session: AsyncSession, job: Job) -> Outgoing | None:
     """Remind the responsable of their compromisos: soon due, due today, or overdue."""
-    found = await _compromisos(session, [r.payload["compromiso"] for r in job.rows])
+    found = await _compromisos(job, session, [r.payload["compromiso"] for r in job.rows])
     items: dict[int, dict[str, Any]] = {}
     for row in sorted(job.rows, key=lambda r: r.scheduled_for):
         c = found.get(row.payload["compromiso"])
@@ -197,7 +199,7 @@ async def compromiso(session: AsyncSession, job: Job) -> Outgoing | None:
 
 async def compromiso_overdue_to_coordinador(session: AsyncSession, job: Job) -> Outgoing | None:
     """Tell the coordinador which compromisos are a week or more overdue."""
-    found = await _compromisos(session, [r.payload["compromiso"] for r in job.rows])
+    found = await _compromisos(job, session, [r.payload["compromiso"] for r in job.rows])
     items = [
         (c, compromisos_domain.responsable_label(c), (job.today - c.due_on).days)
         for row in job.rows

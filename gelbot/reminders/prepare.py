@@ -179,7 +179,7 @@ class Batch:
     schedules: dict[int, CommitteeSchedule]
     committees: dict[int, Committee]
     people: dict[int, Person]
-    compromisos: list[Compromiso]
+    compromisos: dict[int, Compromiso]
 
     async def committee(self, session: AsyncSession, committee_id: int) -> Committee | None:
         # A dictionary first: AsyncSession.get costs a greenlet even when it finds the object.
@@ -227,17 +227,18 @@ class Preparer:
                 else ()
             )
         }
-        compromisos = (
-            list(
+        compromisos = {
+            c.id: c
+            for c in (
                 await session.scalars(
                     select(Compromiso)
                     .where(Compromiso.id.in_(compromiso_ids))
                     .options(compromisos_domain.WITH_OWNER)
                 )
+                if compromiso_ids
+                else ()
             )
-            if compromiso_ids
-            else []
-        )
+        }
         return Batch(await load_schedules(session, committee_ids), committees, people, compromisos)
 
     async def prepare(
@@ -266,7 +267,9 @@ class Preparer:
                 reason = PAUSED
         oldest = min(r.scheduled_for for r in rows)
         late = len(rows) > 1 or (now - oldest).total_seconds() > LATE_AFTER_SECONDS
-        job = Job(rows, committee, person, False, now, self.tz, self.calendar, late)
+        job = Job(
+            rows, committee, person, False, now, self.tz, self.calendar, late, batch.compromisos
+        )
         if reason is None and first.kind in SILENT_KINDS:
             await messages.ACTIONS[first.kind](session, job)
             await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now)
