@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gelbot.reminders.dispatcher import (
     _GROUP_ROWS,
-    _NEXT_GROUPS,
+    _NEXT_ROWS,
     abandoned_claims,
     obsolete_rows,
 )
@@ -56,7 +56,7 @@ async def test_the_dispatchers_scans_use_the_partial_indexes(
     services: Services, what: str, index: str
 ) -> None:
     statement, params = {
-        "due": (_NEXT_GROUPS, {"now": NOW, "limit": 100}),
+        "due": (_NEXT_ROWS, {"now": NOW, "limit": 100}),
         "obsolete": (obsolete_rows(NOW), {}),
         "abandoned": (abandoned_claims(NOW), {}),
     }[what]

@@ -55,11 +55,11 @@ _GROUP = (_TABLE.c.kind, _TABLE.c.target_kind, _TABLE.c.target_id)
 _PENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.PENDIENTE.value}'")
 _SENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.ENVIANDO.value}'")
 _DUE = (_PENDING, _TABLE.c.due_at <= bindparam("now"))
-# The groups of the next due rows, oldest first. On PostgreSQL the rows read are locked and rows
-# another dispatcher holds are skipped, so two dispatchers pick different rows (with a plain
-# read both would pick the same ones, and the second would find them all taken and stop).
-_NEXT_GROUPS = (
-    select(*_GROUP)
+# The next due rows and their groups, oldest first. On PostgreSQL the rows read are locked and
+# rows another dispatcher holds are skipped, so two dispatchers pick different rows (with a
+# plain read both would pick the same ones, and the second would find them all taken and stop).
+_NEXT_ROWS = (
+    select(_TABLE.c.id, *_GROUP)
     .where(*_DUE)
     .order_by(_TABLE.c.due_at, _TABLE.c.id)
     .limit(bindparam("limit"))
@@ -79,15 +79,25 @@ _GROUP_ROWS = (
     )
     .with_for_update(skip_locked=True)
 )
+_CLAIMED = {
+    "status": ReminderStatus.ENVIANDO.value,
+    "claimed_at": bindparam("now"),
+    "claimed_by": bindparam("worker"),
+    "attempts": _TABLE.c.attempts + 1,
+}
 _CLAIM_GROUPS = (
     update(_TABLE)
     .where(_TABLE.c.id.in_(_GROUP_ROWS.scalar_subquery()))
-    .values(
-        status=ReminderStatus.ENVIANDO.value,
-        claimed_at=bindparam("now"),
-        claimed_by=bindparam("worker"),
-        attempts=_TABLE.c.attempts + 1,
-    )
+    .values(_CLAIMED)
+    .returning(*_CLAIM_COLUMNS)
+)
+# When every due row fits in the batch its groups are complete: claim those rows by key. (The
+# rows read are still checked to be pending: on SQLite another process may have claimed them
+# since they were read; on PostgreSQL they are locked until this transaction ends.)
+_CLAIM_ROWS = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _PENDING)
+    .values(_CLAIMED)
     .returning(*_CLAIM_COLUMNS)
 )
 
@@ -210,27 +220,26 @@ class Dispatcher:
         """Take the due rows of the (kind, target) groups of the next `batch_size` due rows.
 
         Whole groups, so a group still goes out as one message even when the batch limit
-        falls inside it. Two prebuilt statements: building them per call cost more than
-        running them.
+        falls inside it. One row more than the batch is read: if it is not there, the rows read
+        are all that is due, so their groups are already whole and they are claimed by key;
+        otherwise (a backlog) every due row of their groups is. Prebuilt statements: building
+        them per call cost more than running them.
         """
         async with self.services.transaction() as session:
-            groups = list(
-                dict.fromkeys(
-                    tuple(row)
-                    for row in await session.execute(
-                        _NEXT_GROUPS, {"now": now, "limit": self.batch_size}
-                    )
-                )
-            )
-            if not groups:
+            found = (
+                await session.execute(_NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
+            ).all()
+            if not found:
                 return []
-            by_column = {
-                f"{column.name}s": sorted({g[n] for g in groups}) for n, column in enumerate(_GROUP)
-            }
-            result = await session.execute(
-                _CLAIM_GROUPS,
-                {"now": now, "groups": groups, "worker": self.worker, **by_column},
-            )
+            params: dict[str, object] = {"now": now, "worker": self.worker}
+            if len(found) <= self.batch_size:
+                statement, params["ids"] = _CLAIM_ROWS, [row.id for row in found]
+            else:
+                groups = list(dict.fromkeys(tuple(row)[1:] for row in found[: self.batch_size]))
+                statement, params["groups"] = _CLAIM_GROUPS, groups
+                for n, column in enumerate(_GROUP):
+                    params[f"{column.name}s"] = sorted({group[n] for group in groups})
+            result = await session.execute(statement, params)
             # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
             return sorted(
                 (Claimed(**row._mapping) for row in result), key=lambda c: (c.due_at, c.id)
