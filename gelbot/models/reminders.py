@@ -54,9 +54,10 @@ class Reminder(Base):
     __table_args__ = (
         # Planning twice, or on two instances, can never create the same reminder twice.
         UniqueConstraint("kind", "target_kind", "target_id", "occurrence"),
-        # The dispatcher's claim reads only due rows through this index. Partial, with the next
-        # one: recording a send (enviando → enviado) then changes no index entry, and recording
-        # is one commit per message — with a full (status, due_at) index it cost twice as much.
+        # The dispatcher's claim reads only due rows through this index. Partial, like the next
+        # one: recording a send (enviando → enviado, one commit per message) then removes one
+        # entry from a small index instead of moving one in a (status, due_at) index of every
+        # row — with that index, and one on (chat_id, message_id), a record cost twice as much.
         Index(
             "ix_reminders_pendiente_due_at", "due_at",
             sqlite_where=text("status = 'pendiente'"),
