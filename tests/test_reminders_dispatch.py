@@ -94,6 +94,30 @@ async def test_an_answered_week_gets_no_renag(
     assert len(world.to("Eva")) == 2  # the first nag and next week's, no re-nag
 
 
+async def test_a_batch_of_nags_reads_which_weeks_were_answered_in_one_query(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    # The dispatcher asks this once per batch instead of once per nag (see prepare.prefetch).
+    world = await make_world(services, bot.tg)
+    await add_person(world, "Eva", Role.EDITOR_WEB)
+    other = world.committee_id + 1000  # no such committee: nothing recorded for it
+    answered, unanswered = date(2009, 2, 23), date(2009, 3, 2)
+    async with services.transaction() as session:
+        await sitio_web.record_answer(
+            session, world.committee_id, answered, 1,
+            person_id=world.person_ids["Eva"], now=clock.now(), today=date(2009, 3, 2),
+        )  # fmt: skip
+        found = await sitio_web.answered(
+            session,
+            [(world.committee_id, answered), (world.committee_id, unanswered), (other, answered)],
+        )
+    assert found == {
+        (world.committee_id, answered): True,
+        (world.committee_id, unanswered): False,
+        (other, answered): False,
+    }
+
+
 async def test_private_reminders_wait_for_the_allowed_hours(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:

@@ -29,7 +29,7 @@ from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
 from gelbot.models import Committee, Person, Reminder, ReminderStatus, TargetKind
 from gelbot.reminders import messages
-from gelbot.reminders.kinds import Kind
+from gelbot.reminders.kinds import NAG_KINDS, Kind
 from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
 from gelbot.reminders.prepare import DispatchReport, Prepared, Preparer, finish, release
 from gelbot.reminders.records import SentRecorder
@@ -251,7 +251,7 @@ class Dispatcher:
         self.hook("after_send")
         now = self.services.clock.now()
         ids, rows, job = prepared.ids, prepared.rows, prepared.job
-        nag = job.kind in (Kind.SITIO_WEB, Kind.SITIO_WEB_REPETICION) and job.person is not None
+        nag = job.kind in NAG_KINDS and job.person is not None
         if delivery.outcome is Outcome.SENT and delivery.migrated_from is None and not nag:
             # The common case, on a bare connection: one UPDATE and its commit per message.
             if len(ids) == 1 and record.fast is not None:

@@ -37,6 +37,9 @@ PLANNED_KINDS: frozenset[str] = frozenset(
     }
 )
 
+# The weekly site-update question and its one re-nag.
+NAG_KINDS: frozenset[str] = frozenset({Kind.SITIO_WEB, Kind.SITIO_WEB_REPETICION})
+
 # Kinds that change data and send nothing.
 SILENT_KINDS: frozenset[str] = frozenset({Kind.SITIO_WEB_CIERRE})
 

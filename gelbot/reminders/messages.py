@@ -40,6 +40,16 @@ MAX_LISTED = 15
 FIRST_UNMET = 5
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the dispatcher already read for its whole batch; builders read anything else."""
+
+    compromisos: Mapping[int, Compromiso] = field(default_factory=dict)  # owners loaded
+    weeks: Mapping[tuple[int, date], bool] = field(
+        default_factory=dict
+    )  # (committee, week) → answered
+
+
 @dataclass
 class Job:
     """The rows of one target and kind, ready to be put into words."""
@@ -52,8 +62,7 @@ class Job:
     tz: ZoneInfo
     calendar: WorkingCalendar
     late: bool
-    # Compromisos the dispatcher already read for its batch, by id (owners loaded).
-    known: Mapping[int, Compromiso] = field(default_factory=dict)
+    known: Known = field(default_factory=Known)
 
     @property
     def today(self) -> date:
@@ -94,7 +103,10 @@ async def site_nag(session: AsyncSession, job: Job) -> Outgoing | None:
     """Ask the editor web (or, without one, the group) about last week's site updates."""
     assert job.committee is not None
     week = date.fromisoformat(job.latest().payload["semana"])
-    if await sitio_web.reading(session, job.committee.id, week) is not None:
+    answered = job.known.weeks.get((job.committee.id, week))
+    if answered is None:
+        answered = await sitio_web.reading(session, job.committee.id, week) is not None
+    if answered:
         return None  # already answered (or closed): nothing to ask
     values = {
         "semana": week,
@@ -151,7 +163,7 @@ async def _compromisos(job: Job, session: AsyncSession, ids: list[int]) -> dict[
     """The compromisos by id: from the dispatcher's batch, or else read with their owners."""
     found = {}
     for compromiso_id in set(ids):
-        compromiso = job.known.get(compromiso_id) or await session.get(
+        compromiso = job.known.compromisos.get(compromiso_id) or await session.get(
             Compromiso, compromiso_id, options=[compromisos_domain.WITH_OWNER]
         )
         if compromiso is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.models import Committee, Compromiso, Person, Reminder, ReminderStatus, TargetKind
-from gelbot.reminders import messages
-from gelbot.reminders.kinds import PAUSED_BY_VACATION, SILENT_KINDS, Kind
-from gelbot.reminders.messages import Job
+from gelbot.reminders import messages, sitio_web
+from gelbot.reminders.kinds import NAG_KINDS, PAUSED_BY_VACATION, SILENT_KINDS, Kind
+from gelbot.reminders.messages import Job, Known
 from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
 from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
 from gelbot.reminders.vacations import PAUSED, on_vacation
@@ -179,7 +179,7 @@ class Batch:
     schedules: dict[int, CommitteeSchedule]
     committees: dict[int, Committee]
     people: dict[int, Person]
-    compromisos: dict[int, Compromiso]
+    known: Known  # what builders would otherwise read one message at a time
 
     async def committee(self, session: AsyncSession, committee_id: int) -> Committee | None:
         # A dictionary first: AsyncSession.get costs a greenlet even when it finds the object.
@@ -239,7 +239,18 @@ class Preparer:
                 else ()
             )
         }
-        return Batch(await load_schedules(session, committee_ids), committees, people, compromisos)
+        weeks = await sitio_web.answered(
+            session,
+            {
+                (r.committee_id, date.fromisoformat(r.payload["semana"]))
+                for r in claimed
+                if r.kind in NAG_KINDS and r.committee_id is not None
+            },
+        )
+        return Batch(
+            await load_schedules(session, committee_ids), committees, people,
+            Known(compromisos, weeks),
+        )  # fmt: skip
 
     async def prepare(
         self,
@@ -267,9 +278,7 @@ class Preparer:
                 reason = PAUSED
         oldest = min(r.scheduled_for for r in rows)
         late = len(rows) > 1 or (now - oldest).total_seconds() > LATE_AFTER_SECONDS
-        job = Job(
-            rows, committee, person, False, now, self.tz, self.calendar, late, batch.compromisos
-        )
+        job = Job(rows, committee, person, False, now, self.tz, self.calendar, late, batch.known)
         if reason is None and first.kind in SILENT_KINDS:
             await messages.ACTIONS[first.kind](session, job)
             await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now)

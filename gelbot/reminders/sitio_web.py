@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select
@@ -52,6 +53,26 @@ _READING = (
 async def reading(session: AsyncSession, committee_id: int, week: date) -> IndicatorReading | None:
     """The recorded answer for the week starting `week`, if any."""
     return await session.scalar(_READING, {"committee_id": committee_id, "week": week})
+
+
+async def answered(
+    session: AsyncSession, weeks: Iterable[tuple[int, date]]
+) -> dict[tuple[int, date], bool]:
+    """Whether each (committee, week) has its answer recorded: one query for a batch of nags."""
+    asked = set(weeks)
+    if not asked:
+        return {}
+    found = await session.execute(
+        select(Indicator.committee_id, IndicatorReading.period_start)
+        .join(Indicator)
+        .where(
+            Indicator.key == INDICATOR_KEY,
+            Indicator.committee_id.in_({committee for committee, _ in asked}),
+            IndicatorReading.period_start.in_({week for _, week in asked}),
+        )
+    )
+    recorded = {(committee, week) for committee, week in found}
+    return {key: key in recorded for key in asked}
 
 
 def check_week(week: date, today: date) -> None:
