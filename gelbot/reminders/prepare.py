@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm.interfaces import ORMOption
 
 from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain.calendar import WorkingCalendar
@@ -26,6 +27,8 @@ from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
 from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
 from gelbot.reminders.vacations import PAUSED, on_vacation
 from gelbot.texts import render, split_message
+
+_Row = TypeVar("_Row", Committee, Person, Compromiso)
 
 LATE_AFTER_SECONDS = 30 * 60  # a message this late says it is a catch-up
 
@@ -191,6 +194,16 @@ class Batch:
         return found if found is not None else await session.get(Person, person_id)
 
 
+async def _by_id(
+    session: AsyncSession, model: type[_Row], ids: set[int], *options: ORMOption
+) -> dict[int, _Row]:
+    """The `model` rows with these ids, by id (no query for no ids)."""
+    if not ids:
+        return {}
+    found = await session.scalars(select(model).where(model.id.in_(ids)).options(*options))
+    return {row.id: row for row in found}
+
+
 @dataclass
 class Preparer:
     """Prepares claimed rows on behalf of one dispatcher (whose claims it may settle)."""
@@ -202,7 +215,7 @@ class Preparer:
     builders: dict[str, messages.Builder] = field(default_factory=messages.builders)
 
     async def prefetch(self, session: AsyncSession, claimed: list[Claimed]) -> Batch:
-        """Read what the batch needs at once; later `session.get` calls find it in the session."""
+        """Read what the batch needs at once, a query per kind of object."""
         committee_ids = {r.committee_id for r in claimed if r.committee_id is not None}
         committee_ids |= {r.target_id for r in claimed if r.target_kind == TargetKind.COMITE}
         person_ids = {r.target_id for r in claimed if r.target_kind == TargetKind.PERSONA}
@@ -211,34 +224,11 @@ class Preparer:
             for r in claimed
             if r.kind in (Kind.COMPROMISO, Kind.COMPROMISO_COORDINADOR)
         }
-        committees = {
-            c.id: c
-            for c in (
-                await session.scalars(select(Committee).where(Committee.id.in_(committee_ids)))
-                if committee_ids
-                else ()
-            )
-        }
-        people = {
-            p.id: p
-            for p in (
-                await session.scalars(select(Person).where(Person.id.in_(person_ids)))
-                if person_ids
-                else ()
-            )
-        }
-        compromisos = {
-            c.id: c
-            for c in (
-                await session.scalars(
-                    select(Compromiso)
-                    .where(Compromiso.id.in_(compromiso_ids))
-                    .options(compromisos_domain.WITH_OWNER)
-                )
-                if compromiso_ids
-                else ()
-            )
-        }
+        committees = await _by_id(session, Committee, committee_ids)
+        people = await _by_id(session, Person, person_ids)
+        compromisos = await _by_id(
+            session, Compromiso, compromiso_ids, compromisos_domain.WITH_OWNER
+        )
         weeks = await sitio_web.answered(
             session,
             {
