@@ -21,7 +21,19 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, Update, bindparam, literal_column, select, text, tuple_, update
+from sqlalchemy import (
+    ARRAY,
+    Table,
+    Update,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.domain import prompts
@@ -91,6 +103,31 @@ _CLAIM_GROUPS = (
     .values(_CLAIMED)
     .returning(*_CLAIM_COLUMNS)
 )
+# PostgreSQL: the groups as a table (three arrays, unnested) and, for each group, a LATERAL
+# lookup of its due rows in the reminder key. With the IN form, on a table just planned and not
+# yet analysed, PostgreSQL read every row of the kinds for each batch: 34 ms a claim in bench
+# (a), 4 ms this way. (SQLite has no arrays to unnest; the IN form suits it.)
+_GROUPS = (
+    func.unnest(*(bindparam(f"group_{c.name}s", type_=ARRAY(c.type)) for c in _GROUP))
+    .table_valued(*(c.name for c in _GROUP))
+    .render_derived(name="groups")
+)
+_GROUP_ROWS_PG = (
+    select(_TABLE.c.id)
+    .where(*_DUE, *(column == _GROUPS.c[column.name] for column in _GROUP))
+    .with_for_update(skip_locked=True)
+    .lateral("due")
+)
+_CLAIM_GROUPS_PG = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id.in_(
+            select(_GROUP_ROWS_PG.c.id).select_from(_GROUPS).join(_GROUP_ROWS_PG, true())
+        )
+    )
+    .values(_CLAIMED)
+    .returning(*_CLAIM_COLUMNS)
+)
 # When every due row fits in the batch its groups are complete: claim those rows by key. (The
 # rows read are still checked to be pending: on SQLite another process may have claimed them
 # since they were read; on PostgreSQL they are locked until this transaction ends.)
@@ -128,6 +165,19 @@ def obsolete_rows(now: datetime) -> Update:
         .where(_PENDING, _TABLE.c.due_at <= now, _TABLE.c.expires_at <= now)
         .values(status=ReminderStatus.DESCARTADO.value, last_error="obsoleto")
     )
+
+
+Group = tuple[str, str, int]  # (kind, target kind, target id)
+
+
+def group_params(dialect: str, groups: list[Group]) -> dict[str, object]:
+    """The parameters of the dialect's statement that claims every due row of these groups."""
+    if dialect == "postgresql":  # _CLAIM_GROUPS_PG: three arrays, a group at each position
+        return {f"group_{c.name}s": [group[n] for group in groups] for n, c in enumerate(_GROUP)}
+    params: dict[str, object] = {"groups": groups}
+    for n, column in enumerate(_GROUP):
+        params[f"{column.name}s"] = sorted({group[n] for group in groups})
+    return params
 
 
 def worker_name() -> str:
@@ -173,7 +223,7 @@ class Dispatcher:
             if not claimed:
                 break
             self.hook("after_claim")
-            groups: dict[tuple[str, str, int], list[Claimed]] = defaultdict(list)
+            groups: dict[Group, list[Claimed]] = defaultdict(list)
             for row in claimed:
                 groups[row.group].append(row)
             async with self.services.transaction() as session:
@@ -236,9 +286,9 @@ class Dispatcher:
                 statement, params["ids"] = _CLAIM_ROWS, [row.id for row in found]
             else:
                 groups = list(dict.fromkeys(tuple(row)[1:] for row in found[: self.batch_size]))
-                statement, params["groups"] = _CLAIM_GROUPS, groups
-                for n, column in enumerate(_GROUP):
-                    params[f"{column.name}s"] = sorted({group[n] for group in groups})
+                dialect = self.services.engine.dialect.name
+                statement = _CLAIM_GROUPS_PG if dialect == "postgresql" else _CLAIM_GROUPS
+                params.update(group_params(dialect, groups))
             result = await session.execute(statement, params)
             # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
             return sorted(
