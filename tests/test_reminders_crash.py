@@ -1,5 +1,6 @@
 """The delivery rule, proven: `gelbot tick` is killed between claim and send, and between send and
-record; after a restart every reminder was delivered, at most once more than it should.
+record (also after a nag's question is stored); after a restart every reminder was delivered, at
+most once more than it should.
 
 The dispatcher runs as a real subprocess (`python -m gelbot tick --at …`) against a Bot API
 server on 127.0.0.1; GELBOT_TEST_CRASH_AT makes it exit abruptly (os._exit) at the named point.
@@ -20,7 +21,9 @@ from typer.testing import CliRunner
 
 from gelbot.cli import app
 from gelbot.clock import ManualClock
+from gelbot.domain import prompts
 from gelbot.models import Role
+from gelbot.reminders.dispatcher import NAG_PROMPT
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeTelegram
 from tests.botapi_server import BotApiServer
@@ -114,6 +117,28 @@ async def test_crash_between_send_and_record_duplicates_at_most_one(
 
     code, output = await gelbot_tick(server, database_url, tmp_path, "2009-03-02T09:30")
     assert deliveries(server, world) == delivered  # nothing more, ever
+
+
+async def test_crash_after_storing_the_nags_question_loses_no_question(
+    server: BotApiServer, services: Services, database_url: str, tmp_path: Path
+) -> None:
+    # Eva's weekly nag is answered by replying with a number, which needs its question stored.
+    # It is stored before the send is recorded: a crash between the two resends the nag, and
+    # the first copy's question is still there to answer.
+    world = await three_due(server, services)
+    code, output = await gelbot_tick(
+        server, database_url, tmp_path, "2009-03-02T09:00", crash_at="after_question"
+    )
+    assert code == CRASH_EXIT, output
+    assert deliveries(server, world)["Eva"] == 1
+
+    code, output = await gelbot_tick(server, database_url, tmp_path, "2009-03-02T09:11")
+    assert code == 0, output
+    assert deliveries(server, world) == Counter({"Eva": 2, "Beto": 1, "Caro": 1})
+    async with services.transaction() as session:
+        for copy in server.tg.messages_to(world.users["Eva"].id):
+            question = await prompts.find(session, copy.chat_id, copy.message_id)
+            assert question is not None and question.kind == NAG_PROMPT, copy
 
 
 def test_tick_needs_a_token_and_a_valid_moment(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.models import PendingPrompt
 
+_TABLE = cast(Table, PendingPrompt.__table__)
+_REMEMBER = insert(_TABLE)  # built once: the dispatcher stores one per weekly nag it sends
+
 
 async def remember(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     *,
     chat_id: int,
     message_id: int,
@@ -21,20 +24,15 @@ async def remember(
     subject_id: int | None = None,
     data: dict[str, Any] | None = None,
     now: datetime,
-) -> PendingPrompt:
+) -> None:
     """Store that message `message_id` in `chat_id` asks `person_id` a question of `kind`."""
-    prompt = PendingPrompt(
-        chat_id=chat_id,
-        message_id=message_id,
-        person_id=person_id,
-        kind=kind,
-        subject_id=subject_id,
-        data=data,
-        created_at=now,
-    )
-    session.add(prompt)
-    await session.flush()
-    return prompt
+    await session.execute(
+        _REMEMBER,
+        {
+            "chat_id": chat_id, "message_id": message_id, "person_id": person_id, "kind": kind,
+            "subject_id": subject_id, "data": data, "created_at": now,
+        },
+    )  # fmt: skip
 
 
 async def find(session: AsyncSession, chat_id: int, message_id: int) -> PendingPrompt | None:

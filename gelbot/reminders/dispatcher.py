@@ -206,7 +206,8 @@ class Dispatcher:
         self.lease = lease
         self.tz = services.settings.zone
         self.calendar = calendar or WorkingCalendar(self.tz)
-        # Test machinery: called at "after_claim" and "after_send" (see tests/…_crash.py).
+        # Test machinery: called at "after_claim", "after_send" and "after_question" (a nag's
+        # question stored, its send not yet recorded): see tests/…_crash.py.
         self.hook = hook or (lambda point: None)
         self.preparer = Preparer(self.worker, self.tz, services.settings.timezone, self.calendar)
 
@@ -302,8 +303,14 @@ class Dispatcher:
         now = self.services.clock.now()
         ids, rows, job = prepared.ids, prepared.rows, prepared.job
         nag = job.kind in NAG_KINDS and job.person is not None
-        if delivery.outcome is Outcome.SENT and delivery.migrated_from is None and not nag:
+        if delivery.outcome is Outcome.SENT and delivery.migrated_from is None:
             # The common case, on a bare connection: one UPDATE and its commit per message.
+            if nag:
+                # Before the record, so a crash between the two loses no question: the nag is
+                # sent again (the one duplicate the delivery rule allows), and a reply to
+                # either copy answers the same week.
+                await _remember_nag(record.connection, job, delivery, now)
+                self.hook("after_question")
             if len(ids) == 1 and record.fast is not None:
                 done = await record.fast.sent(
                     ids[0], self.worker, now, delivery.chat_id, delivery.message_id
@@ -320,13 +327,13 @@ class Dispatcher:
             return
         retry_in_group = False
         async with self.services.transaction() as session:
-            if delivery.outcome is Outcome.SENT:
+            if delivery.outcome is Outcome.SENT and delivery.migrated_from is not None:
+                # Sent to the supergroup the group became: record, and follow it, in one commit.
                 done = await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now,
                                     delivery=delivery)  # fmt: skip
                 if done < len(ids):
                     log.warning("reminders %s: claim lost before recording the send", ids)
-                if delivery.migrated_from is not None:
-                    await follow_migration(session, delivery.migrated_from, delivery.chat_id)
+                await follow_migration(session, delivery.migrated_from, delivery.chat_id)
                 if nag:
                     await _remember_nag(session, job, delivery, now)
                 report.sent += 1
@@ -393,7 +400,7 @@ async def _quick_commits(connection: AsyncConnection, on: bool) -> None:
 
 
 async def _remember_nag(
-    session: AsyncSession, job: messages.Job, delivery: Delivery, now: datetime
+    session: AsyncSession | AsyncConnection, job: messages.Job, delivery: Delivery, now: datetime
 ) -> None:
     """A reply to the nag with a number answers it, like the buttons do."""
     assert job.person is not None and job.committee is not None and delivery.message_id
