@@ -10,7 +10,10 @@ Delivery rule — AT LEAST ONCE, WITH AT MOST ONE DUPLICATE PER CRASH:
   «enviando»; after the lease it is sent again: delivered twice. Only the one message in
   flight can be affected, so a crash costs at most one duplicate, never a lost reminder.
 We prefer this to at-most-once because a lost reminder (a missed convocatoria, an overdue
-compromiso nobody hears about) does more harm than a repeated one. Two details keep the rule:
+compromiso nobody hears about) does more harm than a repeated one. A weekly nag's question
+(the reply-with-a-number it waits for) is stored just before its send is recorded: a crash
+between the two repeats the nag, and either copy's reply answers the week. Two details keep the
+rule:
 a dispatcher whose batch has used half its lease (long flood waits) hands the unsent rest back
 instead of racing the lease; and on PostgreSQL the records are committed without waiting for
 the disk (synchronous_commit off, on the dispatcher's own connection) — a crash of the

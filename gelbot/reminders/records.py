@@ -3,8 +3,8 @@
 The delivery rule makes the dispatcher record each message before it sends the next, so this
 statement runs once per message. Through SQLAlchemy's execution path it cost about as much
 again as the statement itself (0.11 of 0.24 ms on SQLite, measured in `bench/reminders.py`).
-Only the common case comes here — one row, sent, no migration, no nag to remember; every other
-outcome is recorded by `prepare.finish`. Values are converted by the columns' own SQLAlchemy
+Only the common case comes here — one row, sent, no migration (a weekly nag's question is
+stored just before, on the same connection); every other outcome is recorded by `prepare.finish`. Values are converted by the columns' own SQLAlchemy
 types, so the row reads back exactly as if SQLAlchemy had written it.
 """
 
