@@ -1,12 +1,18 @@
 """The dispatcher: claims due reminders atomically, sends each through the one sender, records it.
 
 Per pass: (1) claims abandoned by a crashed dispatcher return to the queue once their lease
-ends; (2) due reminders that time made obsolete are dropped; (3) due rows are claimed in
-batches — `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on PostgreSQL,
-the same single atomic UPDATE on SQLite, whose writers are serialised — so two dispatchers
-never hold the same row; (4) the rows of one (kind, target) go out as ONE message (after
-downtime that is the catch-up message), each claim committed before sending and each send
-recorded in its own commit before the next message: see gelbot.reminders for the delivery rule.
+ends; (2) due rows are claimed in batches, oldest first — `UPDATE … WHERE id IN (SELECT … FOR
+UPDATE SKIP LOCKED) RETURNING` on PostgreSQL, the same single atomic UPDATE on SQLite, whose
+writers are serialised — so two dispatchers never hold the same row; (3) claimed rows that time
+made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of one (kind, target) go out
+as ONE message (after downtime that is the catch-up message), each claim committed before
+sending and each send recorded in its own commit before the next message: see gelbot.reminders
+for the delivery rule.
+
+Every scan of due rows walks the index of pending rows in order, with a LIMIT, so its cost
+follows what is due. An UPDATE of "every due row that expired" had no LIMIT: PostgreSQL,
+which cannot know that the pending rows are the future ones, then expected thousands of rows
+and read the whole table, history included, on every pass.
 """
 
 from __future__ import annotations
@@ -158,15 +164,6 @@ def abandoned_claims(claimed_before: datetime) -> Update:
     )
 
 
-def obsolete_rows(now: datetime) -> Update:
-    """Due rows that time made obsolete (the meeting held, the week over): dropped."""
-    return (
-        update(_TABLE)
-        .where(_PENDING, _TABLE.c.due_at <= now, _TABLE.c.expires_at <= now)
-        .values(status=ReminderStatus.DESCARTADO.value, last_error="obsoleto")
-    )
-
-
 Group = tuple[str, str, int]  # (kind, target kind, target id)
 
 
@@ -217,7 +214,6 @@ class Dispatcher:
         now = self.services.clock.now()
         async with self.services.transaction() as session:
             report.released = await self._release_abandoned(session, now)
-            report.dropped["obsoleto"] += await self._drop_obsolete(session, now)
         for _ in range(MAX_BATCHES):
             now = self.services.clock.now()
             claimed = await self._claim(now)
@@ -260,11 +256,6 @@ class Dispatcher:
 
     async def _release_abandoned(self, session: AsyncSession, now: datetime) -> int:
         result = await session.execute(abandoned_claims(now - self.lease))
-        return max(getattr(result, "rowcount", 0) or 0, 0)
-
-    async def _drop_obsolete(self, session: AsyncSession, now: datetime) -> int:
-        """A meeting already held, a week already over: drop, never send late one by one."""
-        result = await session.execute(obsolete_rows(now))
         return max(getattr(result, "rowcount", 0) or 0, 0)
 
     async def _claim(self, now: datetime) -> list[Claimed]:

@@ -4,8 +4,9 @@ The delivery rule makes the dispatcher record each message before it sends the n
 statement runs once per message. Through SQLAlchemy's execution path it cost about as much
 again as the statement itself (0.11 of 0.24 ms on SQLite, measured in `bench/reminders.py`).
 Only the common case comes here — one row, sent, no migration (a weekly nag's question is
-stored just before, on the same connection); every other outcome is recorded by `prepare.finish`. Values are converted by the columns' own SQLAlchemy
-types, so the row reads back exactly as if SQLAlchemy had written it.
+stored just before, on the same connection); every other outcome is recorded by
+`prepare.finish`. Values are converted by the columns' own SQLAlchemy types, so the row reads
+back exactly as if SQLAlchemy had written it.
 """
 
 from __future__ import annotations
