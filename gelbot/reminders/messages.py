@@ -45,9 +45,8 @@ class Known:
     """What the dispatcher already read for its whole batch; builders read anything else."""
 
     compromisos: Mapping[int, Compromiso] = field(default_factory=dict)  # owners loaded
-    weeks: Mapping[tuple[int, date], bool] = field(
-        default_factory=dict
-    )  # (committee, week) → answered
+    # (committee, week) → whether that week's site-update answer is recorded
+    weeks: Mapping[tuple[int, date], bool] = field(default_factory=dict)
 
 
 @dataclass

@@ -254,11 +254,12 @@ class Preparer:
     ) -> Prepared | None:
         """Decide where the rows go and what they say; or drop, defer, or act silently."""
         # A meeting already held, a week already over: drop, never send late one by one.
-        expired = [r.id for r in rows if r.expires_at is not None and r.expires_at <= now]
+        expired = [r for r in rows if r.expires_at is not None and r.expires_at <= now]
         if expired:
-            await finish(session, self.worker, expired, ReminderStatus.DESCARTADO, now, "obsoleto")
+            gone = [r.id for r in expired]
+            await finish(session, self.worker, gone, ReminderStatus.DESCARTADO, now, "obsoleto")
             report.dropped["obsoleto"] += len(expired)
-            rows = [r for r in rows if r.id not in expired]
+            rows = [r for r in rows if r not in expired]
             if not rows:
                 return None
         first = rows[0]

@@ -88,7 +88,7 @@ class TelegramSender:
         while next_part < len(message.parts):
             last = next_part == len(message.parts) - 1
             try:
-                sent_id = await self._send_message(
+                message_id = await self._send_message(
                     chat_id, message.parts[next_part], markup if last else None
                 )
             except RetryAfter as error:
@@ -139,7 +139,6 @@ class TelegramSender:
                 return Delivery(
                     Outcome.FAILED, chat_id, error=str(error), migrated_from=migrated_from
                 )
-            message_id = sent_id
             next_part += 1
         return Delivery(Outcome.SENT, chat_id, message_id=message_id, migrated_from=migrated_from)
 
