@@ -9,11 +9,11 @@ from datetime import datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from babel.dates import get_day_names
 
 from gelbot.domain.calendar import ensure_aware
 from gelbot.domain.spanish.dates import _DAY_WORDS, _MONTHS, _WEEKDAYS, _last_day
-from gelbot.domain.spanish.text import LOCALE, MAX_ANSWER_LENGTH, _alternation, _words, normalize
+from gelbot.domain.spanish.formatting import WEEKDAYS
+from gelbot.domain.spanish.text import MAX_ANSWER_LENGTH, _alternation, _words, normalize
 from gelbot.domain.spanish.times import _find_time
 
 DEFAULT_MEETING_TIME = time(9, 0)
@@ -56,7 +56,7 @@ class MeetingRule:
             return f"último día de cada mes {hour}"
         if self.day is not None:
             return f"día {self.day} de cada mes {hour}"
-        weekday = str(get_day_names("wide", locale=LOCALE)[self.weekday])
+        weekday = WEEKDAYS[self.weekday or 0]
         return f"{_ORDINAL_NAMES[self.ordinal or 0]} {weekday} de cada mes {hour}"
 
     def to_text(self) -> str:

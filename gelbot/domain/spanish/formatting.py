@@ -1,42 +1,36 @@
-"""Write dates, moments, weekdays and months in Spanish, the way a committee reads them."""
+"""Write dates, moments, weekdays and months in Spanish, the way a committee reads them.
+
+The words are ours, not a locale library's: what the committee reads in an acta or an informe
+must not change because CLDR's data did (Babel 2.19 turned «sept» into «sep» overnight). The
+full forms follow the seeds («27 de febrero de 2009»); the abbreviations are the ones Colombian
+offices write in lists and tables («3 sept 2009»), without the final period.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date as _babel_date
-from babel.dates import get_day_names, get_month_names
-
 from gelbot.domain.calendar import ensure_aware
-from gelbot.domain.spanish.text import LOCALE
+
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+MONTH_ABBREVIATIONS = (
+    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+)  # fmt: skip
+WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 
 
 def format_date(d: date) -> str:
     """Write a date in full: "27 de febrero de 2009"."""
-    return _in_full(_day(d))
+    return f"{d.day} de {MONTHS[d.month - 1]} de {d.year}"
 
 
 def format_date_short(d: date) -> str:
-    """Write a date briefly: "27 feb 2009"."""
-    return _briefly(_day(d))
-
-
-def _day(d: date) -> date:
-    """The calendar day of `d`: a datetime would make every moment its own cache entry."""
-    return d if type(d) is date else date(d.year, d.month, d.day)
-
-
-# Reminders and digests write the same few dates thousands of times; Babel takes ~40 µs each.
-@lru_cache(maxsize=4096)
-def _in_full(d: date) -> str:
-    return str(_babel_date(d, format="d 'de' MMMM 'de' y", locale=LOCALE))
-
-
-@lru_cache(maxsize=4096)
-def _briefly(d: date) -> str:
-    return str(_babel_date(d, format="d MMM y", locale=LOCALE)).replace(".", "")
+    """Write a date briefly: "27 feb 2009", "3 sept 2009"."""
+    return f"{d.day} {MONTH_ABBREVIATIONS[d.month - 1]} {d.year}"
 
 
 def format_datetime(moment: datetime, tz: str | tzinfo | None = None) -> str:
@@ -49,11 +43,11 @@ def format_datetime(moment: datetime, tz: str | tzinfo | None = None) -> str:
 
 def weekday_name(d: date) -> str:
     """Return the Spanish name of the weekday of `d`: "viernes"."""
-    return str(get_day_names("wide", locale=LOCALE)[d.weekday()])
+    return WEEKDAYS[d.weekday()]
 
 
 def month_name(month: int) -> str:
     """Return the Spanish name of month 1..12: "febrero"."""
     if not 1 <= month <= 12:
         raise ValueError(f"mes fuera de rango: {month}")
-    return str(get_month_names("wide", locale=LOCALE)[month])
+    return MONTHS[month - 1]
