@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from gelbot import jobs
 from gelbot.clock import Clock, SystemClock
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.models import Role
@@ -36,7 +37,6 @@ from gelbot.telegram.handlers import (
     errors,
     flow_answers,
     flow_commands,
-    flows,
     help,
     informe,
     lifecycle,
@@ -196,24 +196,9 @@ def build_application(
     # answers (group 2); receive_document keeps only those sent for the plan.
     application.add_handler(MessageHandler(filters.Document.ALL, plan.receive_document), group=3)
 
-    # The reminder engine: plan and send what is due, at least every 30 s. The first run, right
-    # after start, is the catch-up after any downtime (the dispatcher's rules make it one).
-    if application.job_queue is not None:
-        application.job_queue.run_repeating(
-            reminder_handlers.tick_job,
-            interval=settings.dispatch_interval_seconds,
-            first=1.0,
-            name="recordatorios",
-            job_kwargs={"max_instances": 1, "coalesce": True},
-        )
-        # Flows: expire unanswered runs («sin respuesta») and start the semester questionnaire.
-        application.job_queue.run_repeating(
-            flows.job,
-            interval=60,
-            first=5.0,
-            name="flujos",
-            job_kwargs={"max_instances": 1, "coalesce": True},
-        )
+    # The periodic jobs (reminders, flows): one list in gelbot/jobs.py, which the console and the
+    # demo run too, so they live exactly what a running bot lives.
+    jobs.schedule(application, settings)
 
     # Last in group 0: a button whose data no pattern above claims still gets an answer.
     application.add_handler(CallbackQueryHandler(errors.unknown_button))

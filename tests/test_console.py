@@ -374,3 +374,35 @@ async def test_odd_input_gets_an_answer_never_an_exception(console: Console, lin
     assert "Traceback" not in shown
     assert "Algo salió mal" not in shown
     assert console.prompt.endswith("@grupo")
+
+
+async def test_a_clock_jump_runs_every_job_gelbot_run_schedules(
+    console: Console, settings: Settings
+) -> None:
+    """`:hora` lives what a running bot lives: the reminders and the flows' own pass."""
+    from gelbot.app import build_application
+    from gelbot.flows.semester import TRIGGER
+    from gelbot.jobs import jobs
+    from gelbot.models.flows import FlowRun, RunStatus
+
+    running = build_application(settings)
+    assert running.job_queue is not None
+    scheduled = [job.name for job in running.job_queue.jobs()]
+    assert scheduled == [job.name for job in jobs(settings)] == ["recordatorios", "flujos"]
+
+    await register(console)
+    # The semester closes on 31 July 2009: its questionnaire goes out a working week before.
+    asked = await run(console, ":hora 2009-07-24 10:00")
+    assert "Se acerca el cierre del informe (1 de febrero de 2009 – 31 de julio de 2009)" in asked
+
+    services = console.application.bot_data["services"]
+    async with services.transaction() as session:
+        questionnaire = await session.scalar(select(FlowRun).where(FlowRun.trigger == TRIGGER))
+        assert questionnaire is not None
+        assert questionnaire.status == RunStatus.ESPERANDO.value
+    # Nobody answers it: a week later the flows' pass closes it «sin respuesta».
+    await run(console, ":hora 2009-08-03 10:00")
+    async with services.transaction() as session:
+        questionnaire = await session.scalar(select(FlowRun).where(FlowRun.trigger == TRIGGER))
+        assert questionnaire is not None
+        assert questionnaire.status == RunStatus.SIN_RESPUESTA.value

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 from telegram import Update
 
+from gelbot import jobs
 from gelbot.app import build_application
 from gelbot.clock import ManualClock
 from gelbot.console import display
@@ -43,8 +44,9 @@ FIRST_USER = "ana"
 BOT_USERNAME = "gelbot_demo_bot"
 MAX_DOWNLOAD = 20 * 1024 * 1024  # Telegram lets bots download files up to 20 MB
 
-# Something to run whenever `:hora` moves the clock (the reminder engine's tick). It receives the
-# new moment (aware, UTC) and reaches the bot and the database through `console.application`.
+# Something to run whenever `:hora` moves the clock (by default, every periodic job of a running
+# bot). It receives the new moment (aware, UTC) and reaches the bot and the database through
+# `console.application`.
 ClockHook = Callable[[datetime], Awaitable[None]]
 
 _DEEP_LINK = re.compile(
@@ -91,7 +93,7 @@ class Console:
         self.application = build_application(
             settings, clock=self.clock, request=FakeBotApiRequest(self.telegram), rate_limit=False
         )
-        self.on_clock_change: list[ClockHook] = [self._send_due_reminders]
+        self.on_clock_change: list[ClockHook] = [self._run_jobs]
         self.color = color
         self.files_dir = files_dir
         self.finished = False
@@ -136,11 +138,9 @@ class Console:
         ]
         return intro + await self._process(self.telegram.add_bot_to(self.group, self.user))
 
-    async def _send_due_reminders(self, moment: datetime) -> None:
-        """The reminder engine's tick, as the running bot's JobQueue would run it."""
-        from gelbot.telegram.handlers.reminders import tick_application
-
-        await tick_application(self.application)
+    async def _run_jobs(self, moment: datetime) -> None:
+        """Every periodic job of `gelbot run` (gelbot/jobs.py), as its JobQueue would run them."""
+        await jobs.run_once(self.application, self.settings)
 
     async def close(self) -> None:
         if self._opened:

@@ -54,7 +54,6 @@ class DemoRunner:
         start = self.events[0].at.replace(tzinfo=settings.zone).astimezone(UTC)
         # The bot's attachments (actas, charts) land beside the informe, in a folder of their own.
         self.console = Console(settings, start=start, files_dir=output / "adjuntos")
-        self.console.on_clock_change.append(self._flows_tick)
         self.zone = settings.zone
         self.write = write
         self.progress = progress
@@ -109,12 +108,6 @@ class DemoRunner:
                 )
             )
         return due
-
-    async def _flows_tick(self, moment: datetime) -> None:
-        """The flows' periodic job: expire unanswered runs, start the semester questionnaire."""
-        from gelbot.telegram.handlers import flows
-
-        await flows.tick(self.console.application.bot, self.services)
 
     # -- what people do -------------------------------------------------------------------------
     async def _play(self, event: Event) -> None:

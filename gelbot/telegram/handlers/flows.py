@@ -26,7 +26,6 @@ from gelbot.models import Committee, Person
 from gelbot.models.flows import FlowMessage, FlowRun, RunStatus
 from gelbot.services import Services
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, services
 from gelbot.texts import render, split_message
 
 log = logging.getLogger(__name__)
@@ -220,8 +219,3 @@ async def tick(bot: Bot, svc: Services) -> tuple[int, int]:
                 subject=Subject.period(start), now=now, tz=tz,
             )  # fmt: skip
     return len(expired.runs), started
-
-
-async def job(context: Context) -> None:
-    """JobQueue callback: one `tick`."""
-    await tick(context.bot, services(context))

@@ -370,10 +370,3 @@ def dispatcher(context: Context) -> Dispatcher:
 async def tick_application(application: Application) -> TickReport:  # type: ignore[type-arg]
     """One tick of the reminder engine for this application (the console's clock hook)."""
     return await tick(dispatcher_for(application))
-
-
-async def tick_job(context: Context) -> None:
-    """Plan and send reminders: the JobQueue runs this every dispatch_interval_seconds."""
-    report = await tick(dispatcher(context))
-    if report.dispatch.sent or report.plan.created or report.dispatch.failed:
-        log.info("recordatorios: %s", report.summary())
