@@ -25,6 +25,7 @@ from telegram.request import BaseRequest
 
 from gelbot.clock import Clock, SystemClock
 from gelbot.db import make_engine, make_sessionmaker
+from gelbot.domain.frameworks import available_frameworks
 from gelbot.models import Role
 from gelbot.services import Services
 from gelbot.settings import Settings
@@ -66,6 +67,9 @@ def build_application(
     rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """The one place where gelbot is put together."""
+    # Committees store framework and item keys: a broken framework file must stop the start,
+    # not surface as a failed /fases weeks later (raises FrameworkError naming file and field).
+    available_frameworks()
     if services is None:
         engine = make_engine(settings.database_url)
         services = Services(settings, engine, make_sessionmaker(engine), clock or SystemClock())

@@ -79,6 +79,7 @@ def run(
 
     from gelbot.app import build_application
     from gelbot.db import upgrade
+    from gelbot.domain.frameworks import FrameworkError
     from gelbot.logging_setup import configure_logging
 
     secrets = [
@@ -88,7 +89,11 @@ def run(
     ]
     redact = configure_logging(settings.log_level, secrets)
     upgrade(settings.database_url)
-    application = build_application(settings)
+    try:
+        application = build_application(settings)
+    except FrameworkError as error:
+        typer.echo(f"Un marco normativo no es válido: {error}", err=True)
+        raise typer.Exit(2) from None
     allowed = ["message", "edited_message", "callback_query", "my_chat_member"]
     try:
         if webhook:
@@ -444,6 +449,37 @@ def flows_check(
             typer.echo(f"✗ {problem}", err=True)
     if failed:
         typer.echo(f"{failed} de {len(paths)} flujos con errores.", err=True)
+        raise typer.Exit(1)
+
+
+marcos_app = typer.Typer(
+    help="Marcos normativos: los archivos de gelbot/data/frameworks/.", no_args_is_help=True
+)
+app.add_typer(marcos_app, name="marcos")
+
+
+@marcos_app.command("check")
+def marcos_check(
+    archivos: Annotated[
+        list[str] | None,
+        typer.Argument(help="Archivos YAML de marcos (por omisión, todos los que trae gelbot)"),
+    ] = None,
+) -> None:
+    """Revisa marcos: cada error dice el archivo, la fase o sección, el ítem y el campo."""
+    from pathlib import Path
+
+    from gelbot.domain.frameworks import check_framework_files, framework_files
+
+    paths = [Path(a) for a in archivos] if archivos else framework_files()
+    failed = 0
+    for path, problem in check_framework_files(paths):
+        if problem is None:
+            typer.echo(f"✓ {path.name}")
+        else:
+            failed += 1
+            typer.echo(f"✗ {problem}", err=True)
+    if failed:
+        typer.echo(f"{failed} de {len(paths)} marcos con errores.", err=True)
         raise typer.Exit(1)
 
 

@@ -147,7 +147,12 @@ def test_shipped_frameworks_are_found_as_package_data() -> None:
     # importlib.resources finds the file both in a checkout and in an installed wheel.
     assert SHIPPED.is_file()
     assert load_framework(SHIPPED) == default_framework()
-    assert list(available_frameworks()) == ["decreto_1151"]
+    assert list(available_frameworks()) == [
+        "decreto_1151",
+        "decreto_767",
+        "res1519_accesibilidad",
+        "res1519_transparencia",
+    ]
     assert get_framework("decreto_1151") == default_framework()
     assert default_framework() is default_framework()  # cached, and frozen so that is safe
     for wrong in ("decreto_2573", "../frameworks/decreto_1151", ""):

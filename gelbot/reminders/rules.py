@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from gelbot.domain.calendar import WorkingCalendar
-from gelbot.domain.frameworks import Framework, FrameworkError, get_framework
+from gelbot.domain.committee_frameworks import merged_for
+from gelbot.domain.frameworks import Framework, FrameworkError
 from gelbot.domain.spanish import MeetingRule
 from gelbot.models import TargetKind
 from gelbot.reminders.kinds import (
@@ -242,9 +243,9 @@ def compromiso_steps(
 
 @functools.cache
 def framework(framework_id: str) -> Framework | None:
-    """A framework by id, read once (None if the committee names one that does not exist)."""
+    """The committee's framework (its frameworks merged), read once (None if none exists)."""
     try:
-        return get_framework(framework_id)
+        return merged_for(framework_id)
     except FrameworkError:
         return None
 
@@ -281,6 +282,8 @@ def _phase_warnings(
     found = []
     for phase in chosen.phases:
         deadline = phase.deadline_for(orden)
+        if deadline is None:  # a section without a date of its own (Res. 1519)
+            continue
         moments = []
         for days in PHASE_WARNING_DAYS:
             day = calendar.next_working_day(deadline - timedelta(days=days))
