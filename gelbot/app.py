@@ -48,6 +48,7 @@ from gelbot.telegram.handlers import (
     phases,
     plan,
 )
+from gelbot.telegram.handlers import frameworks as framework_handlers
 from gelbot.telegram.handlers import indicators as indicator_handlers
 from gelbot.telegram.handlers import reminders as reminder_handlers
 from gelbot.telegram.prompts import reply_router
@@ -150,6 +151,8 @@ def build_application(
     application.add_handler(CommandHandler("indicadores", indicator_handlers.show_indicators))
     application.add_handler(CommandHandler("fases", phases.show_phases))
     application.add_handler(CommandHandler("criterio", phases.criterion))
+    application.add_handler(CommandHandler("marcos", framework_handlers.frameworks))
+    application.add_handler(CommandHandler("matriz", framework_handlers.matrix))
     application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
     application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
     application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))

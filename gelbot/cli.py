@@ -452,6 +452,58 @@ def flows_check(
         raise typer.Exit(1)
 
 
+@app.command()
+def matriz(
+    comite: Annotated[int, typer.Option("--comite", help="Número del comité")],
+    salida: Annotated[str, typer.Option("-o", "--salida", help="Archivo a escribir")],
+    marco: Annotated[
+        str | None, typer.Option("--marco", help="Clave del marco (por omisión, el primero)")
+    ] = None,
+    formato: Annotated[str, typer.Option("--formato", help="xlsx o csv")] = "xlsx",
+) -> None:
+    """Escribe la matriz de cumplimiento de un marco del comité (numeral, ítem, cumple…)."""
+    import asyncio
+    import re
+    from html import unescape
+    from pathlib import Path
+
+    from gelbot.db import upgrade
+    from gelbot.domain.committees import DomainError
+    from gelbot.texts import render
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    try:
+        name, content = asyncio.run(_matrix(settings, comite, marco, formato.lower()))
+    except DomainError as error:
+        text = render(error.code, **error.details)
+        typer.echo(unescape(re.sub(r"<[^>]+>", "", text)).strip(), err=True)
+        raise typer.Exit(1) from None
+    try:
+        Path(salida).write_bytes(content)
+    except OSError as error:
+        typer.echo(f"No pude escribir {salida}: {error.strerror or error}.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Matriz de {name} escrita en {salida}.")
+
+
+async def _matrix(
+    settings: Settings, committee_id: int, framework_id: str | None, formato: str
+) -> tuple[str, bytes]:
+    from gelbot.db import make_engine, make_sessionmaker
+    from gelbot.matrix import export_matrix
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            framework, content = await export_matrix(
+                session, committee_id, framework_id, formato, settings.zone
+            )
+            return framework.name, content
+    finally:
+        await engine.dispose()
+
+
 marcos_app = typer.Typer(
     help="Marcos normativos: los archivos de gelbot/data/frameworks/.", no_args_is_help=True
 )

@@ -13,6 +13,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,6 +81,24 @@ def framework_of(committee: Committee) -> Framework:
     return merged_for(committee.framework_id or DEFAULT_FRAMEWORK_ID)
 
 
+def is_url(text: str) -> bool:
+    """Whether the text is one web address (http or https, with a host)."""
+    if any(c.isspace() for c in text) or len(text) > MAX_EVIDENCE:
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and "." in (parts.hostname or "")
+
+
+def needs_url(items: Iterable[NumberedCriterion], evidence: str | None) -> list[NumberedCriterion]:
+    """The items whose evidence must be a link, when the evidence given is not one."""
+    if evidence is None or is_url(evidence):
+        return []
+    return [i for i in items if i.phase.wants_url(i.criterion)]
+
+
 def may_mark(member: Membership | None) -> bool:
     """Whether this member may mark criteria met or unmet."""
     return member is not None and member.active and member.role in MARKING_ROLES
@@ -101,9 +120,9 @@ def _deadline(phase: Phase, committee: Committee) -> date | None:
     return phase.deadline_for(committee.orden) if committee.orden else None
 
 
-def has_deadlines(phase: Phase) -> bool:
-    """Whether the phase has dates of its own (Decreto 1151's do; Res. 1519's sections don't)."""
-    return phase.deadlines is not None
+def section_label(phase: Phase) -> str:
+    """A section as charts and tables name it: "1. Información de la entidad"."""
+    return f"{phase.numeral}. {phase.name}" if phase.numeral else phase.name
 
 
 async def criteria_status(
