@@ -73,7 +73,7 @@ async def matrix_rows(
             CriterionStatus.committee_id == committee.id, CriterionStatus.criterion_key.in_(keys)
         )
     )
-    standing = {status.criterion_key: (status, person) for status, person in found.tuples()}
+    standing = {status.criterion_key: (status, person) for status, person in found}
     rows = []
     number = 0
     for phase in framework.phases:

@@ -169,7 +169,7 @@ async def compliance_by_section(
             .where(CriterionEvent.committee_id == committee.id, CriterionEvent.at <= at)
             .order_by(CriterionEvent.at, CriterionEvent.id)
         )
-        standing = dict(events.tuples().all())
+        standing: dict[str, bool] = {key: is_met for key, is_met in events}
         met = {key for key, is_met in standing.items() if is_met}
     return [
         SectionCompliance(
