@@ -257,6 +257,7 @@ async def gather_facts(
             editors=tuple(sorted(roles[c.id][Role.EDITOR_WEB.value])),
             coordinators=tuple(sorted(roles[c.id][Role.COORDINADOR.value])),
             compromisos=tuple(sorted(compromisos[c.id], key=lambda f: f.id)),
+            informe=(c.informe_months, c.informe_start_month),
         )
         for c in committees
     }

@@ -18,6 +18,7 @@ from gelbot.domain.committee_frameworks import merged_for
 from gelbot.domain.frameworks import Framework, FrameworkError
 from gelbot.domain.spanish import MeetingRule
 from gelbot.models import TargetKind
+from gelbot.reminders.calendar_rules import calendar_warnings
 from gelbot.reminders.kinds import (
     COMPROMISO_NOTICE_DAYS,
     CONVOCATORIA_WORKING_DAYS,
@@ -73,6 +74,7 @@ class CommitteeFacts:
     editors: tuple[int, ...]  # person ids with role editor_web
     coordinators: tuple[int, ...]
     compromisos: tuple[CompromisoFacts, ...]  # the open ones
+    informe: tuple[int, int] = (6, 2)  # months per informe period, month the year's first starts
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def plan_committee(facts: CommitteeFacts, window: Window) -> list[Planned]:
             found += compromiso_steps(facts, compromiso, window)
     if schedule[Aspect.FASES].enabled:
         found += phase_deadlines(facts, window)
+        found += reporting_calendar(facts, window)
     return [p for p in found if window.keeps(p)]
 
 
@@ -268,6 +271,21 @@ def phase_deadlines(facts: CommitteeFacts, window: Window) -> list[Planned]:
         for key, days, deadline, at, expires in _phase_warnings(
             facts.framework_id, facts.orden, window.tz, window.calendar
         )
+    ]
+
+
+def reporting_calendar(facts: CommitteeFacts, window: Window) -> list[Planned]:
+    """The ladder of warnings before each date of the frameworks' reporting calendar."""
+    chosen = framework(facts.framework_id)
+    if chosen is None or not chosen.calendar:
+        return []
+    around = window.start.astimezone(window.tz).date()
+    return [
+        Planned(*row)
+        for row in calendar_warnings(
+            facts.id, chosen.calendar, around, facts.informe, window.tz, window.calendar
+        )
+        if window.start <= row[4] < window.end and row[4] >= window.since
     ]
 
 
