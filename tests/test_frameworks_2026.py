@@ -147,7 +147,9 @@ async def test_the_matrix_as_xlsx_and_csv_from_the_chat(bot: Harness) -> None:
     world = await committee(bot)
     await _mark_two(world)
     [sent] = await world.say(world.beto, "/matriz")
-    assert sent.kind == "document" and sent.file_name == "matriz_res1519_transparencia_2026-11-02.xlsx"
+    assert (
+        sent.kind == "document" and sent.file_name == "matriz_res1519_transparencia_2026-11-02.xlsx"
+    )
     assert "Matriz de Transparencia (Res. 1519, Anexo 2)" in sent.plain
     assert "2 de 48 ítems cumplidos" in sent.plain
     assert sent.file_bytes is not None
@@ -256,7 +258,5 @@ def test_the_matrix_from_the_cli(database_url: str, tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.csv").read_text(encoding="utf-8-sig").count("SÍ") == 2
-    missing = CliRunner().invoke(
-        cli_app, ["matriz", "--comite", "999", "-o", str(out)], env=env
-    )
+    missing = CliRunner().invoke(cli_app, ["matriz", "--comite", "999", "-o", str(out)], env=env)
     assert missing.exit_code == 1 and "No hay un comité número 999" in missing.stderr

@@ -19,9 +19,7 @@ from gelbot.reminders.kinds import MORNING, PHASE_WARNING_DAYS, Kind
 Rung = tuple[int, datetime, datetime]  # days before, when, obsolete after
 
 
-def warning_ladder(
-    deadline: date, tz: tzinfo, calendar: WorkingCalendar
-) -> tuple[Rung, ...]:
+def warning_ladder(deadline: date, tz: tzinfo, calendar: WorkingCalendar) -> tuple[Rung, ...]:
     """The warnings before a deadline: (days before, when, obsolete after), earliest first."""
     return _ladder(deadline, tz, calendar)
 
