@@ -47,6 +47,7 @@ from gelbot.telegram.handlers import (
     onboarding,
     phases,
     plan,
+    reporting,
 )
 from gelbot.telegram.handlers import frameworks as framework_handlers
 from gelbot.telegram.handlers import indicators as indicator_handlers
@@ -153,6 +154,7 @@ def build_application(
     application.add_handler(CommandHandler("criterio", phases.criterion))
     application.add_handler(CommandHandler("marcos", framework_handlers.frameworks))
     application.add_handler(CommandHandler("matriz", framework_handlers.matrix))
+    application.add_handler(CommandHandler("calendario", reporting.calendar))
     application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
     application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
     application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))

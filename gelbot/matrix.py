@@ -1,8 +1,9 @@
 """A framework's state as the matrix the entity fills in (the ITA's columns), as XLSX or CSV.
 
-One row per item: numeral, section, item, the norm that requires it, cumple (SÍ / NO), the
+One row per item: numeral, section, item, the norm that requires it, cumple (SÍ / NO / N.A.), the
 evidence URL, the day it was recorded and who recorded it. N.A. is a value of the column the
-ITA has; gelbot does not record «no aplica» yet, so rows say SÍ or NO. No Telegram here.
+ITA has: «/criterio 10.1 no aplica» records it (its reason goes in the evidence column).
+No Telegram here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ FORMATS = ("xlsx", "csv")
 HEADERS = (
     "Numeral", "Sección", "Ítem", "Norma", "Cumple", "Evidencia (URL)", "Fecha", "Registró",
 )  # fmt: skip
-YES, NO = "SÍ", "NO"
+YES, NO, NOT_APPLICABLE = "SÍ", "NO", "N.A."
 _WIDTHS = (10, 34, 70, 40, 8, 50, 12, 28)
 
 
@@ -86,7 +87,7 @@ async def matrix_rows(
                     section=section_label(phase),
                     item=criterion.name,
                     norm=framework.norm_of(phase, criterion) or "",
-                    cumple=YES if status is not None and status.met else NO,
+                    cumple=_cumple(status),
                     evidence=(status.evidence or "") if status is not None and status.met else "",
                     recorded_on=status.updated_at.astimezone(tz).date() if status else None,
                     recorded_by=person.display_name if person is not None else "",
@@ -158,6 +159,12 @@ async def export_matrix(
     rows = await matrix_rows(session, committee, framework, tz)
     content = to_xlsx(rows, framework, committee) if formato == "xlsx" else to_csv(rows)
     return framework, content
+
+
+def _cumple(status: CriterionStatus | None) -> str:
+    if status is None or not status.met:
+        return NO
+    return NOT_APPLICABLE if status.not_applicable else YES
 
 
 def _safe(cells: tuple[str, ...]) -> tuple[str, ...]:

@@ -260,3 +260,26 @@ def test_the_matrix_from_the_cli(database_url: str, tmp_path: Path) -> None:
     assert (tmp_path / "m.csv").read_text(encoding="utf-8-sig").count("SÍ") == 2
     missing = CliRunner().invoke(cli_app, ["matriz", "--comite", "999", "-o", str(out)], env=env)
     assert missing.exit_code == 1 and "No hay un comité número 999" in missing.stderr
+
+
+async def test_an_item_that_does_not_apply_is_na_in_the_matrix(bot: Harness) -> None:
+    world = await committee(bot)
+    [marked] = await world.say(world.ana, "/criterio 10.1 no aplica somos una gobernación")
+    assert "marcó como «no aplica» (cuenta como cumplido)" in marked.plain
+    assert "Motivo: somos una gobernación" in marked.plain
+    assert "Sección 10. Información tributaria en entidades territoriales locales: 1 de 2" in (
+        marked.plain
+    )
+    [detail] = await world.say(world.beto, "/criterio 10.1")
+    assert "Estado: ➖ no aplica" in detail.plain
+    assert "no aplica — Ana" in detail.plain
+    [sent] = await world.say(world.beto, "/matriz")
+    assert sent.file_bytes is not None
+    rows = list(load_workbook(io.BytesIO(sent.file_bytes))["Matriz"].iter_rows(values_only=True))
+    [row] = [r for r in rows if r[0] == "10.1"]
+    assert row[4:6] == ("N.A.", "somos una gobernación")
+    # Marking it met again clears «no aplica».
+    [again] = await world.say(world.ana, f"/criterio 10.1 cumple {MISION}")
+    assert "marcó como cumplido" in again.plain
+    [detail] = await world.say(world.beto, "/criterio 10.1")
+    assert "Estado: ✅ cumple" in detail.plain

@@ -94,3 +94,47 @@ async def test_a_2009_committee_gets_no_calendar_warnings(
     engine = Engine(bot, services, clock)
     await engine.tick()
     assert await engine.rows(kind="calendario") == []
+
+
+async def test_the_coordinador_sets_the_furag_window_and_is_warned(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    world = await committee(bot)
+    [listing] = await world.say(world.beto, "/calendario")
+    text = listing.plain
+    assert "Calendario de reportes — Alcaldía de Mocoa" in text
+    assert (
+        "Publicación del Plan de Acción institucional (plan_accion), anual: 31 de enero de 2027"
+        in text
+    )
+    assert "Reporte FURAG" in text and "sin fecha confirmada; el coordinador la fija" in text
+    [refused] = await world.say(world.beto, "/calendario furag 16/03/2027 24/04/2027")
+    assert "Solo el coordinador fija las fechas" in refused.plain
+    [fixed] = await world.say(world.ana, "/calendario plan_accion 15/01/2027")
+    assert "la fija la norma (Ley 1474 de 2011, art. 74; Decreto 612 de 2018)" in fixed.plain
+    [unknown] = await world.say(world.ana, "/calendario furagg 24/04/2027")
+    assert "El calendario del comité no tiene «furagg»" in unknown.plain
+    [bad] = await world.say(world.ana, "/calendario furag el día del FURAG")
+    assert "No entiendo la fecha" in bad.plain
+    [backwards] = await world.say(world.ana, "/calendario furag 24/04/2027 16/03/2027")
+    assert "La apertura (24 de abril de 2027) va antes del cierre" in backwards.plain
+    [done] = await world.say(world.ana, "/calendario furag 16/03/2027 24/04/2027")
+    assert "Ana fijó la fecha de furag" in done.plain
+    assert "del 16 de marzo de 2027 al 24 de abril de 2027 (fijada por el coordinador)" in (
+        done.plain
+    )
+    # A new window for the same year replaces the old one.
+    [moved] = await world.say(world.ana, "/calendario furag del 17/03/2027 al 30/04/2027")
+    assert "del 17 de marzo de 2027 al 30 de abril de 2027" in moved.plain
+    assert "24 de abril de 2027" not in moved.plain
+    engine = Engine(bot, services, clock)
+    await engine.at(local(2027, 1, 29, 9))
+    rows = {r.occurrence for r in await engine.rows(kind="calendario")}
+    assert "furag:2027-04-30:90" in rows and "furag:2027-04-24:90" not in rows
+    await engine.at(local(2027, 1, 30, 9))
+    await engine.at(local(2027, 2, 1, 9))
+    warnings = [m for m in bot.tg.messages_to(world.group) if "Faltan" in m.plain]
+    furag = [m for m in warnings if "Reporte FURAG" in m.plain]
+    assert len(furag) == 1
+    assert "Faltan 88 días: Reporte FURAG" in furag[0].plain  # the 90-day rung, on Monday
+    assert "plazo el 30 de abril de 2027" in furag[0].plain

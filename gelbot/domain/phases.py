@@ -50,6 +50,7 @@ class CriterionChange(enum.StrEnum):
     CUMPLE = "cumple"
     NO_CUMPLE = "no_cumple"
     FECHA = "fecha"  # only the target date changed
+    NO_APLICA = "no_aplica"  # does not apply to this entity; counts as met
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,12 @@ async def mark_criterion(
     target_on: date | None = None,
     *,
     today: date | None = None,
+    not_applicable: bool = False,
 ) -> tuple[CriterionStatus, bool]:
     """Record that a criterion is met (or not), with evidence; (status, whether it changed).
+
+    `not_applicable` records «no aplica» (with the reason as evidence): it counts as met, as
+    the ITA does not penalise it, and the matrix shows it as N.A.
 
     Every call leaves a CriterionEvent, even when nothing changed, because a new evidence or
     a second confirmation is still something someone did. When the plan has an indicator of the
@@ -212,8 +217,10 @@ async def mark_criterion(
     _framework_key(committee, key)
     evidence = " ".join(evidence.split())[:MAX_EVIDENCE] if evidence else None
     row = await _status_row(session, committee, key, now)
-    changed = row.met != met
+    met = met or not_applicable
+    changed = row.met != met or bool(row.not_applicable) != not_applicable
     row.met = met
+    row.not_applicable = not_applicable
     if evidence or not met:
         # Unmarking drops the old evidence: it proved something that no longer holds.
         row.evidence = evidence
@@ -225,7 +232,13 @@ async def mark_criterion(
         CriterionEvent(
             committee_id=committee.id,
             criterion_key=key,
-            kind=(CriterionChange.CUMPLE if met else CriterionChange.NO_CUMPLE).value,
+            kind=(
+                CriterionChange.NO_APLICA
+                if not_applicable
+                else CriterionChange.CUMPLE
+                if met
+                else CriterionChange.NO_CUMPLE
+            ).value,
             met=met,
             target_on=target_on,
             evidence=evidence,

@@ -9,10 +9,12 @@ dates are not confirmed get warnings only for the windows the file lists.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.framework_schema import Obligation
+from gelbot.domain.reporting_calendar import due_dates
 from gelbot.models import TargetKind
 from gelbot.reminders.kinds import MORNING, PHASE_WARNING_DAYS, Kind
 
@@ -39,45 +41,20 @@ def _ladder(deadline: date, tz: tzinfo, calendar: WorkingCalendar) -> tuple[Rung
     return tuple(found)
 
 
-def due_dates(
-    obligation: Obligation,
-    around: date,
-    informe_months: int,
-    informe_start_month: int,
-) -> list[date]:
-    """The obligation's dates from the year before `around` to the year after."""
-    years = (around.year - 1, around.year, around.year + 1)
-    if obligation.due is not None:
-        month, day = (int(part) for part in obligation.due.split("-"))
-        return [date(year, month, day) for year in years]
-    if obligation.at_informe_end:
-        return _informe_ends(years, informe_months, informe_start_month)
-    return [window.closes for window in obligation.windows]
-
-
-def _informe_ends(years: tuple[int, ...], months: int, start_month: int) -> list[date]:
-    """The last day of every informe period starting in `years`."""
-    step = max(1, min(months, 12))
-    ends = []
-    for year in years:
-        for first in range(start_month - 1, start_month - 1 + 12, step):
-            after = first + step  # months since January of `year`, of the next period's start
-            ends.append(date(year + after // 12, after % 12 + 1, 1) - timedelta(days=1))
-    return sorted(set(ends))
-
-
 def calendar_warnings(
     committee_id: int,
     obligations: tuple[Obligation, ...],
     around: date,
     informe: tuple[int, int],
+    set_dates: Mapping[str, tuple[date, ...]],
     tz: tzinfo,
     calendar: WorkingCalendar,
 ) -> list[tuple[str, str, int, str, datetime, datetime, int, dict[str, object]]]:
     """Rows (kind, target kind, target, occurrence, when, expires, committee, payload)."""
     found = []
     for obligation in obligations:
-        for deadline in due_dates(obligation, around, *informe):
+        dates = due_dates(obligation, around, *informe, set_dates.get(obligation.key, ()))
+        for deadline in dates:
             for days, at, expires in _ladder(deadline, tz, calendar):
                 found.append(
                     (

@@ -9,6 +9,7 @@ the same facts always give the same keys and planning is idempotent.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -75,6 +76,7 @@ class CommitteeFacts:
     coordinators: tuple[int, ...]
     compromisos: tuple[CompromisoFacts, ...]  # the open ones
     informe: tuple[int, int] = (6, 2)  # months per informe period, month the year's first starts
+    reporting_dates: Mapping[str, tuple[date, ...]] = field(default_factory=dict)  # /calendario
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,13 @@ def reporting_calendar(facts: CommitteeFacts, window: Window) -> list[Planned]:
     return [
         Planned(*row)
         for row in calendar_warnings(
-            facts.id, chosen.calendar, around, facts.informe, window.tz, window.calendar
+            facts.id,
+            chosen.calendar,
+            around,
+            facts.informe,
+            facts.reporting_dates,
+            window.tz,
+            window.calendar,
         )
         if window.start <= row[4] < window.end and row[4] >= window.since
     ]

@@ -78,6 +78,11 @@ COMMANDS: list[CommandInfo] = [
         "/marcos res1519_transparencia decreto_767",
     ),
     CommandInfo(
+        "calendario",
+        "Plazos de reporte (plan de acción, FURAG…); el coordinador fija las fechas abiertas",
+        "/calendario furag 16/03/2027 24/04/2027",
+    ),
+    CommandInfo(
         "matriz",
         "La matriz de cumplimiento de un marco, en Excel (o CSV)",
         "/matriz res1519_transparencia",

@@ -39,6 +39,7 @@ MAX_CAPTION = 1024
 _MET = {"cumple", "si", "cumplido", "cumplida", "ok", "listo"}
 _UNMET = {"no", "nocumple", "no_cumple", "incumple"}
 _DATE = {"fecha", "para", "plazo"}
+_NOT_APPLICABLE = {"no_aplica", "na", "n.a.", "noaplica"}
 
 
 def _utf16(text: str) -> int:
@@ -223,10 +224,13 @@ async def criterion(update: Update, context: Context) -> None:
             return
         if verb == "no" and len(words) > 1 and normalize(words[1]) == "cumple":
             verb, words = "no_cumple", words[1:]
-        if verb not in _MET | _UNMET:
+        elif verb == "no" and len(words) > 1 and normalize(words[1]) == "aplica":
+            verb, words = "no_aplica", words[1:]
+        if verb not in _MET | _UNMET | _NOT_APPLICABLE:
             await reply(update, context, "criterio_uso", given=text)
             return
         met = verb in _MET
+        not_applicable = verb in _NOT_APPLICABLE
         evidence = " ".join(words[1:]) or None
         wrong = phases.needs_url(chosen, evidence) if met else []
         if wrong:
@@ -236,7 +240,7 @@ async def criterion(update: Update, context: Context) -> None:
         for item in chosen:
             _, did_change = await phases.mark_criterion(
                 session, place.committee, item.criterion.key, met, evidence, place.person, now,
-                today=_today(svc),
+                today=_today(svc), not_applicable=not_applicable,
             )  # fmt: skip
             changed.append((item, did_change))
         status = await phases.criteria_status(
@@ -244,7 +248,8 @@ async def criterion(update: Update, context: Context) -> None:
         )
     touched = {item.phase.key for item, _ in changed}
     await reply(
-        update, context, "criterio_marcado", items=changed, met=met, evidence=evidence,
+        update, context, "criterio_marcado", items=changed, met=met or not_applicable,
+        evidence=evidence, not_applicable=not_applicable,
         person=place.person, phases=[p for p in status if p.phase.key in touched],
         vocab=framework.vocabulary,
     )  # fmt: skip
