@@ -268,6 +268,32 @@ async def _feed_share_indicator(
     await record_reading(session, indicator, today, round(share * 100, 1), actor, None, now)
 
 
+async def feed_share_indicators(
+    session: AsyncSession, committee: Committee, actor: Person | None, now: datetime, today: date
+) -> int:
+    """Give the plan's phase-share indicators the value the criteria already have; how many.
+
+    Marking criteria feeds them as it happens; this covers criteria marked before the plan
+    (with its «Porcentaje de criterios cumplidos en la fase…») was imported. A committee that
+    has marked nothing yet is left alone: its indicators have no data, not a measured 0 %.
+    """
+    marked = await session.scalar(
+        select(CriterionEvent.id).where(CriterionEvent.committee_id == committee.id).limit(1)
+    )
+    if marked is None:
+        return 0
+    met = _met_keys(await statuses(session, committee))
+    fed = 0
+    for phase in framework_of(committee).phases:
+        indicator = await find_indicator(session, committee, PHASE_SHARE_PREFIX + phase.key)
+        if indicator is None or indicator.retired_at is not None:
+            continue
+        share = len(phase.criterion_keys() & met) / len(phase.criteria)
+        await record_reading(session, indicator, today, round(share * 100, 1), actor, None, now)
+        fed += 1
+    return fed
+
+
 async def set_target(
     session: AsyncSession,
     committee: Committee,
