@@ -13,7 +13,7 @@ from gelbot.domain.frameworks import get_framework
 from gelbot.reminders.calendar_rules import due_dates, warning_ladder
 from gelbot.services import Services
 from tests.committee_world import committee
-from tests.harness import Harness
+from tests.harness import Harness, texts
 from tests.reminders_world import Engine, local
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -138,3 +138,22 @@ async def test_the_coordinador_sets_the_furag_window_and_is_warned(
     assert len(furag) == 1
     assert "Faltan 88 días: Reporte FURAG" in furag[0].plain  # the 90-day rung, on Monday
     assert "plazo el 30 de abril de 2027" in furag[0].plain
+
+
+async def test_the_plan_de_accion_warning_starts_the_review_of_section_4(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    world = await committee(bot)
+    await world.say(world.ana, "/criterio 4.1,4.2 cumple")
+    engine = Engine(bot, services, clock)
+    await engine.tick()
+    await engine.at(local(2026, 11, 3, 9))
+    [warning] = [m for m in bot.tg.messages_to(world.group) if "Faltan" in m.plain]
+    assert [b["text"] for b in warning.buttons()] == [
+        "Revisar ítems: 4. Planeación, Presupuesto e Informes"
+    ]
+    asked = await bot.press(world.ana, warning, 1)
+    question = texts(asked)
+    assert "Sección 4. Planeación, Presupuesto e Informes." in question
+    assert "Ítem 4.3: «Plan de Acción (antes del 31 de enero; ejecución trimestral)»" in question
+    assert "¿Ya se cumple?" in question

@@ -150,6 +150,8 @@ class Obligation(_Model):
     due: str | None = Field(default=None, pattern=MONTH_DAY)
     periodicity: Periodicity | None = None
     at_informe_end: bool = False
+    # The section whose items it publishes: its warnings offer to review them.
+    section: str | None = None
     windows: tuple[Window, ...] = ()
     sources: tuple[str, ...] = ()
 
@@ -257,8 +259,14 @@ class Framework(_Model):
             ]
             for where, ids in cited:
                 self._check_cited(where, ids)
+        sections = {p.key for p in self.phases}
         for number, obligation in enumerate(self.calendar, start=1):
-            self._check_cited(f"calendario {number} («{obligation.key}»)", obligation.sources)
+            where = f"calendario {number} («{obligation.key}»)"
+            self._check_cited(where, obligation.sources)
+            if obligation.section is not None and obligation.section not in sections:
+                raise ValueError(
+                    f"{where}, campo «section»: «{obligation.section}» no es una sección del marco"
+                )
         keys = [o.key for o in self.calendar]
         repeated = _repeated(keys)
         if repeated:

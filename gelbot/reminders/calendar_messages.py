@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from gelbot.reminders.outbox import Outgoing
+from sqlalchemy import select
+
+from gelbot.domain.phases import section_label
+from gelbot.flows.runs import Subject, start_button_data
+from gelbot.models import CriterionStatus
+from gelbot.reminders.outbox import Button, Outgoing
 from gelbot.reminders.rules import framework
+
+CRITERIA_FLOW = "revision_criterios"
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,7 +42,28 @@ async def reporting_deadline(session: AsyncSession, job: Job) -> Outgoing | None
         }
     if not items:
         return None
+    met = set(
+        await session.scalars(
+            select(CriterionStatus.criterion_key).where(
+                CriterionStatus.committee_id == job.committee.id, CriterionStatus.met.is_(True)
+            )
+        )
+    )
+    # The section an obligation publishes, when items of it are pending: review them now.
+    sections = {
+        key: phase
+        for key in dict.fromkeys(i["obligacion"].section for i in items.values())
+        if key is not None
+        for phase in chosen.phases
+        if phase.key == key and not phase.criterion_keys() <= met
+    }
+    buttons = tuple(
+        (Button(f"Revisar ítems: {section_label(phase)}"[:60], start_button_data(
+            job.committee.id, CRITERIA_FLOW, Subject.phase(key))),)
+        for key, phase in sections.items()
+    )  # fmt: skip
     return Outgoing(
         "recordatorio_calendario",
         {"items": list(items.values()), "nombre_comite": chosen.vocabulary.committee},
+        buttons,
     )
