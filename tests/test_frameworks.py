@@ -345,3 +345,26 @@ def test_marcos_check_validates_files_like_flows_check(tmp_path: Path) -> None:
     # Two files may not share keys: committees store marks by item key.
     assert "gemelo.yaml: la clave de la fase «transparencia_1» ya la usa" in result.output
     assert "2 de 3 marcos con errores" in result.output
+
+
+def test_a_broken_framework_file_stops_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gelbot import app as app_module
+    from gelbot.domain import frameworks
+    from gelbot.settings import Settings
+
+    broken = _shipped_data()
+    _item(broken, 0, 0)["key"] = "Información"
+    _write(tmp_path, broken, "decreto_1151.yaml")
+    monkeypatch.setattr(frameworks, "_shipped_dir", lambda: tmp_path)
+    frameworks.available_frameworks.cache_clear()
+    try:
+        settings = Settings(database_url=f"sqlite:///{tmp_path}/x.db", token=None, _env_file=None)  # type: ignore[call-arg]
+        with pytest.raises(FrameworkError) as caught:
+            app_module.build_application(settings)
+        assert str(caught.value).startswith(
+            "decreto_1151.yaml, fase 1 («informacion»), criterio 1 («Información»), campo «key»"
+        )
+    finally:
+        frameworks.available_frameworks.cache_clear()
