@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -24,7 +26,9 @@ from gelbot.models import Committee, Person
 from gelbot.services import Services
 from tests.committee_world import World, committee
 from tests.harness import Harness, texts
+from tests.hostile import HYPOTHESIS, arguments, assert_clean, command_word, committee_in_group
 
+NUMERAL_ARGS = ["1.1", "10.2 no aplica", "CC32 cumple", "4.3 fecha 30/02/2027", "0.0", "1.1.1.1"]
 NOW_2026 = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in Bogotá
 MISION = "https://www.mocoa-putumayo.gov.co/transparencia/mision"
 EJECUCION = "https://www.mocoa-putumayo.gov.co/transparencia/ejecucion-presupuestal"
@@ -283,3 +287,36 @@ async def test_an_item_that_does_not_apply_is_na_in_the_matrix(bot: Harness) -> 
     assert "marcó como cumplido" in again.plain
     [detail] = await world.say(world.beto, "/criterio 10.1")
     assert "Estado: ✅ cumple" in detail.plain
+
+
+# --- hostile input to the new entry points -------------------------------------------------
+
+
+@HYPOTHESIS
+@given(
+    word=st.sampled_from(["criterio", "marcos", "matriz", "calendario"]).flatmap(command_word),
+    arg=st.one_of(arguments("calendario"), st.sampled_from(NUMERAL_ARGS)),
+)
+@example(word="/criterio", arg="1.1 cumple {{ 7*7 }} <b>x</b> &amp;")
+@example(word="/criterio", arg="CC99 cumple https://x.gov.co")
+@example(word="/criterio", arg="1.1,4.2 cumple javascript:alert(1)")
+@example(word="/calendario", arg="furag 31/02/2027 29/02/2027")
+@example(word="/calendario", arg="furag " + "9" * 3000)
+@example(word="/marcos", arg="../decreto_1151 <i>")
+@example(word="/matriz", arg="res1519_transparencia csv xlsx")
+async def test_new_entry_points_answer_hostile_input_cleanly(
+    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
+) -> None:
+    caplog.clear()
+    group, ana, _ = await committee_in_group(bot, services)
+    assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+
+
+async def test_every_item_met_is_said_in_sections(bot: Harness) -> None:
+    world = await committee(bot)
+    [marked] = await world.say(world.ana, "/criterio 1-92 cumple")
+    assert "… y 72 más." in marked.plain
+    [answer] = await world.say(world.ana, "/criterio")
+    assert "cumple todos los ítems de todas las secciones" in answer.plain
+    sent = await world.say(world.beto, "/fases")
+    assert "¡Todos los ítems están cumplidos!" in texts(sent)

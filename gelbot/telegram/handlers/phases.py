@@ -170,7 +170,10 @@ async def _show_list(
         status = await phases.criteria_status(session, place.committee, framework, today=today)
         current = phases.current_phase(status)
         if current is None:
-            await reply(update, context, "criterio_todo_cumplido", committee=place.committee)
+            await reply(
+                update, context, "criterio_todo_cumplido", committee=place.committee,
+                vocab=framework.vocabulary,
+            )  # fmt: skip
             return
         phase = current.phase
     values, keyboard = await _listing(session, place.committee, framework, phase, 0, today)
