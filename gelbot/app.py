@@ -26,6 +26,7 @@ from telegram.request import BaseRequest
 from gelbot import jobs
 from gelbot.clock import Clock, SystemClock
 from gelbot.db import make_engine, make_sessionmaker
+from gelbot.domain.frameworks import available_frameworks
 from gelbot.models import Role
 from gelbot.services import Services
 from gelbot.settings import Settings
@@ -46,7 +47,9 @@ from gelbot.telegram.handlers import (
     onboarding,
     phases,
     plan,
+    reporting,
 )
+from gelbot.telegram.handlers import frameworks as framework_handlers
 from gelbot.telegram.handlers import indicators as indicator_handlers
 from gelbot.telegram.handlers import reminders as reminder_handlers
 from gelbot.telegram.prompts import reply_router
@@ -66,6 +69,9 @@ def build_application(
     rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """The one place where gelbot is put together."""
+    # Committees store framework and item keys: a broken framework file must stop the start,
+    # not surface as a failed /fases weeks later (raises FrameworkError naming file and field).
+    available_frameworks()
     if services is None:
         engine = make_engine(settings.database_url)
         services = Services(settings, engine, make_sessionmaker(engine), clock or SystemClock())
@@ -146,6 +152,9 @@ def build_application(
     application.add_handler(CommandHandler("indicadores", indicator_handlers.show_indicators))
     application.add_handler(CommandHandler("fases", phases.show_phases))
     application.add_handler(CommandHandler("criterio", phases.criterion))
+    application.add_handler(CommandHandler("marcos", framework_handlers.frameworks))
+    application.add_handler(CommandHandler("matriz", framework_handlers.matrix))
+    application.add_handler(CommandHandler("calendario", reporting.calendar))
     application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
     application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
     application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))

@@ -79,6 +79,7 @@ def run(
 
     from gelbot.app import build_application
     from gelbot.db import upgrade
+    from gelbot.domain.frameworks import FrameworkError
     from gelbot.logging_setup import configure_logging
 
     secrets = [
@@ -88,7 +89,11 @@ def run(
     ]
     redact = configure_logging(settings.log_level, secrets)
     upgrade(settings.database_url)
-    application = build_application(settings)
+    try:
+        application = build_application(settings)
+    except FrameworkError as error:
+        typer.echo(f"Un marco normativo no es válido: {error}", err=True)
+        raise typer.Exit(2) from None
     allowed = ["message", "edited_message", "callback_query", "my_chat_member"]
     try:
         if webhook:
@@ -444,6 +449,89 @@ def flows_check(
             typer.echo(f"✗ {problem}", err=True)
     if failed:
         typer.echo(f"{failed} de {len(paths)} flujos con errores.", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def matriz(
+    comite: Annotated[int, typer.Option("--comite", help="Número del comité")],
+    salida: Annotated[str, typer.Option("-o", "--salida", help="Archivo a escribir")],
+    marco: Annotated[
+        str | None, typer.Option("--marco", help="Clave del marco (por omisión, el primero)")
+    ] = None,
+    formato: Annotated[str, typer.Option("--formato", help="xlsx o csv")] = "xlsx",
+) -> None:
+    """Escribe la matriz de cumplimiento de un marco del comité (numeral, ítem, cumple…)."""
+    import asyncio
+    import re
+    from html import unescape
+    from pathlib import Path
+
+    from gelbot.db import upgrade
+    from gelbot.domain.committees import DomainError
+    from gelbot.texts import render
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    try:
+        name, content = asyncio.run(_matrix(settings, comite, marco, formato.lower()))
+    except DomainError as error:
+        text = render(error.code, **error.details)
+        typer.echo(unescape(re.sub(r"<[^>]+>", "", text)).strip(), err=True)
+        raise typer.Exit(1) from None
+    try:
+        Path(salida).write_bytes(content)
+    except OSError as error:
+        typer.echo(f"No pude escribir {salida}: {error.strerror or error}.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Matriz de {name} escrita en {salida}.")
+
+
+async def _matrix(
+    settings: Settings, committee_id: int, framework_id: str | None, formato: str
+) -> tuple[str, bytes]:
+    from gelbot.db import make_engine, make_sessionmaker
+    from gelbot.matrix import export_matrix
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            framework, content = await export_matrix(
+                session, committee_id, framework_id, formato, settings.zone
+            )
+            return framework.name, content
+    finally:
+        await engine.dispose()
+
+
+marcos_app = typer.Typer(
+    help="Marcos normativos: los archivos de gelbot/data/frameworks/.", no_args_is_help=True
+)
+app.add_typer(marcos_app, name="marcos")
+
+
+@marcos_app.command("check")
+def marcos_check(
+    archivos: Annotated[
+        list[str] | None,
+        typer.Argument(help="Archivos YAML de marcos (por omisión, todos los que trae gelbot)"),
+    ] = None,
+) -> None:
+    """Revisa marcos: cada error dice el archivo, la fase o sección, el ítem y el campo."""
+    from pathlib import Path
+
+    from gelbot.domain.frameworks import check_framework_files, framework_files
+
+    paths = [Path(a) for a in archivos] if archivos else framework_files()
+    failed = 0
+    for path, problem in check_framework_files(paths):
+        if problem is None:
+            typer.echo(f"✓ {path.name}")
+        else:
+            failed += 1
+            typer.echo(f"✗ {problem}", err=True)
+    if failed:
+        typer.echo(f"{failed} de {len(paths)} marcos con errores.", err=True)
         raise typer.Exit(1)
 
 

@@ -147,7 +147,12 @@ def test_shipped_frameworks_are_found_as_package_data() -> None:
     # importlib.resources finds the file both in a checkout and in an installed wheel.
     assert SHIPPED.is_file()
     assert load_framework(SHIPPED) == default_framework()
-    assert list(available_frameworks()) == ["decreto_1151"]
+    assert list(available_frameworks()) == [
+        "decreto_1151",
+        "decreto_767",
+        "res1519_accesibilidad",
+        "res1519_transparencia",
+    ]
     assert get_framework("decreto_1151") == default_framework()
     assert default_framework() is default_framework()  # cached, and frozen so that is safe
     for wrong in ("decreto_2573", "../frameworks/decreto_1151", ""):
@@ -264,3 +269,102 @@ def test_unreadable_files(tmp_path: Path) -> None:
         FrameworkError, match=re.escape("vacio.yaml, campo «phases»: no puede estar vacío")
     ):
         load_framework(empty)
+
+
+# --- framework files of 2026: numerals, sources, calendar; `gelbot marcos check` -----------
+
+
+def _transparency_data() -> dict[str, object]:
+    shipped = resources.files("gelbot").joinpath("data", "frameworks", "res1519_transparencia.yaml")
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _item(data: dict[str, object], phase: int, item: int) -> dict[str, object]:
+    criteria = _phases(data)[phase]["criteria"]
+    assert isinstance(criteria, list)
+    found = criteria[item]
+    assert isinstance(found, dict)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("numeral", "1.1", "campo «numeral»: «1.1» ya es el numeral de «transparencia.1_1»"),
+        (
+            "numeral",
+            "uno",
+            "criterio 2 («transparencia.1_2»), campo «numeral»: debe ser un numeral",
+        ),
+        ("due", "31-01", "criterio 2 («transparencia.1_2»), campo «due»: debe ser un día del año"),
+        ("sources", ["S99"], "campo «sources»: «S99» no está en «sources» del marco"),
+        ("periodicity", "quincenal", "campo «periodicity»: debe ser uno de: mensual, trimestral"),
+        ("evidence_url", "quizás", "campo «evidence_url»: debe ser true o false"),
+    ],
+)
+def test_malformed_items_name_file_section_item_and_field(
+    tmp_path: Path, field: str, value: object, expected: str
+) -> None:
+    data = _transparency_data()
+    _item(data, 0, 1)[field] = value
+    with pytest.raises(FrameworkError) as caught:
+        load_framework(_write(tmp_path, data, "res1519_transparencia.yaml"))
+    message = str(caught.value)
+    assert message.startswith("res1519_transparencia.yaml"), message
+    assert "fase 1 («transparencia_1»)" in message, message
+    assert expected in message, message
+
+
+def test_marcos_check_validates_files_like_flows_check(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gelbot.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["marcos", "check"])
+    assert result.exit_code == 0, result.output
+    assert "✓ res1519_transparencia.yaml" in result.output
+    assert "✓ decreto_1151.yaml" in result.output
+
+    good = _write(tmp_path, _transparency_data(), "res1519_transparencia.yaml")
+    broken = _transparency_data()
+    _item(broken, 3, 2)["due"] = "02-30x"
+    bad = _write(tmp_path, broken, "malo.yaml")
+    twin = _transparency_data()
+    twin["id"] = "gemelo"
+    copy = _write(tmp_path, twin, "gemelo.yaml")
+    result = runner.invoke(app, ["marcos", "check", str(good), str(bad), str(copy)])
+    assert result.exit_code == 1
+    assert "✓ res1519_transparencia.yaml" in result.output
+    assert (
+        "malo.yaml, fase 4 («transparencia_4»), criterio 3 («transparencia.4_3»), campo «due»"
+        in result.output
+    )
+    # Two files may not share keys: committees store marks by item key.
+    assert "gemelo.yaml: la clave de la fase «transparencia_1» ya la usa" in result.output
+    assert "2 de 3 marcos con errores" in result.output
+
+
+def test_a_broken_framework_file_stops_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gelbot import app as app_module
+    from gelbot.domain import frameworks
+    from gelbot.settings import Settings
+
+    broken = _shipped_data()
+    _item(broken, 0, 0)["key"] = "Información"
+    _write(tmp_path, broken, "decreto_1151.yaml")
+    monkeypatch.setattr(frameworks, "_shipped_dir", lambda: tmp_path)
+    frameworks.available_frameworks.cache_clear()
+    try:
+        settings = Settings(database_url=f"sqlite:///{tmp_path}/x.db", token=None, _env_file=None)  # type: ignore[call-arg]
+        with pytest.raises(FrameworkError) as caught:
+            app_module.build_application(settings)
+        assert str(caught.value).startswith(
+            "decreto_1151.yaml, fase 1 («informacion»), criterio 1 («Información»), campo «key»"
+        )
+    finally:
+        frameworks.available_frameworks.cache_clear()

@@ -343,3 +343,23 @@ async def test_criterio_arguments_are_answered_cleanly(
     group, ana, _ = await committee_in_group(bot, services)
     plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
     assert any(word in plain.lower() for word in ("criterio", "fecha", "marcó", "fase de"))
+
+
+async def test_criteria_marked_before_the_plan_give_its_phase_indicators_a_value(
+    bot: Harness,
+) -> None:
+    # /fases knows 2 of 47 información criteria before the plan arrives; its indicator
+    # «Porcentaje de criterios cumplidos en la fase de información» must say so, not «sin datos».
+    world = await committee(bot)
+    await world.say(world.ana, "/criterio 1,2 cumple")
+    content = seed_file("mocoa_2009.yaml")
+    await send_file(bot, world.ana, world.group, "mocoa.yaml", content, "/plan")
+    shown = texts(await world.say(world.ana, "/indicadores"))
+    lines = shown.splitlines()
+    [at] = [
+        n
+        for n, line in enumerate(lines)
+        if "Porcentaje de criterios cumplidos en la fase de información" in line
+    ]
+    assert "Año 2009: 4,3 %" in lines[at + 1], lines[at : at + 2]
+    assert "sin datos" not in lines[at + 1]

@@ -100,7 +100,9 @@ async def register_committee(
     committee = Committee(
         chat_id=chat_id,
         entity_name=name,
-        framework_id="decreto_1151",
+        # The rules in force the day it registers: Decreto 1151 in 2009, Res. 1519 and
+        # Decreto 767 today (domain/committee_frameworks.py).
+        framework_id=_default_frameworks(now),
         informe_months=6,
         informe_start_month=2,
         active=True,
@@ -120,6 +122,12 @@ async def register_committee(
     )
     await session.flush()
     return committee, True
+
+
+def _default_frameworks(now: datetime) -> str:
+    from gelbot.domain.committee_frameworks import default_ids
+
+    return default_ids(now.date())
 
 
 def set_orden(committee: Committee, orden: str) -> None:

@@ -1,9 +1,12 @@
-"""GEL frameworks (phases, criteria, deadlines) loaded from data files. No Telegram, no database."""
+"""Framework files (sections, items, deadlines, calendar) and where gelbot finds them.
+
+The schema lives in framework_schema; this module reads, validates and caches the files.
+No Telegram, no database.
+"""
 
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -14,135 +17,46 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from gelbot.domain.framework_schema import (
+    ORDENES,
+    PHASE_KEY,
+    Criterion,
+    Deadlines,
+    Framework,
+    FrameworkError,
+    Obligation,
+    Periodicity,
+    Phase,
+    Vocabulary,
+    Window,
+)
+
+__all__ = [
+    "DEFAULT_FRAMEWORK_ID",
+    "ORDENES",
+    "Criterion",
+    "Deadlines",
+    "Framework",
+    "FrameworkError",
+    "Obligation",
+    "Periodicity",
+    "Phase",
+    "Vocabulary",
+    "Window",
+    "available_frameworks",
+    "check_framework_files",
+    "compliance",
+    "default_framework",
+    "framework_files",
+    "frameworks_in_force",
+    "get_framework",
+    "load_framework",
+]
+
 DEFAULT_FRAMEWORK_ID = "decreto_1151"
-ORDENES = ("nacional", "territorial")
-
-_PHASE_KEY = r"^[a-z][a-z0-9_]*$"
-_CRITERION_KEY = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
-
-
-class FrameworkError(Exception):
-    """A framework file or a lookup in it is wrong; the message says where, in Spanish."""
-
-
-class _Model(BaseModel):
-    # Frozen so a cached framework can be shared safely; extra keys are typos worth reporting.
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-class Deadlines(_Model):
-    """The date a phase is due, for national and for territorial entities."""
-
-    # Strict: lax pydantic would read `2008` as seconds since 1970, not as a year.
-    nacional: date = Field(strict=True)
-    territorial: date = Field(strict=True)
-
-
-class Criterion(_Model):
-    """One item of a phase's checklist, met or not."""
-
-    key: str = Field(pattern=_CRITERION_KEY, max_length=120)
-    name: str = Field(min_length=1)
-    group: str | None = None
-    # A graded criterion (e.g. "Etapas de trámites") records a level instead of a plain yes/no;
-    # it still counts as one criterion, met once the committee ticks it.
-    levels: tuple[str, ...] = ()
-
-    @field_validator("levels")
-    @classmethod
-    def _levels_unique(cls, levels: tuple[str, ...]) -> tuple[str, ...]:
-        repeated = _repeated(levels)
-        if repeated:
-            raise ValueError(f"el nivel «{repeated}» está repetido")
-        return levels
-
-
-class Phase(_Model):
-    """A phase of the framework: its deadlines and its checklist of criteria."""
-
-    key: str = Field(pattern=_PHASE_KEY, max_length=40)
-    name: str = Field(min_length=1)
-    deadlines: Deadlines
-    criteria: tuple[Criterion, ...] = Field(min_length=1)
-
-    def deadline_for(self, orden: str) -> date:
-        """The phase's deadline for an entity of the given orden (nacional or territorial)."""
-        if orden == "nacional":
-            return self.deadlines.nacional
-        if orden == "territorial":
-            return self.deadlines.territorial
-        raise FrameworkError(f"Orden «{orden}» desconocido: use «nacional» o «territorial».")
-
-    def criterion_keys(self) -> frozenset[str]:
-        """The keys of this phase's criteria."""
-        return frozenset(c.key for c in self.criteria)
-
-
-class Framework(_Model):
-    """A set of ordered phases with their criteria, e.g. Decreto 1151 de 2008."""
-
-    id: str = Field(pattern=_PHASE_KEY, max_length=60)
-    name: str = Field(min_length=1)
-    source: str | None = None
-    phases: tuple[Phase, ...] = Field(min_length=1)
-
-    @field_validator("phases")
-    @classmethod
-    def _phases_consistent(cls, phases: tuple[Phase, ...]) -> tuple[Phase, ...]:
-        seen_phases: dict[str, int] = {}
-        seen_criteria: dict[str, str] = {}
-        for number, phase in enumerate(phases, start=1):
-            where = f"fase {number} («{phase.key}»)"
-            if phase.key in seen_phases:
-                raise ValueError(
-                    f"{where}, campo «key»: la clave ya la usa la fase {seen_phases[phase.key]}"
-                )
-            seen_phases[phase.key] = number
-            for c_number, criterion in enumerate(phase.criteria, start=1):
-                if criterion.key in seen_criteria:
-                    raise ValueError(
-                        f"{where}, criterio {c_number}, campo «key»: la clave «{criterion.key}» "
-                        f"ya se usa en la fase «{seen_criteria[criterion.key]}»; "
-                        "cada criterio necesita una clave propia"
-                    )
-                seen_criteria[criterion.key] = phase.key
-        # Phases are stages: a later one can't fall due before an earlier one.
-        for earlier, later in itertools.pairwise(phases):
-            for orden in ORDENES:
-                if later.deadline_for(orden) < earlier.deadline_for(orden):
-                    raise ValueError(
-                        f"fase «{later.key}», campo «deadlines.{orden}»: "
-                        f"{later.deadline_for(orden).isoformat()} es anterior al plazo de la "
-                        f"fase previa «{earlier.key}» ({earlier.deadline_for(orden).isoformat()}); "
-                        "las fases deben ir en orden"
-                    )
-        return phases
-
-    def phase(self, key: str) -> Phase:
-        """The phase with this key."""
-        for phase in self.phases:
-            if phase.key == key:
-                return phase
-        known = ", ".join(p.key for p in self.phases)
-        raise FrameworkError(f"El marco «{self.id}» no tiene la fase «{key}» (tiene: {known}).")
-
-    def criterion(self, key: str) -> Criterion:
-        """The criterion with this key, in whichever phase it is."""
-        for phase in self.phases:
-            for criterion in phase.criteria:
-                if criterion.key == key:
-                    return criterion
-        raise FrameworkError(f"El marco «{self.id}» no tiene el criterio «{key}».")
-
-    def phase_of(self, criterion_key: str) -> Phase:
-        """The phase a criterion belongs to."""
-        for phase in self.phases:
-            if criterion_key in phase.criterion_keys():
-                return phase
-        raise FrameworkError(f"El marco «{self.id}» no tiene el criterio «{criterion_key}».")
 
 
 def compliance(phase: Phase, met_keys: Iterable[str]) -> float:
@@ -190,28 +104,82 @@ def default_framework() -> Framework:
     return get_framework(DEFAULT_FRAMEWORK_ID)
 
 
-def available_frameworks() -> dict[str, Framework]:
-    """Every framework shipped with gelbot, by id."""
-    found: dict[str, Framework] = {}
-    for entry in sorted(_shipped_dir().iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith((".yaml", ".yml")):
+def framework_files(folder: Path | Traversable | None = None) -> list[Traversable]:
+    """The framework files shipped with gelbot (or in `folder`), in name order."""
+    where = folder if folder is not None else _shipped_dir()
+    return sorted(
+        (e for e in where.iterdir() if e.name.endswith((".yaml", ".yml")) and e.is_file()),
+        key=lambda e: e.name,
+    )
+
+
+def check_framework_files(
+    paths: Iterable[Path | Traversable],
+) -> list[tuple[Path | Traversable, str | None]]:
+    """Each file with its error (None when valid), including keys two files share.
+
+    Committees may follow several frameworks at once and their standing is stored by section
+    and item key, so a key may belong to one framework only.
+    """
+    results: list[tuple[Path | Traversable, str | None]] = []
+    owners: dict[str, str] = {}
+    for path in paths:
+        try:
+            framework = load_framework(path)
+        except FrameworkError as error:
+            results.append((path, str(error)))
             continue
-        framework = load_framework(entry)
-        stem = entry.name.rsplit(".", 1)[0]
+        stem = path.name.rsplit(".", 1)[0]
+        problem = None
         # The id is what committees store, so it must be findable from the file name.
         if framework.id != stem:
-            raise FrameworkError(
-                f"{entry.name}, campo «id»: «{framework.id}» no coincide con el nombre del archivo."
+            problem = (
+                f"{path.name}, campo «id»: «{framework.id}» no coincide con el nombre del archivo."
             )
-        found[framework.id] = framework
-    return found
+        keys = [("el marco", framework.id)]
+        for phase in framework.phases:
+            keys.append((f"la fase «{phase.key}»", phase.key))
+            keys += [(f"el criterio «{c.key}»", c.key) for c in phase.criteria]
+        for what, key in keys:
+            if problem is None and key in owners and owners[key] != path.name:
+                problem = f"{path.name}: la clave de {what} ya la usa {owners[key]}."
+        if problem is None:
+            owners.update({key: path.name for _, key in keys})
+        results.append((path, problem))
+    return results
+
+
+@functools.cache
+def available_frameworks() -> dict[str, Framework]:
+    """Every framework shipped with gelbot, by id; validated once (at start)."""
+    files = framework_files()
+    problems = [problem for _, problem in check_framework_files(files) if problem]
+    if problems:
+        raise FrameworkError(" ".join(problems))
+    return {framework.id: framework for framework in (load_framework(f) for f in files)}
+
+
+def frameworks_in_force(day: date) -> list[Framework]:
+    """The shipped frameworks in force on `day`; if none, the latest that had started.
+
+    gelbot does not ship the rules between Decreto 1151 (repealed in 2012) and Res. 1519
+    (2020); a committee registered in between keeps the last ones it has.
+    """
+    shipped = list(available_frameworks().values())
+    found = [f for f in shipped if f.in_force_on(day)]
+    if found:
+        return sorted(found, key=lambda f: (f.position, f.id))
+    started = [f for f in shipped if f.valid_from is None or f.valid_from <= day]
+    latest = max((f.valid_from or date.min for f in started), default=None)
+    fallback = [f for f in started if (f.valid_from or date.min) == latest]
+    return fallback or [default_framework()]
 
 
 @functools.lru_cache(maxsize=16)
 def get_framework(framework_id: str) -> Framework:
     """The shipped framework with this id (read once; frameworks are frozen)."""
     # The id may come from a user or the database: never let it walk out of the data folder.
-    if re.fullmatch(_PHASE_KEY, framework_id):
+    if re.fullmatch(PHASE_KEY, framework_id):
         for suffix in (".yaml", ".yml"):
             entry = _shipped_dir().joinpath(framework_id + suffix)
             if entry.is_file():
@@ -234,6 +202,16 @@ _MESSAGES = {
     "date_parsing": "debe ser una fecha AAAA-MM-DD, por ejemplo 2008-11-01",
     "date_from_datetime_inexact": "debe ser una fecha sin hora, por ejemplo 2008-11-01",
     "date_from_datetime_parsing": "debe ser una fecha AAAA-MM-DD, por ejemplo 2008-11-01",
+    "enum": "debe ser uno de: " + ", ".join(p.value for p in Periodicity),
+    "bool_type": "debe ser true o false",
+    "bool_parsing": "debe ser true o false",
+    "dict_type": "debe ser un mapeo (clave: valor)",
+    "literal_error": "no es una de las opciones posibles",
+}
+_PATTERNS = {
+    "numeral": "debe ser un numeral como 1.3, 10.2 o CC5",
+    "printed_numeral": "debe ser texto",
+    "due": "debe ser un día del año MM-DD, por ejemplo 01-31",
 }
 
 
@@ -242,10 +220,12 @@ def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
     loc: Sequence[int | str] = error["loc"]
     if error["type"] == "value_error":
         cause = str(error.get("ctx", {}).get("error", error["msg"]))
-        if tuple(loc) == ("phases",):
+        if tuple(loc) in {("phases",), ()}:
             # The cross-phase checks already name the phase and field.
             return cause
         what = cause
+    elif error["type"] == "string_pattern_mismatch" and loc and loc[-1] in _PATTERNS:
+        what = _PATTERNS[str(loc[-1])]
     else:
         what = _MESSAGES.get(error["type"], error["msg"])
     parts: list[str] = []
@@ -269,12 +249,3 @@ def _describe(error: ErrorDetails, data: dict[str, Any]) -> str:
 def _key_hint(raw: object) -> str:
     key = raw.get("key") if isinstance(raw, dict) else None
     return f" («{key}»)" if isinstance(key, str) else ""
-
-
-def _repeated(values: Sequence[str]) -> str | None:
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            return value
-        seen.add(value)
-    return None

@@ -10,20 +10,36 @@ means the same criterion whatever the current phase. No Telegram here.
 from __future__ import annotations
 
 import enum
-import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.domain.committee_frameworks import merged_for
 from gelbot.domain.committees import DomainError
-from gelbot.domain.frameworks import Criterion, Framework, Phase, get_framework
+from gelbot.domain.criterion_names import (
+    MAX_TARGETS,
+    NumberedCriterion,
+    numbered,
+    resolve_criterion,
+    resolve_phase,
+    resolve_targets,
+)
+from gelbot.domain.frameworks import DEFAULT_FRAMEWORK_ID, Framework, Phase
 from gelbot.domain.indicators import PHASE_SHARE_PREFIX, find_indicator, record_reading
-from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, CriterionEvent, CriterionStatus, Membership, Person, Role
+
+__all__ = [
+    "MAX_TARGETS",
+    "NumberedCriterion",
+    "numbered",
+    "resolve_criterion",
+    "resolve_phase",
+    "resolve_targets",
+]
 
 MAX_EVIDENCE = 1000
 # Who may mark criteria: the coordinador runs the implementation, control interno audits it.
@@ -34,15 +50,7 @@ class CriterionChange(enum.StrEnum):
     CUMPLE = "cumple"
     NO_CUMPLE = "no_cumple"
     FECHA = "fecha"  # only the target date changed
-
-
-@dataclass(frozen=True)
-class NumberedCriterion:
-    """A criterion with its number in the framework and its phase."""
-
-    number: int
-    criterion: Criterion
-    phase: Phase
+    NO_APLICA = "no_aplica"  # does not apply to this entity; counts as met
 
 
 @dataclass(frozen=True)
@@ -66,55 +74,35 @@ class PhaseStatus:
 
 
 def framework_of(committee: Committee) -> Framework:
-    """The framework the committee follows (Decreto 1151 unless it chose another)."""
-    return _framework(committee.framework_id)
+    """The committee's framework; with several, one with all their sections in order.
+
+    Cached: framework files ship with gelbot and never change while it runs, and reading one
+    takes long enough to matter when a command marks fifty criteria.
+    """
+    return merged_for(committee.framework_id or DEFAULT_FRAMEWORK_ID)
 
 
-@functools.cache
-def _framework(framework_id: str) -> Framework:
-    # Framework files ship with gelbot and never change while it runs; reading and validating
-    # one takes long enough to matter when a command marks fifty criteria.
-    return get_framework(framework_id)
+def is_url(text: str) -> bool:
+    """Whether the text is one web address (http or https, with a host)."""
+    if any(c.isspace() for c in text) or len(text) > MAX_EVIDENCE:
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and "." in (parts.hostname or "")
+
+
+def needs_url(items: Iterable[NumberedCriterion], evidence: str | None) -> list[NumberedCriterion]:
+    """The items whose evidence must be a link, when the evidence given is not one."""
+    if evidence is None or is_url(evidence):
+        return []
+    return [i for i in items if i.phase.wants_url(i.criterion)]
 
 
 def may_mark(member: Membership | None) -> bool:
     """Whether this member may mark criteria met or unmet."""
     return member is not None and member.active and member.role in MARKING_ROLES
-
-
-def numbered(framework: Framework) -> list[NumberedCriterion]:
-    """Every criterion of the framework with its number, in the file's order."""
-    found: list[NumberedCriterion] = []
-    for phase in framework.phases:
-        for criterion in phase.criteria:
-            found.append(NumberedCriterion(len(found) + 1, criterion, phase))
-    return found
-
-
-def resolve_criterion(framework: Framework, text: str) -> NumberedCriterion:
-    """The criterion a person named: by number, by key (with or without the phase), or by name.
-
-    Raises DomainError("criterio_desconocido") or ("criterio_ambiguo", opciones=[...]).
-    """
-    given = text.strip()
-    everything = numbered(framework)
-    if given.isascii() and given.isdigit() and len(given) <= 6:
-        number = int(given)
-        if 1 <= number <= len(everything):
-            return everything[number - 1]
-        raise DomainError("criterio_desconocido", given=given, total=len(everything))
-    wanted = normalize(given).replace(" ", "_")
-    for candidate in everything:
-        if candidate.criterion.key == wanted:
-            return candidate
-    by_suffix = [c for c in everything if c.criterion.key.split(".", 1)[-1] == wanted]
-    by_name = [c for c in everything if normalize(c.criterion.name) == normalize(given)]
-    matches = by_suffix or by_name
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise DomainError("criterio_ambiguo", given=given, opciones=matches)
-    raise DomainError("criterio_desconocido", given=given, total=len(everything))
 
 
 async def statuses(session: AsyncSession, committee: Committee) -> dict[str, CriterionStatus]:
@@ -131,6 +119,11 @@ def _met_keys(found: dict[str, CriterionStatus]) -> set[str]:
 
 def _deadline(phase: Phase, committee: Committee) -> date | None:
     return phase.deadline_for(committee.orden) if committee.orden else None
+
+
+def section_label(phase: Phase) -> str:
+    """A section as charts and tables name it: "1. Información de la entidad"."""
+    return f"{phase.numeral}. {phase.name}" if phase.numeral else phase.name
 
 
 async def criteria_status(
@@ -209,8 +202,12 @@ async def mark_criterion(
     target_on: date | None = None,
     *,
     today: date | None = None,
+    not_applicable: bool = False,
 ) -> tuple[CriterionStatus, bool]:
     """Record that a criterion is met (or not), with evidence; (status, whether it changed).
+
+    `not_applicable` records «no aplica» (with the reason as evidence): it counts as met, as
+    the ITA does not penalise it, and the matrix shows it as N.A.
 
     Every call leaves a CriterionEvent, even when nothing changed, because a new evidence or
     a second confirmation is still something someone did. When the plan has an indicator of the
@@ -220,8 +217,10 @@ async def mark_criterion(
     _framework_key(committee, key)
     evidence = " ".join(evidence.split())[:MAX_EVIDENCE] if evidence else None
     row = await _status_row(session, committee, key, now)
-    changed = row.met != met
+    met = met or not_applicable
+    changed = row.met != met or bool(row.not_applicable) != not_applicable
     row.met = met
+    row.not_applicable = not_applicable
     if evidence or not met:
         # Unmarking drops the old evidence: it proved something that no longer holds.
         row.evidence = evidence
@@ -233,7 +232,13 @@ async def mark_criterion(
         CriterionEvent(
             committee_id=committee.id,
             criterion_key=key,
-            kind=(CriterionChange.CUMPLE if met else CriterionChange.NO_CUMPLE).value,
+            kind=(
+                CriterionChange.NO_APLICA
+                if not_applicable
+                else CriterionChange.CUMPLE
+                if met
+                else CriterionChange.NO_CUMPLE
+            ).value,
             met=met,
             target_on=target_on,
             evidence=evidence,
@@ -261,6 +266,32 @@ async def _feed_share_indicator(
     met = _met_keys(await statuses(session, committee))
     share = len(phase.criterion_keys() & met) / len(phase.criteria)
     await record_reading(session, indicator, today, round(share * 100, 1), actor, None, now)
+
+
+async def feed_share_indicators(
+    session: AsyncSession, committee: Committee, actor: Person | None, now: datetime, today: date
+) -> int:
+    """Give the plan's phase-share indicators the value the criteria already have; how many.
+
+    Marking criteria feeds them as it happens; this covers criteria marked before the plan
+    (with its «Porcentaje de criterios cumplidos en la fase…») was imported. A committee that
+    has marked nothing yet is left alone: its indicators have no data, not a measured 0 %.
+    """
+    marked = await session.scalar(
+        select(CriterionEvent.id).where(CriterionEvent.committee_id == committee.id).limit(1)
+    )
+    if marked is None:
+        return 0
+    met = _met_keys(await statuses(session, committee))
+    fed = 0
+    for phase in framework_of(committee).phases:
+        indicator = await find_indicator(session, committee, PHASE_SHARE_PREFIX + phase.key)
+        if indicator is None or indicator.retired_at is not None:
+            continue
+        share = len(phase.criterion_keys() & met) / len(phase.criteria)
+        await record_reading(session, indicator, today, round(share * 100, 1), actor, None, now)
+        fed += 1
+    return fed
 
 
 async def set_target(
@@ -359,39 +390,3 @@ async def criterion_history(
         .limit(limit)
     )
     return [(event, person) for event, person in rows]
-
-
-def resolve_phase(framework: Framework, text: str) -> Phase | None:
-    """The phase a person named: "interacción", "Fase de Interacción" (numbers are criteria)."""
-    wanted = normalize(text).replace("fase de ", "").replace("fase ", "").strip()
-    for phase in framework.phases:
-        if wanted in {phase.key, normalize(phase.name)}:
-            return phase
-    return None
-
-
-MAX_TARGETS = 100
-_RANGE = re.compile(r"(\d{1,6})\s*-\s*(\d{1,6})")
-
-
-def resolve_targets(framework: Framework, text: str) -> list[NumberedCriterion]:
-    """The criteria "12", "1,2,5-9" or "mision_vision" name, in order and without repeats."""
-    everything = numbered(framework)
-    found: list[NumberedCriterion] = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        span = _RANGE.fullmatch(part)
-        if span is None:
-            found.append(resolve_criterion(framework, part))
-            continue
-        first, last = int(span[1]), int(span[2])
-        if not 1 <= first <= last <= len(everything):
-            raise DomainError("criterio_rango", given=part, total=len(everything))
-        found.extend(everything[first - 1 : last])
-    unique = list({c.number: c for c in found}.values())
-    if not unique:
-        raise DomainError("criterio_desconocido", given=text, total=len(everything))
-    if len(unique) > MAX_TARGETS:
-        raise DomainError("criterio_rango", given=text, total=len(everything))
-    return unique

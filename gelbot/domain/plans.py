@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.indicators import MAX_KEY, PHASE_SHARE_PREFIX, SITIO_WEB_SEMANAL
+from gelbot.domain.phases import feed_share_indicators
 from gelbot.domain.plan_import import Indicador, PlanDeAccion
 from gelbot.domain.spanish import normalize
 from gelbot.models import (
@@ -171,6 +172,7 @@ async def import_plan(
     actor: Person | None,
     filename: str = "",
     source: str = "chat",
+    today: date | None = None,
 ) -> ImportSummary:
     """Make `plan` the committee's plan de acción (see the module docstring for re-imports)."""
     old_actions = list(
@@ -256,6 +258,8 @@ async def import_plan(
     )
     session.add(plan_import)
     await session.flush()
+    # Criteria marked before this plan existed give its phase indicators their value now.
+    await feed_share_indicators(session, committee, actor, now, today or now.date())
     return ImportSummary(
         plan_import=plan_import,
         replaced=bool(old_actions),

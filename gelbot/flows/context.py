@@ -53,7 +53,8 @@ async def items(
         {
             "clave": numbered.criterion.key,
             "nombre": numbered.criterion.name,
-            "numero": numbered.number,
+            # The numeral the norm gives it ("1.3"), else its number in the framework.
+            "numero": numbered.label if numbered.criterion.numeral else numbered.number,
             "fecha_meta": status.target_on.isoformat() if status and status.target_on else None,
         }
         for numbered, status in unmet[:MAX_ITEMS]
@@ -95,7 +96,11 @@ async def subject_context(
         except FrameworkError:
             return {"clave": run.subject_key, "nombre": run.subject_key}
         deadline = phase.deadline_for(committee.orden) if committee.orden else None
-        return {"clave": phase.key, "nombre": phase.name, "plazo": deadline}
+        words = phases.framework_of(committee).vocabulary
+        return {
+            "clave": phase.key, "nombre": phase.name, "plazo": deadline,
+            "seccion": words.section, "numeral": phase.numeral,
+        }  # fmt: skip
     if run.subject_kind == "periodo":
         start, end = informe_period(committee, today)
         if run.subject_key:

@@ -309,7 +309,8 @@ def sample_context(flow: Flow) -> dict[str, Any]:
         "compromiso": {"descripcion": "Publicar el plan", "vence": date(2009, 3, 6),
                        "responsable": "Beto Ruiz", "estado": "abierto"},
         "semana": {"inicio": date(2009, 2, 23), "fin": date(2009, 3, 1)},
-        "fase": {"clave": "interaccion", "nombre": "Interacción", "plazo": date(2009, 12, 1)},
+        "fase": {"clave": "interaccion", "nombre": "Interacción", "plazo": date(2009, 12, 1),
+                 "seccion": "fase", "numeral": None},
         "periodo": {"inicio": date(2009, 2, 1), "fin": date(2009, 7, 31)},
     }  # fmt: skip
     return {

@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
 from gelbot.models.base import Base, UTCDateTime
+from gelbot.models.calendar import ReportingDate
 from gelbot.models.committees import Committee, Membership, Nivel, Orden, Person, Role
 from gelbot.models.flows import (
     AnswerStatus,
@@ -92,6 +93,7 @@ __all__ = [
     "ReminderPlan",
     "ReminderSetting",
     "ReminderStatus",
+    "ReportingDate",
     "Role",
     "RunStatus",
     "SemesterItem",

@@ -43,7 +43,8 @@ class Committee(Base):
     orden: Mapped[str | None] = mapped_column(String(20))
     nivel: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(120))
-    framework_id: Mapped[str] = mapped_column(String(60), default="decreto_1151")
+    # The frameworks it follows, in order, comma-separated ("decreto_1151" for one).
+    framework_id: Mapped[str] = mapped_column(String(200), default="decreto_1151")
     meeting_rule: Mapped[str | None] = mapped_column(String(120))
     # The informe period: months per period and the month the year's first period starts.
     informe_months: Mapped[int] = mapped_column(default=6)

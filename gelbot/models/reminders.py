@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from gelbot.models.base import Base, UTCDateTime
+from gelbot.models.calendar import ReportingDate
 from gelbot.models.committees import Committee, Membership
 from gelbot.models.tracking import Compromiso
 
@@ -178,7 +179,7 @@ def _scopes_touched(session: Session) -> set[tuple[str, int]]:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Membership) and obj in session.dirty and not _changes_plan(obj):
             continue
-        if isinstance(obj, Compromiso | Membership | ReminderSetting):
+        if isinstance(obj, Compromiso | Membership | ReminderSetting | ReportingDate):
             scopes.add((PlanScope.COMITE.value, obj.committee_id))
         elif isinstance(obj, Committee):
             scopes.add((PlanScope.COMITE.value, obj.id))

@@ -6,7 +6,17 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gelbot.models.base import Base, UTCDateTime
@@ -317,6 +327,9 @@ class CriterionStatus(Base):
     committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
     criterion_key: Mapped[str] = mapped_column(String(120))
     met: Mapped[bool] = mapped_column(default=False)
+    # «No aplica» (e.g. 10.1 for a gobernación): counted as met, as the ITA does not penalise
+    # it, and shown as N.A. in the matrix; `evidence` says why.
+    not_applicable: Mapped[bool] = mapped_column(default=False, server_default=false())
     target_on: Mapped[date | None] = mapped_column(Date)
     evidence: Mapped[str | None] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

@@ -125,10 +125,14 @@ async def _next_deadline(
     chosen = framework(committee.framework_id)
     if chosen is None or committee.orden is None:
         return None
-    upcoming = [p for p in chosen.phases if p.deadline_for(committee.orden) >= today]
+    upcoming = [
+        (p, deadline)
+        for p in chosen.phases
+        if (deadline := p.deadline_for(committee.orden)) is not None and deadline >= today
+    ]
     if not upcoming:
         return None
-    phase = upcoming[0]
+    phase, deadline = upcoming[0]
     met = set(
         await session.scalars(
             select(CriterionStatus.criterion_key).where(
@@ -136,9 +140,7 @@ async def _next_deadline(
             )
         )
     )
-    return NextDeadline(
-        phase, phase.deadline_for(committee.orden), round(compliance(phase, met) * 100)
-    )
+    return NextDeadline(phase, deadline, round(compliance(phase, met) * 100))
 
 
 async def followed(session: AsyncSession, person_id: int) -> list[Committee]:

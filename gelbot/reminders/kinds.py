@@ -17,6 +17,7 @@ class Kind(enum.StrEnum):
     COMPROMISO = "compromiso"  # to the responsable: before, on and after the due date
     COMPROMISO_COORDINADOR = "compromiso_coordinador"  # seven days overdue: the coordinador
     FASE = "fase"  # 90, 30, 7 and 1 day(s) before a phase deadline
+    CALENDARIO = "calendario"  # the same ladder before a reporting date (plan de acción, FURAG)
     RESUMEN_DELEGADO = "resumen_delegado"  # the delegado's weekly digest
     AVISO_COORDINADOR = "aviso_coordinador"  # something the coordinador should know now
     REGRESO_VACACIONES = "regreso_vacaciones"  # what fell due during a member's vacation
@@ -33,6 +34,7 @@ PLANNED_KINDS: frozenset[str] = frozenset(
         Kind.COMPROMISO,
         Kind.COMPROMISO_COORDINADOR,
         Kind.FASE,
+        Kind.CALENDARIO,
         Kind.RESUMEN_DELEGADO,
     }
 )

@@ -307,7 +307,7 @@ async def coordinators(session: AsyncSession, committee_id: int) -> list[int]:
 
 def builders() -> dict[str, Builder]:
     """Kind → builder; the digest and the vacation summary live in their own modules."""
-    from gelbot.reminders import digest, vacations
+    from gelbot.reminders import calendar_messages, digest, vacations
 
     return {
         Kind.SITIO_WEB: site_nag,
@@ -317,6 +317,7 @@ def builders() -> dict[str, Builder]:
         Kind.COMPROMISO: compromiso,
         Kind.COMPROMISO_COORDINADOR: compromiso_overdue_to_coordinador,
         Kind.FASE: phase_deadline,
+        Kind.CALENDARIO: calendar_messages.reporting_deadline,
         Kind.AVISO_COORDINADOR: coordinator_notice,
         Kind.RESUMEN_DELEGADO: digest.build,
         Kind.REGRESO_VACACIONES: vacations.welcome_back,

@@ -19,6 +19,7 @@ from sqlalchemy import Table, and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.reporting_calendar import committee_dates
 from gelbot.domain.spanish import MeetingRule
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
@@ -246,6 +247,7 @@ async def gather_facts(
         owner = holders.get(c.owner_membership_id) if c.owner_membership_id else None
         compromisos[c.committee_id].append(CompromisoFacts(c.id, c.due_on, owner))
     schedules = await load_schedules(session, ids)
+    reporting = await committee_dates(session, ids)
     return {
         c.id: CommitteeFacts(
             id=c.id,
@@ -257,6 +259,8 @@ async def gather_facts(
             editors=tuple(sorted(roles[c.id][Role.EDITOR_WEB.value])),
             coordinators=tuple(sorted(roles[c.id][Role.COORDINADOR.value])),
             compromisos=tuple(sorted(compromisos[c.id], key=lambda f: f.id)),
+            informe=(c.informe_months, c.informe_start_month),
+            reporting_dates=reporting.get(c.id, {}),
         )
         for c in committees
     }

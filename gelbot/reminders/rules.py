@@ -9,14 +9,17 @@ the same facts always give the same keys and planning is idempotent.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from gelbot.domain.calendar import WorkingCalendar
-from gelbot.domain.frameworks import Framework, FrameworkError, get_framework
+from gelbot.domain.committee_frameworks import merged_for
+from gelbot.domain.frameworks import Framework, FrameworkError
 from gelbot.domain.spanish import MeetingRule
 from gelbot.models import TargetKind
+from gelbot.reminders.calendar_rules import calendar_warnings
 from gelbot.reminders.kinds import (
     COMPROMISO_NOTICE_DAYS,
     CONVOCATORIA_WORKING_DAYS,
@@ -72,6 +75,8 @@ class CommitteeFacts:
     editors: tuple[int, ...]  # person ids with role editor_web
     coordinators: tuple[int, ...]
     compromisos: tuple[CompromisoFacts, ...]  # the open ones
+    informe: tuple[int, int] = (6, 2)  # months per informe period, month the year's first starts
+    reporting_dates: Mapping[str, tuple[date, ...]] = field(default_factory=dict)  # /calendario
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ def plan_committee(facts: CommitteeFacts, window: Window) -> list[Planned]:
             found += compromiso_steps(facts, compromiso, window)
     if schedule[Aspect.FASES].enabled:
         found += phase_deadlines(facts, window)
+        found += reporting_calendar(facts, window)
     return [p for p in found if window.keeps(p)]
 
 
@@ -242,9 +248,9 @@ def compromiso_steps(
 
 @functools.cache
 def framework(framework_id: str) -> Framework | None:
-    """A framework by id, read once (None if the committee names one that does not exist)."""
+    """The committee's framework (its frameworks merged), read once (None if none exists)."""
     try:
-        return get_framework(framework_id)
+        return merged_for(framework_id)
     except FrameworkError:
         return None
 
@@ -270,6 +276,27 @@ def phase_deadlines(facts: CommitteeFacts, window: Window) -> list[Planned]:
     ]
 
 
+def reporting_calendar(facts: CommitteeFacts, window: Window) -> list[Planned]:
+    """The ladder of warnings before each date of the frameworks' reporting calendar."""
+    chosen = framework(facts.framework_id)
+    if chosen is None or not chosen.calendar:
+        return []
+    around = window.start.astimezone(window.tz).date()
+    return [
+        Planned(*row)
+        for row in calendar_warnings(
+            facts.id,
+            chosen.calendar,
+            around,
+            facts.informe,
+            facts.reporting_dates,
+            window.tz,
+            window.calendar,
+        )
+        if window.start <= row[4] < window.end and row[4] >= window.since
+    ]
+
+
 @functools.lru_cache(maxsize=32)
 def _phase_warnings(
     framework_id: str, orden: str, tz: tzinfo, calendar: WorkingCalendar
@@ -281,6 +308,8 @@ def _phase_warnings(
     found = []
     for phase in chosen.phases:
         deadline = phase.deadline_for(orden)
+        if deadline is None:  # a section without a date of its own (Res. 1519)
+            continue
         moments = []
         for days in PHASE_WARNING_DAYS:
             day = calendar.next_working_day(deadline - timedelta(days=days))

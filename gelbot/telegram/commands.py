@@ -73,6 +73,21 @@ COMMANDS: list[CommandInfo] = [
     ),
     CommandInfo("fases", "Avance de cada fase (gráfica) y días para cada plazo", "/fases"),
     CommandInfo(
+        "marcos",
+        "Los marcos normativos que sigue el comité; el coordinador los cambia",
+        "/marcos res1519_transparencia decreto_767",
+    ),
+    CommandInfo(
+        "calendario",
+        "Plazos de reporte (plan de acción, FURAG…); el coordinador fija las fechas abiertas",
+        "/calendario furag 16/03/2027 24/04/2027",
+    ),
+    CommandInfo(
+        "matriz",
+        "La matriz de cumplimiento de un marco, en Excel (o CSV)",
+        "/matriz res1519_transparencia",
+    ),
+    CommandInfo(
         "criterio",
         "Criterios pendientes; coordinador o control interno los marcan con evidencia",
         "/criterio 12 cumple https://mocoa-putumayo.gov.co/mision",

@@ -20,7 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from gelbot.domain import committees, phases
+from gelbot.domain import committee_frameworks, committees, phases
 from gelbot.domain.frameworks import Framework, Phase
 from gelbot.domain.meetings import local_today
 from gelbot.domain.spanish import format_date_short, normalize, parse_date
@@ -39,6 +39,7 @@ MAX_CAPTION = 1024
 _MET = {"cumple", "si", "cumplido", "cumplida", "ok", "listo"}
 _UNMET = {"no", "nocumple", "no_cumple", "incumple"}
 _DATE = {"fecha", "para", "plazo"}
+_NOT_APPLICABLE = {"no_aplica", "na", "n.a.", "noaplica"}
 
 
 def _utf16(text: str) -> int:
@@ -67,11 +68,19 @@ async def show_phases(update: Update, context: Context) -> None:
         since = phases.informe_period_start(place.committee, today)
         midnight = datetime.combine(since, time.min, tzinfo=svc.settings.zone)
         before = await phases.shares_at(session, place.committee, framework, midnight)
+    by_key = {p.phase.key: p for p in status}
+    groups = [
+        (owner, [by_key[p.key] for p in owner.phases if p.key in by_key])
+        for owner in committee_frameworks.frameworks_of(place.committee)
+    ]
     values: dict[str, Any] = {
         "committee": place.committee, "framework": framework, "phases": status,
         "current": phases.current_phase(status), "since": since, "before": before,
+        "vocab": framework.vocabulary, "groups": groups,
     }  # fmt: skip
-    progress = [PhaseProgress(p.phase.name, before[p.phase.key], p.share) for p in status]
+    progress = [
+        PhaseProgress(phases.section_label(p.phase), before[p.phase.key], p.share) for p in status
+    ]
     title = unescape(render("fases_titulo", **values))
     labels = (
         f"Inicio del período ({format_date_short(since)})",
@@ -94,6 +103,12 @@ async def show_phases(update: Update, context: Context) -> None:
     )
     if not fits:
         await reply(update, context, "fases_resumen", **values)
+
+
+def framework_norm(committee: Committee, item: phases.NumberedCriterion) -> str | None:
+    """The norm that requires the item, as its framework file says."""
+    owner = committee_frameworks.owner_of(committee, item.phase)
+    return owner.norm_of(item.phase, item.criterion)
 
 
 # --- /criterio: lists ------------------------------------------------------------------------
@@ -129,7 +144,7 @@ async def _listing(
     pages = max(1, math.ceil(len(unmet) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     items = unmet[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    marks = [_button(f"✓ {c.number}", MARK, committee.id, c.number, page) for c, _ in items]
+    marks = [_button(f"✓ {c.label}", MARK, committee.id, c.number, page) for c, _ in items]
     rows = [marks[i : i + 5] for i in range(0, len(marks), 5)]
     nav = []
     if page > 0:
@@ -141,6 +156,7 @@ async def _listing(
     values: dict[str, Any] = {
         "committee": committee, "phase": phase, "status": status[index], "items": items,
         "page": page, "pages": pages, "current": phases.current_phase(status),
+        "vocab": framework.vocabulary,
     }  # fmt: skip
     return values, InlineKeyboardMarkup(rows) if rows else None
 
@@ -154,7 +170,10 @@ async def _show_list(
         status = await phases.criteria_status(session, place.committee, framework, today=today)
         current = phases.current_phase(status)
         if current is None:
-            await reply(update, context, "criterio_todo_cumplido", committee=place.committee)
+            await reply(
+                update, context, "criterio_todo_cumplido", committee=place.committee,
+                vocab=framework.vocabulary,
+            )  # fmt: skip
             return
         phase = current.phase
     values, keyboard = await _listing(session, place.committee, framework, phase, 0, today)
@@ -194,9 +213,11 @@ async def criterion(update: Update, context: Context) -> None:
             history = await phases.criterion_history(
                 session, place.committee, chosen[0].criterion.key
             )
+            item = chosen[0]
             await reply(
-                update, context, "criterio_detalle", item=chosen[0], status=found, history=history
-            )
+                update, context, "criterio_detalle", item=item, status=found, history=history,
+                vocab=framework.vocabulary, norm=framework_norm(place.committee, item),
+            )  # fmt: skip
             return
         if not phases.may_mark(place.member):
             await reply(update, context, "criterio_sin_permiso")
@@ -206,16 +227,23 @@ async def criterion(update: Update, context: Context) -> None:
             return
         if verb == "no" and len(words) > 1 and normalize(words[1]) == "cumple":
             verb, words = "no_cumple", words[1:]
-        if verb not in _MET | _UNMET:
+        elif verb == "no" and len(words) > 1 and normalize(words[1]) == "aplica":
+            verb, words = "no_aplica", words[1:]
+        if verb not in _MET | _UNMET | _NOT_APPLICABLE:
             await reply(update, context, "criterio_uso", given=text)
             return
         met = verb in _MET
+        not_applicable = verb in _NOT_APPLICABLE
         evidence = " ".join(words[1:]) or None
+        wrong = phases.needs_url(chosen, evidence) if met else []
+        if wrong:
+            await reply(update, context, "criterio_evidencia_url", items=wrong, given=evidence)
+            return
         changed = []
         for item in chosen:
             _, did_change = await phases.mark_criterion(
                 session, place.committee, item.criterion.key, met, evidence, place.person, now,
-                today=_today(svc),
+                today=_today(svc), not_applicable=not_applicable,
             )  # fmt: skip
             changed.append((item, did_change))
         status = await phases.criteria_status(
@@ -223,8 +251,10 @@ async def criterion(update: Update, context: Context) -> None:
         )
     touched = {item.phase.key for item, _ in changed}
     await reply(
-        update, context, "criterio_marcado", items=changed, met=met, evidence=evidence,
+        update, context, "criterio_marcado", items=changed, met=met or not_applicable,
+        evidence=evidence, not_applicable=not_applicable,
         person=place.person, phases=[p for p in status if p.phase.key in touched],
+        vocab=framework.vocabulary,
     )  # fmt: skip
 
 
@@ -323,11 +353,12 @@ async def press_mark(update: Update, context: Context) -> None:
             await _alert(update, "permiso")
             return
         framework = phases.framework_of(place.committee)
-        try:
-            item = phases.resolve_criterion(framework, str(number))
-        except committees.DomainError:
+        everything = phases.numbered(framework)
+        # The button carries the item's position, not its numeral ("5" may be numeral 5).
+        if not 1 <= number <= len(everything):
             await _alert(update, "invalido")
             return
+        item = everything[number - 1]
         await phases.mark_criterion(
             session, place.committee, item.criterion.key, True, None, place.person,
             svc.clock.now(), today=_today(svc),

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from gelbot.domain import committees, plans
 from gelbot.domain import prompts as prompt_store
+from gelbot.domain.meetings import local_today
 from gelbot.domain.plan_import import MAX_BYTES, PlanImportError, parse_plan
 from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, PendingPrompt, Person, Role
@@ -268,7 +269,7 @@ async def import_file(
         assert committee is not None and person is not None
         summary = await plans.import_plan(
             session, committee, plan, now=svc.clock.now(), actor=person, filename=file_name,
-            source="chat",
+            source="chat", today=local_today(svc.clock.now(), svc.settings.zone),
         )  # fmt: skip
         # Any question still waiting for this committee's plan file has its answer now.
         await plans.close_questions(session, committee, ASK_FILE)
