@@ -427,7 +427,7 @@ def tablero(
     from datetime import UTC, datetime
     from pathlib import Path
 
-    from gelbot.board.command import write_board
+    from gelbot.board.command import board_file, write
     from gelbot.db import upgrade
 
     settings = _settings()
@@ -438,11 +438,9 @@ def tablero(
         raise typer.Exit(2) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
     upgrade(settings.database_url)
-    outcome = asyncio.run(
-        write_board(
-            settings, telegram_id=delegado, formato=formato, salida=Path(salida), now=moment
-        )
-    )
+    outcome = asyncio.run(board_file(settings, telegram_id=delegado, formato=formato, now=moment))
+    if outcome.status == 0:
+        outcome = write(outcome, Path(salida))
     typer.echo(outcome.message, err=outcome.status != 0)
     if outcome.status:
         raise typer.Exit(outcome.status)

@@ -33,15 +33,15 @@ def board_png(board: Board, *, max_rows: int = MAX_ROWS) -> bytes:
     """The board as a PNG: rows = committees (worst first), colour = state of each aspect."""
     rows = board.rows[:max_rows]
     aspects = list(Aspect)
-    height = 1.5 + _ROW_HEIGHT * max(len(rows), 1)
+    height = 1.15 + _ROW_HEIGHT * max(len(rows), 1)
     figure = Figure(figsize=(_NAME_WIDTH + _CELL_WIDTH * (len(aspects) + 1), height), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     columns = len(aspects) + 1  # the state column, then one per aspect
     total_width = _NAME_WIDTH / _CELL_WIDTH + columns
     axes.set_xlim(0, total_width)
-    top = 1.5 / _ROW_HEIGHT
-    axes.set_ylim(len(rows) + top, 0)
+    top = 1.0 / _ROW_HEIGHT
+    axes.set_ylim(max(len(rows), 1) + top + 0.15 / _ROW_HEIGHT, 0)
     axes.axis("off")
     name_cols = _NAME_WIDTH / _CELL_WIDTH
     title = (
@@ -74,7 +74,7 @@ def board_png(board: Board, *, max_rows: int = MAX_ROWS) -> bytes:
     legend = [Patch(color=COLORS[s], label=s.label) for s in State]
     figure.legend(handles=legend, loc="upper right", ncols=3, fontsize=8, frameon=False)
     if left_out > 0:
-        axes.text(0.15, top - 1.6, f"(los {len(rows)} que más atención necesitan; "
+        axes.text(0.15, top - 1.4, f"(los {len(rows)} que más atención necesitan; "
                   f"{left_out} más en la hoja de cálculo)", fontsize=8, va="center")  # fmt: skip
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

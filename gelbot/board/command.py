@@ -18,14 +18,16 @@ FORMATOS = ("png", "xlsx", "html")
 
 @dataclass(frozen=True)
 class Outcome:
-    status: int  # the exit status: 0 written, 1 could not write, 2 bad request
+    status: int  # the exit status: 0 built, 2 bad request
     message: str
+    content: bytes = b""
+    rows: int = 0
 
 
-async def write_board(
-    settings: Settings, *, telegram_id: int, formato: str, salida: Path, now: datetime
+async def board_file(
+    settings: Settings, *, telegram_id: int, formato: str, now: datetime
 ) -> Outcome:
-    """Build the board of the delegado with this Telegram id and write it to `salida`."""
+    """The board of the delegado with this Telegram id, as the bytes of a file."""
     if formato not in FORMATOS:
         return Outcome(2, f"Formato desconocido: «{formato}». Use png, xlsx o html.")
     engine = make_engine(settings.database_url)
@@ -49,8 +51,13 @@ async def write_board(
         from gelbot.board.page import standalone_html
 
         content = standalone_html(board).encode()
+    return Outcome(0, "", content, len(board.rows))
+
+
+def write(outcome: Outcome, salida: Path) -> Outcome:
+    """Write the built board to `salida`, saying where (or why not)."""
     try:
-        salida.write_bytes(content)
+        salida.write_bytes(outcome.content)
     except OSError as error:
         return Outcome(1, f"No pude escribir {salida}: {error.strerror or error}.")
-    return Outcome(0, f"Tablero de {len(board.rows)} comités escrito en {salida}.")
+    return Outcome(0, f"Tablero de {outcome.rows} comités escrito en {salida}.")

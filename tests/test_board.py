@@ -1,0 +1,67 @@
+"""The board's figures for known committees, its reasons in words, and who it shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from gelbot.board.compile import board_for
+from gelbot.board.figures import Aspect, Board, State
+from gelbot.clock import ManualClock
+from gelbot.models import Person
+from gelbot.services import Services
+from gelbot.telegram.fake_api import FakeTelegram
+from tests.board_world import Department, make_department
+
+
+async def _board(services: Services, dept: Department) -> Board:
+    async with services.sessions() as session:
+        person = await session.get(Person, dept.delegada_id)
+        assert person is not None
+        return await board_for(session, person, now=services.clock.now(), tz=services.settings.zone)
+
+
+async def test_board_figures_of_known_committees(
+    services: Services, telegram: FakeTelegram, clock: ManualClock
+) -> None:
+    dept = await make_department(services, telegram, clock)
+    board = await _board(services, dept)
+    rows = {r.entity_name: r for r in board.rows}
+    assert set(rows) == {"Alcaldía de Mocoa", "Alcaldía de Villagarzón", "Alcaldía de Puerto Asís"}
+
+    mocoa = rows["Alcaldía de Mocoa"]
+    assert (mocoa.last_meeting, mocoa.meetings_held, mocoa.meetings_expected) == (
+        date(2009, 3, 3), 2, 2,
+    )  # fmt: skip
+    assert (mocoa.compromisos_open, mocoa.compromisos_overdue) == (0, 0)
+    assert (mocoa.site_weeks_met, mocoa.site_weeks_total, mocoa.site_meta) == (5, 7, 1)
+    información = mocoa.sections[0]
+    assert (información.name, información.percentage) == ("Información", 100)
+    assert [s.percentage for s in mocoa.sections[1:]] == [0, 0, 0, 0]
+    assert mocoa.framework_name.startswith("Decreto 1151 de 2008")
+    assert (mocoa.informes_sent, mocoa.last_informe_on) == (1, date(2009, 2, 10))
+    assert mocoa.last_informe_period == (date(2008, 8, 1), date(2009, 1, 31))
+    assert mocoa.days_since_answer == 1  # this week's answer, Thursday evening in Bogotá
+    assert [r.text for r in mocoa.reasons] == ["Sitio web actualizado 5 de 7 semanas"]
+    assert mocoa.state is State.AMARILLO
+
+    never = rows["Alcaldía de Villagarzón"]
+    assert (never.last_meeting, never.meetings_held, never.meetings_expected) == (None, 0, 2)
+    assert never.state is State.ROJO
+    assert never.aspect_state(Aspect.REUNIONES) is State.ROJO
+    assert [r.text for r in never.reasons] == [
+        "Nunca se ha reunido (2 reuniones esperadas este periodo)",
+        "Información: plazo vencido el 1 de noviembre de 2008, con 0 % de los criterios",
+        "Sin informe del periodo anterior",
+        "Nadie ha respondido al bot",
+    ]
+
+    overdue = rows["Alcaldía de Puerto Asís"]
+    assert (overdue.compromisos_open, overdue.compromisos_overdue) == (4, 3)
+    assert (overdue.meetings_held, overdue.meetings_expected) == (1, 2)
+    assert overdue.state is State.ROJO
+    assert overdue.reasons[0].text == "3 compromisos vencidos de 4 abiertos"
+    assert "Se reunió 1 de 2 veces este periodo" in [r.text for r in overdue.reasons]
+
+    # The two urgent ones first, then Mocoa; the top three named for the chat.
+    assert [r.entity_name for r in board.rows][-1] == "Alcaldía de Mocoa"
+    assert [r.state for r in board.needing_attention()] == [State.ROJO, State.ROJO, State.AMARILLO]
