@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import event, select
+
 from gelbot.board.compile import board_for
+from gelbot.board.departamental import municipal_summary
 from gelbot.board.figures import Aspect, Board, State
 from gelbot.clock import ManualClock
-from gelbot.models import Person
+from gelbot.domain import committees as domain
+from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeTelegram
 from tests.board_world import Department, make_department
+from tests.reminders_world import make_world
 
 
 async def _board(services: Services, dept: Department) -> Board:
@@ -65,3 +70,75 @@ async def test_board_figures_of_known_committees(
     # The two urgent ones first, then Mocoa; the top three named for the chat.
     assert [r.entity_name for r in board.rows][-1] == "Alcaldía de Mocoa"
     assert [r.state for r in board.needing_attention()] == [State.ROJO, State.ROJO, State.AMARILLO]
+
+
+async def test_municipal_summary_for_a_departmental_informe(
+    services: Services, telegram: FakeTelegram, clock: ManualClock
+) -> None:
+    dept = await make_department(services, telegram, clock)
+    gobernacion = await make_world(
+        services, telegram, entity="Gobernación del Putumayo", coordinador="Gloria"
+    )
+    async with services.transaction() as session:
+        committee = await session.get(Committee, gobernacion.committee_id)
+        delia = await session.get(Person, dept.delegada_id)
+        assert committee is not None and delia is not None
+        committee.nivel = "departamental"
+        member, _ = await domain.join(session, committee, delia, "Delegada", now=clock.now())
+        member.role = Role.DELEGADO.value
+    async with services.sessions() as session:
+        committee = await session.get(Committee, gobernacion.committee_id)
+        assert committee is not None
+        semester = await municipal_summary(
+            session, committee, start=date(2009, 2, 1), end=date(2009, 7, 31),
+            now=clock.now(), tz=services.settings.zone,
+        )  # fmt: skip
+        before = await municipal_summary(
+            session, committee, start=date(2008, 8, 1), end=date(2009, 1, 31),
+            now=clock.now(), tz=services.settings.zone,
+        )  # fmt: skip
+    assert [r.entity_name for r in semester.rows] == [
+        "Alcaldía de Villagarzón", "Alcaldía de Puerto Asís", "Alcaldía de Mocoa",
+    ]  # fmt: skip
+    assert (semester.active, semester.with_meetings, semester.meetings_held) == (3, 2, 3)
+    assert [r.meetings_held for r in semester.rows] == [0, 1, 2]
+    assert semester.informes_sent == 0
+    assert (before.meetings_held, before.informes_sent) == (1, 1)
+    información = semester.phases[0]
+    assert (información.name, round(información.share * 100), información.municipalities) == (
+        "Información", 33, 3,
+    )  # fmt: skip
+    assert [r.entity_name for r in semester.needing_support] == [
+        "Alcaldía de Villagarzón", "Alcaldía de Puerto Asís",
+    ]  # fmt: skip
+    assert semester.needing_support[0].board.reasons[0].text == (
+        "Nunca se ha reunido (2 reuniones esperadas este periodo)"
+    )
+
+
+async def test_the_board_costs_the_same_queries_for_any_number_of_committees(
+    services: Services, telegram: FakeTelegram, clock: ManualClock
+) -> None:
+    dept = await make_department(services, telegram, clock)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(services.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        three = len((await _board(services, dept)).rows)
+        for_three = len(statements)
+        async with services.transaction() as session:
+            for follow in await session.scalars(select(DelegateFollow)):
+                follow.status = FollowStatus.ACEPTADO.value
+            session.add(
+                DelegateFollow(person_id=dept.delegada_id, committee_id=dept.committee_id("Colón"),
+                               status=FollowStatus.ACEPTADO.value, requested_at=clock.now())
+            )  # fmt: skip
+        statements.clear()
+        five = len((await _board(services, dept)).rows)
+    finally:
+        event.remove(services.engine.sync_engine, "before_cursor_execute", count)
+    assert (three, five) == (3, 5)
+    assert len(statements) == for_three <= 12

@@ -6,6 +6,7 @@ nothing without a valid initData. Telegram hands initData to the page in the URL
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,7 +111,7 @@ async def test_init_data_from_telegram_web_app_object(
 ) -> None:  # fmt: skip
     dept = await make_department(services, telegram, clock)
     init_data = init_data_for(dept, services)
-    script = "window.Telegram = {WebApp: {initData: %s}};" % repr(init_data)
+    script = f"window.Telegram = {{WebApp: {{initData: {json.dumps(init_data)}}}}};"
     added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
     try:
         await _in_browser(browser.get, "about:blank")

@@ -32,9 +32,7 @@ def free_port() -> int:
 async def board_server(services: Services) -> AsyncIterator[str]:
     """gelbot's board server on 127.0.0.1, as `gelbot run` starts it; yields its page's URL."""
     port = free_port()
-    server = web.start(
-        services, TOKEN, listen="127.0.0.1", port=port, max_age=timedelta(hours=1)
-    )
+    server = web.start(services, TOKEN, listen="127.0.0.1", port=port, max_age=timedelta(hours=1))
     yield f"http://127.0.0.1:{port}/tablero"
     server.stop()
     await server.close_all_connections()
