@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, tzinfo
+from typing import Any, cast
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +38,8 @@ from gelbot.models import (
     ReadingStatus,
 )
 from gelbot.reminders.rules import DEFAULT_MEETING_RULE, meetings_between
+
+_KEY_SEPARATOR = " "  # criterion keys are [a-z0-9_.] (frameworks.py): never a space
 
 
 async def visible_committees(session: AsyncSession, person_id: int) -> list[Committee]:
@@ -152,20 +155,24 @@ async def _site(
     session: AsyncSession, rows: dict[int, BoardRow], ids: list[int], since: date, today: date
 ) -> None:
     """Weeks the site was updated this period against the weekly indicator's meta."""
-    indicators = list(
-        await session.scalars(
-            select(Indicator).where(
+    # Plain rows, not ORM objects: a department holds thousands of readings, and the domain's
+    # compliance_between reads only these attributes of an indicator and its readings.
+    indicators = (
+        await session.execute(
+            select(Indicator.id, Indicator.committee_id, Indicator.meta, Indicator.frequency).where(
                 Indicator.committee_id.in_(ids),
                 Indicator.key == SITIO_WEB_SEMANAL,
                 Indicator.retired_at.is_(None),
             )
         )
-    )
+    ).all()
     if not indicators:
         return
-    readings: dict[int, list[IndicatorReading]] = defaultdict(list)
-    for reading in await session.scalars(
-        select(IndicatorReading).where(
+    readings: dict[int, list[Any]] = defaultdict(list)
+    for reading in await session.execute(
+        select(
+            IndicatorReading.indicator_id, IndicatorReading.period_start, IndicatorReading.value
+        ).where(
             IndicatorReading.indicator_id.in_([i.id for i in indicators]),
             IndicatorReading.period_start >= since,
         )
@@ -174,8 +181,9 @@ async def _site(
     for indicator in indicators:
         row = rows[indicator.committee_id]
         done = compliance_between(
-            indicator, readings[indicator.id], row.period_start, today, today=today
-        )
+            cast(Indicator, indicator), readings[indicator.id], row.period_start, today,
+            today=today,
+        )  # fmt: skip
         row.site_weeks_met, row.site_weeks_total = done.met, done.total
         row.site_meta = indicator.meta
 
@@ -183,14 +191,19 @@ async def _site(
 async def _criteria(
     session: AsyncSession, rows: dict[int, BoardRow], committees: Sequence[Committee]
 ) -> None:
+    # One row per committee with its met keys joined (group_concat / string_agg): a department
+    # has tens of thousands of met criteria, and fetching them one row each cost most of a board.
     met: dict[int, set[str]] = defaultdict(set)
     found = await session.execute(
-        select(CriterionStatus.committee_id, CriterionStatus.criterion_key).where(
-            CriterionStatus.committee_id.in_(list(rows)), CriterionStatus.met.is_(True)
+        select(
+            CriterionStatus.committee_id,
+            func.aggregate_strings(CriterionStatus.criterion_key, _KEY_SEPARATOR),
         )
+        .where(CriterionStatus.committee_id.in_(list(rows)), CriterionStatus.met.is_(True))
+        .group_by(CriterionStatus.committee_id)
     )
-    for committee_id, key in found:
-        met[committee_id].add(key)
+    for committee_id, keys in found:
+        met[committee_id] = set(keys.split(_KEY_SEPARATOR))
     for committee in committees:
         row = rows[committee.id]
         row.sections, row.framework_name = section_shares(committee, met[committee.id])

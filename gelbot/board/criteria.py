@@ -10,7 +10,7 @@ from collections.abc import Set
 
 from gelbot.board.figures import SectionShare
 from gelbot.domain import phases
-from gelbot.domain.frameworks import FrameworkError
+from gelbot.domain.frameworks import Framework, FrameworkError, Phase
 from gelbot.models import Committee
 
 
@@ -22,14 +22,27 @@ def section_shares(
         framework = phases.framework_of(committee)
     except FrameworkError:
         return (), committee.framework_id
+    sections = _sections(framework)
     shares = tuple(
         SectionShare(
             key=phase.key,
             name=phase.name,
-            met=len(phase.criterion_keys() & met_keys),
-            total=len(phase.criteria),
+            met=len(keys & met_keys),
+            total=len(keys),
             deadline=phase.deadline_for(committee.orden) if committee.orden else None,
         )
-        for phase in framework.phases
+        for phase, keys in sections
     )
     return shares, framework.name
+
+
+_SECTIONS: dict[tuple[str, int], tuple[tuple[Phase, frozenset[str]], ...]] = {}
+
+
+def _sections(framework: Framework) -> tuple[tuple[Phase, frozenset[str]], ...]:
+    # Frameworks never change while gelbot runs; a board of 1,102 committees would otherwise
+    # build each phase's set of keys 1,102 times.
+    key = (framework.id, id(framework))
+    if key not in _SECTIONS:
+        _SECTIONS[key] = tuple((p, p.criterion_keys()) for p in framework.phases)
+    return _SECTIONS[key]
