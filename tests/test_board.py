@@ -142,3 +142,18 @@ async def test_the_board_costs_the_same_queries_for_any_number_of_committees(
         event.remove(services.engine.sync_engine, "before_cursor_execute", count)
     assert (three, five) == (3, 5)
     assert len(statements) == for_three <= 12
+
+
+async def test_a_committee_whose_framework_is_unknown_still_has_its_row(
+    services: Services, telegram: FakeTelegram, clock: ManualClock
+) -> None:
+    dept = await make_department(services, telegram, clock)
+    async with services.transaction() as session:
+        committee = await session.get(Committee, dept.committee_id("Puerto Asís"))
+        assert committee is not None
+        committee.framework_id = "marco_que_ya_no_existe"
+    rows = {r.entity_name: r for r in (await _board(services, dept)).rows}
+    asis = rows["Alcaldía de Puerto Asís"]
+    assert (asis.sections, asis.framework_name, asis.progress) == ((), "marco_que_ya_no_existe", 0)
+    assert asis.reasons[0].text == "3 compromisos vencidos de 4 abiertos"
+    assert not any(r.aspect is Aspect.CRITERIOS for r in asis.reasons)

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import io
 
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from gelbot.clock import ManualClock
+from gelbot.domain.spanish import normalize
 from gelbot.informe.chart import PNG_SIGNATURE
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeTelegram
+from gelbot.telegram.handlers.board import FORMATS
+from gelbot.texts import truncate_text
 from tests.board_world import make_department
 from tests.harness import Harness, texts
+from tests.hostile import (
+    HYPOTHESIS,
+    arguments,
+    assert_clean,
+    assert_shown,
+    command_word,
+    committee_in_group,
+)
 
 HIDDEN = ("Sibundoy", "Colón", "Secreto")
 
@@ -109,3 +123,28 @@ async def test_tablero_only_in_private_and_only_what_accepted_them(
     )
     assert usage.plain.startswith("No entendí «<b>pdf</b>». Use:")
     assert "/tablero xlsx — el cuadro diagnóstico en hoja de cálculo" in usage.plain
+
+
+@HYPOTHESIS
+@given(word=command_word("tablero"), arg=arguments("tablero"), in_group=st.booleans())
+@example(word="/tablero", arg="{{ 7*7 }} <b>x</b> &amp; {% if %}", in_group=False)
+@example(word="/tablero", arg=" XLSX ", in_group=False)
+async def test_tablero_answers_any_input_clearly(
+    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture,
+    word: str, arg: str, in_group: bool,
+) -> None:  # fmt: skip
+    caplog.clear()
+    if in_group:
+        chat, user, _ = await committee_in_group(bot, services)
+    else:
+        user = bot.tg.add_user("Nadie")
+        chat = bot.tg.private_chat(user)
+    plain = assert_clean(await bot.say(user, chat, f"{word} {arg}"), caplog)
+    given_text = arg.strip()
+    if in_group:
+        assert plain.startswith("El tablero muestra todos los comités que usted sigue")
+    elif normalize(given_text) in FORMATS:
+        assert plain.startswith("Todavía ningún comité lo ha aceptado como delegado(a)")
+    else:
+        assert plain.startswith("No entendí «")
+        assert_shown(truncate_text(given_text, 60), plain)
