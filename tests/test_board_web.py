@@ -12,6 +12,7 @@ import pytest
 
 from gelbot.board import web
 from gelbot.clock import ManualClock
+from gelbot.models import Committee
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeTelegram
 from tests.board_world import Department, make_department
@@ -101,3 +102,21 @@ async def test_someone_who_follows_nothing_gets_an_empty_board(
     html = json.loads(body)["html"]
     assert "Ningún comité lo ha aceptado como delegado todavía." in html
     assert not any(word in html for word in (*NAMES, *HIDDEN))
+
+
+async def test_names_are_escaped_and_the_page_runs_only_its_own_script(
+    board_server: str, services: Services, telegram: FakeTelegram, clock: ManualClock
+) -> None:
+    dept = await make_department(services, telegram, clock)
+    async with services.transaction() as session:
+        committee = await session.get(Committee, dept.committee_id("Villagarzón"))
+        assert committee is not None
+        committee.entity_name = 'Alcaldía <img src=x onerror="alert(1)"><script>alert(2)</script>'
+    status, body = await _post(board_server, {"initData": init_data_for(dept, services)})
+    html = json.loads(body)["html"]
+    assert status == 200
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;script&gt;alert(2)" in html
+    assert "<img src=x" not in html and "<script" not in html
+    async with aiohttp.ClientSession() as client, client.get(board_server) as answer:
+        policy = answer.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
