@@ -24,6 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from gelbot import jobs
+from gelbot.board import server as board_server
 from gelbot.clock import Clock, SystemClock
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.domain.frameworks import available_frameworks
@@ -32,6 +33,7 @@ from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.commands import commands_for
 from gelbot.telegram.handlers import (
+    board,
     compromiso_actions,
     compromisos,
     delegates,
@@ -163,6 +165,7 @@ def build_application(
     application.add_handler(CommandHandler("vacaciones", reminder_handlers.vacation))
     application.add_handler(CommandHandler("seguir", delegates.follow))
     application.add_handler(CommandHandler("dejar", delegates.leave))
+    application.add_handler(CommandHandler("tablero", board.show_board))
     application.add_handler(CallbackQueryHandler(reminder_handlers.toggle, pattern=r"^rc:"))
     application.add_handler(
         CallbackQueryHandler(reminder_handlers.answer_nag_button, pattern=r"^rw:")
@@ -233,8 +236,10 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     await bot.set_my_commands(member_menu, scope=BotCommandScopeAllPrivateChats())
     await bot.set_my_commands(member_menu, scope=BotCommandScopeAllGroupChats())
     await bot.set_my_commands(admin_menu, scope=BotCommandScopeAllChatAdministrators())
+    board_server.start_if_configured(application)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    board_server.stop(application)
     services: Services = application.bot_data["services"]
     await services.engine.dispose()

@@ -417,6 +417,40 @@ def informe(
     typer.echo(outcome.message)
 
 
+@app.command()
+def tablero(
+    delegado: Annotated[int, typer.Option("--delegado", help="Id de Telegram del delegado")],
+    salida: Annotated[str, typer.Option("-o", "--salida", help="Archivo a escribir")],
+    formato: Annotated[str, typer.Option("--formato", help="png, xlsx o html")] = "png",
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Momento ISO (ej. 2009-03-02T09:00); por omisión, ahora"),
+    ] = None,
+) -> None:
+    """Escribe el tablero de los comités que aceptaron a un delegado (imagen, hoja o página)."""
+    import asyncio
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from gelbot.board.command import board_file, write
+    from gelbot.db import upgrade
+
+    settings = _settings()
+    try:
+        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        typer.echo(f"--at no es una fecha ISO: {at!r} (ej. 2009-03-02T09:00)", err=True)
+        raise typer.Exit(2) from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
+    upgrade(settings.database_url)
+    outcome = asyncio.run(board_file(settings, telegram_id=delegado, formato=formato, now=moment))
+    if outcome.status == 0:
+        outcome = write(outcome, Path(salida))
+    typer.echo(outcome.message, err=outcome.status != 0)
+    if outcome.status:
+        raise typer.Exit(outcome.status)
+
+
 flows_app = typer.Typer(
     help="Conversaciones: los flujos de conversations/*.yaml.", no_args_is_help=True
 )

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
     webhook_path: str = "telegram"
     webhook_secret: SecretStr | None = None
+    # The board's Mini App (/tablero): the public HTTPS address of its page, which a reverse
+    # proxy sends to the small server gelbot starts on tablero_listen:tablero_port.
+    tablero_url: str | None = None
+    tablero_listen: str = "127.0.0.1"
+    tablero_port: Annotated[int, Field(ge=1, le=65535)] = 8444
+    # How old a Mini App's signed initData may be when it asks for the board.
+    tablero_max_age_seconds: Annotated[int, Field(ge=60, le=86400)] = 3600
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=30)] = 15.0
     log_level: str = "INFO"
 
@@ -60,6 +67,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 "debe empezar por http:// o https:// (ej. https://bot.example.gov.co/telegram)"
             )
+        return value
+
+    @field_validator("tablero_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps only over HTTPS.
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("debe empezar por https:// (ej. https://bot.example.gov.co/tablero)")
         return value
 
     @field_validator("webhook_secret")

@@ -115,6 +115,12 @@ COMMANDS: list[CommandInfo] = [
         for_newcomers=True,
     ),
     CommandInfo(
+        "tablero",
+        "Delegados: todos los comités que sigue, lado a lado (imagen, hoja de cálculo o web)",
+        "/tablero xlsx",
+        for_newcomers=True,
+    ),
+    CommandInfo(
         "avance",
         "Reportar un avance con sus palabras, para el informe",
         "/avance Se publicó el directorio de funcionarios",

@@ -40,6 +40,9 @@ def _markup(value: Any) -> dict[str, Any] | None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
                 raise BotApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            web_app = button.get("web_app")
+            if web_app is not None and not str(web_app.get("url", "")).startswith("https://"):
+                raise BotApiError(400, "Bad Request: BUTTON_URL_INVALID")
             url = button.get("url")
             if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
                 raise BotApiError(400, "Bad Request: BUTTON_URL_INVALID")

@@ -260,6 +260,10 @@ class FakeTelegram:
         self, chat: FakeChat, text: str, params: dict[str, Any], **extra: Any
     ) -> dict[str, Any]:
         markup = _markup(params.get("reply_markup"))
+        web_apps = [b for row in (markup or {}).get("inline_keyboard", []) for b in row
+                    if "web_app" in b]  # fmt: skip
+        if web_apps and chat.type != "private":  # Mini App buttons work only in private chats
+            raise BotApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
         parse_mode = params.get("parse_mode")
         shown = check_html(text) if parse_mode == "HTML" else text
         limit = MAX_TEXT if extra.get("kind", "text") == "text" else MAX_CAPTION
