@@ -144,16 +144,19 @@ async def test_the_board_costs_the_same_queries_for_any_number_of_committees(
     assert len(statements) == for_three <= 12
 
 
-async def test_a_committee_whose_framework_is_unknown_still_has_its_row(
+async def test_a_committee_on_the_2026_frameworks_shows_its_sections(
     services: Services, telegram: FakeTelegram, clock: ManualClock
 ) -> None:
     dept = await make_department(services, telegram, clock)
     async with services.transaction() as session:
         committee = await session.get(Committee, dept.committee_id("Puerto Asís"))
         assert committee is not None
-        committee.framework_id = "marco_que_ya_no_existe"
+        committee.framework_id = "res1519_transparencia"
     rows = {r.entity_name: r for r in (await _board(services, dept)).rows}
     asis = rows["Alcaldía de Puerto Asís"]
-    assert (asis.sections, asis.framework_name, asis.progress) == ((), "marco_que_ya_no_existe", 0)
+    assert asis.framework_name.startswith("Resolución MinTIC 1519 de 2020, Anexo 2")
+    assert asis.sections[0].name == "Información de la entidad"
+    assert all(s.met == 0 and s.total > 0 for s in asis.sections)
+    assert asis.progress == 0
     assert asis.reasons[0].text == "3 compromisos vencidos de 4 abiertos"
     assert not any(r.aspect is Aspect.CRITERIOS for r in asis.reasons)
