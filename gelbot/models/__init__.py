@@ -1,5 +1,6 @@
 """SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
+from gelbot.models.actas import CorrectionKind, MeetingCorrection, MeetingGuest, MeetingNotice
 from gelbot.models.base import Base, UTCDateTime
 from gelbot.models.committees import Committee, Membership, Nivel, Orden, Person, Role
 from gelbot.models.flows import (
@@ -60,6 +61,7 @@ __all__ = [
     "CompromisoEvent",
     "CompromisoEventKind",
     "CompromisoStatus",
+    "CorrectionKind",
     "CriterionEvent",
     "CriterionStatus",
     "Decision",
@@ -77,6 +79,9 @@ __all__ = [
     "InformeRowEdit",
     "Meeting",
     "MeetingAttendance",
+    "MeetingCorrection",
+    "MeetingGuest",
+    "MeetingNotice",
     "MeetingStatus",
     "Membership",
     "Nivel",
