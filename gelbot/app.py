@@ -40,6 +40,7 @@ from gelbot.telegram.handlers import (
     help,
     informe,
     lifecycle,
+    meeting_record,
     meeting_review,
     meetings,
     members,
@@ -135,6 +136,9 @@ def build_application(
     application.add_handler(CommandHandler("compromiso", compromisos.propose))
     application.add_handler(CommandHandler("compromisos", compromisos.list_open))
     application.add_handler(CallbackQueryHandler(meetings.mark, pattern=r"^rel:"))
+    application.add_handler(CallbackQueryHandler(meeting_record.confirm_close, pattern=r"^rcc:"))
+    application.add_handler(CallbackQueryHandler(meeting_record.confirm_reopen, pattern=r"^rra:"))
+    application.add_handler(CallbackQueryHandler(meeting_record.act_on_decision, pattern=r"^rdc:"))
     application.add_handler(
         CallbackQueryHandler(compromiso_actions.review, pattern=rf"^{meeting_review.REVIEW}:")
     )

@@ -50,6 +50,8 @@ class CorrectionKind(enum.StrEnum):
     DECISION_BORRADA = "decision_borrada"
     INVITADO_AGREGADO = "invitado_agregado"
     INVITADO_QUITADO = "invitado_quitado"
+    LUGAR = "lugar"
+    ORDEN = "orden_del_dia"
 
 
 class MeetingCorrection(Base):
