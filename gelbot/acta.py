@@ -246,6 +246,7 @@ def acta_docx(acta: Acta) -> bytes:
     # python-docx's template says en-US: Word would spell-check the Spanish as English.
     for lang in document.styles.element.iter(qn("w:lang")):
         lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
     document.add_heading(_xml_safe(acta.title), level=1)
     for line in _header_lines(acta):
         document.add_paragraph(_xml_safe(line))

@@ -44,6 +44,7 @@ from gelbot.telegram.handlers import (
     meeting_review,
     meetings,
     members,
+    names,
     onboarding,
     phases,
     plan,
@@ -133,6 +134,7 @@ def build_application(
     # Meetings and compromisos (callback prefixes: rel, rer, cpd, cpa, cpl).
     application.add_handler(CommandHandler("reunion", meetings.reunion))
     application.add_handler(CommandHandler("decision", meetings.decision))
+    application.add_handler(CommandHandler("nombre", names.full_name))
     application.add_handler(CommandHandler("compromiso", compromisos.propose))
     application.add_handler(CommandHandler("compromisos", compromisos.list_open))
     application.add_handler(CallbackQueryHandler(meetings.mark, pattern=r"^rel:"))

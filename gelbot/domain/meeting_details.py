@@ -142,7 +142,7 @@ def read_guest(text: str) -> tuple[str, str]:
     if not name:
         raise DomainError("reunion_invitado_formato", given=text)
     if not comma or not cargo:
-        raise DomainError("reunion_invitado_sin_cargo", name=name)
+        raise DomainError("reunion_invitado_sin_cargo", guest_name=name)
     longest = max(len(name), len(cargo))
     if longest > MAX_NAME:
         raise DomainError("reunion_texto_largo", limit=MAX_NAME, length=longest)

@@ -38,6 +38,11 @@ COMMANDS: list[CommandInfo] = [
     ),
     CommandInfo("miembros", "Ver los miembros del comité, su rol y su cargo", "/miembros"),
     CommandInfo(
+        "nombre",
+        "Mi nombre completo, como firmo las actas y el informe",
+        "/nombre Fernando Chávez Ayala",
+    ),
+    CommandInfo(
         "rol",
         "Asignar un rol a un miembro (coordinador)",
         "/rol @ana editor_web",

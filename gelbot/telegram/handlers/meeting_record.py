@@ -314,7 +314,7 @@ async def decisions(
         return
     items = await meetings.decisions_of(session, meeting)
     await reply(update, context, "reunion_decisiones", reply_markup=_decision_keyboard(items),
-                meeting=meeting, items=items)  # fmt: skip
+                meeting=meeting, items=items, deleted=None)  # fmt: skip
 
 
 async def act_on_decision(update: Update, context: Context) -> None:
