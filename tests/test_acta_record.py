@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
+from hypothesis import example, given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
@@ -17,7 +19,8 @@ from gelbot.models import Compromiso, Decision, Meeting, MeetingAttendance, Memb
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
 from tests.committee_world import World, committee, confirmed
-from tests.harness import Harness
+from tests.harness import Harness, texts
+from tests.hostile import HYPOTHESIS, arguments
 from tests.reminders_world import Engine, local
 
 
@@ -174,6 +177,30 @@ async def test_bad_details_get_a_clear_answer(world: World, command: str, answer
     assert answer in reply.plain
 
 
+@HYPOTHESIS
+@given(
+    command=st.sampled_from(
+        ["/reunion lugar", "/reunion orden", "/reunion invitado", "/reunion invitado quitar",
+         "/reunion secretario", "/reunion reabrir", "/nombre", "/nombre @beto", "/decision"]
+    ),
+    text=arguments("reunion invitado quitar"),
+)  # fmt: skip
+@example(command="/reunion orden", text="<b>1.</b> x & y;" * 200)
+@example(command="/reunion invitado", text="<i>María</i>, {{ 7*7 }} & UT")
+async def test_any_text_in_the_acta_gets_an_answer_and_an_acta_telegram_accepts(
+    world: World, command: str, text: str
+) -> None:
+    # FakeTelegram refuses bad HTML and overlong messages as Telegram does; a refusal would
+    # reach the error handler, whose "Algo salió mal" is what we look for.
+    await world.say(world.ana, "/reunion iniciar")
+    replies = await world.say(world.ana, f"{command} {text}")
+    assert replies and "Algo salió mal" not in texts(replies)
+    sent = await world.say(world.ana, "/reunion cerrar")
+    if sent and sent[0].buttons():
+        sent = await world.bot.press(world.ana, sent[0], 1)
+    assert "Algo salió mal" not in texts(sent)
+
+
 async def test_a_bare_lugar_is_asked_and_answered_by_reply(
     world: World, services: Services
 ) -> None:
@@ -253,6 +280,7 @@ async def test_reopen_fix_attendance_edit_and_delete_decisions_with_history(
     assert "solo el coordinador cambia la asistencia" in roll.plain
     [roll] = await world.bot.press(world.ana, roll, 7)  # Carla: presente, after the fact
     assert "Carla, Encargada del sitio web: ✅ presente" in roll.plain
+    await world.say(world.ana, "/reunion secretario @carla")
 
     [listing] = await world.say(world.ana, "/reunion decisiones")
     assert "1. Aprobar el plan\n2. Contratar el hosting" in listing.plain
@@ -274,6 +302,8 @@ async def test_reopen_fix_attendance_edit_and_delete_decisions_with_history(
     assert "3 de marzo de 2009, Ana: asistencia de Carla: ausente → presente" in acta
     assert "decisión 1 cambió de «Aprobar el plan» a «Aprobar el plan de acción 2009»" in acta
     assert "decisión 2 borrada: «Contratar el hosting»" in acta
+    assert "secretario(a) de la reunión: sin designar → Carla" in acta
+    assert "Carla, Encargada del sitio web — Secretario(a) de la reunión" in acta
     assert "asistencia de Carla: ausente → presente" in word(sent[-1])
 
     # The record the informe reads agrees, and the history is one call away.
@@ -294,6 +324,7 @@ async def test_reopen_fix_attendance_edit_and_delete_decisions_with_history(
     assert [(c.kind, c.by, c.at, c.subject, c.before, c.after) for c in history] == [
         ("reabierta", "Ana", at, None, "cerrada", "abierta"),
         ("asistencia", "Ana", at, "Carla", "ausente", "presente"),
+        ("secretario", "Ana", at, None, None, "Carla"),
         ("decision_editada", "Ana", at, "decisión 1", "Aprobar el plan",
          "Aprobar el plan de acción 2009"),
         ("decision_borrada", "Ana", at, "decisión 2", "Contratar el hosting", None),
@@ -353,6 +384,7 @@ async def test_dates_in_a_past_meeting_are_read_from_its_day(
         world.ana, "/compromiso @carla Diagnóstico del sitio para el 10 de marzo"
     )
     assert "Para el: 10 de marzo de 2009" in echo.plain
+    assert "reunión del 27 de febrero de 2009 (las fechas se leen desde ese día)" in echo.plain
     await world.bot.press(world.ana, echo, 1)
     async with services.transaction() as session:
         assert await session.scalar(select(Compromiso.due_on)) == date(2009, 3, 10)

@@ -168,6 +168,8 @@ class Correction:
             return f"lugar: {before or 'sin lugar'} → {after}"
         if kind == CorrectionKind.ORDEN.value:
             return "orden del día corregido"
+        if kind == CorrectionKind.SECRETARIO.value:
+            return f"secretario(a) de la reunión: {before or 'sin designar'} → {after}"
         return kind
 
 

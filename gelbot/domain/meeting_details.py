@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain.committees import DomainError
@@ -199,10 +200,21 @@ async def remove_guest(
 # --- who signs -----------------------------------------------------------------------------------
 
 
-async def set_secretary(meeting: Meeting, secretary: Membership) -> None:
+async def set_secretary(
+    session: AsyncSession, meeting: Meeting, secretary: Membership, actor: Person, *,
+    now: datetime,
+) -> None:  # fmt: skip
     """The member who takes the acta and signs it beside the presidente."""
     if secretary.committee_id != meeting.committee_id or not secretary.active:
         raise DomainError("reunion_secretario_no_miembro")
+    if meeting.closed_at is not None and meeting.secretary_membership_id != secretary.id:
+        before = await session.get(
+            Membership, meeting.secretary_membership_id or 0,
+            options=[selectinload(Membership.person)],
+        )  # fmt: skip
+        await corrections.record(session, meeting, CorrectionKind.SECRETARIO, actor, now=now,
+                                 before=before.signing_name if before else None,
+                                 after=secretary.signing_name)  # fmt: skip
     meeting.secretary_membership_id = secretary.id
 
 

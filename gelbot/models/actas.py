@@ -52,6 +52,7 @@ class CorrectionKind(enum.StrEnum):
     INVITADO_QUITADO = "invitado_quitado"
     LUGAR = "lugar"
     ORDEN = "orden_del_dia"
+    SECRETARIO = "secretario"
 
 
 class MeetingCorrection(Base):

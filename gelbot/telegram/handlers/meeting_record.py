@@ -152,7 +152,9 @@ async def secretary(
     if member is None:
         await reply(update, context, "reunion_secretario_no_miembro", given=handle)
         return
-    await meeting_details.set_secretary(meeting, member)
+    await meeting_details.set_secretary(
+        session, meeting, member, found.person, now=services(context).clock.now()
+    )
     await reply(update, context, "reunion_secretario_listo", member=member, meeting=meeting)
 
 
