@@ -158,6 +158,41 @@ async def test_without_a_secretario_the_signature_line_is_blank_and_says_how(
     assert "Ana\nCoordinadora GEL\nPresidente de la reunión" in word(sent[-1])
 
 
+async def test_a_designated_presidente_and_a_delegado_as_guest(
+    world: World, services: Services
+) -> None:
+    eva = world.bot.tg.add_user("Eva", "eva", last_name="Rojas")
+    await world.say(eva, "/unirme Delegada de la ESAP")
+    await world.say(world.ana, "/rol @eva delegado")
+    _, roll, _ = await world.say(world.ana, "/reunion iniciar")
+    await world.bot.press(world.beto, roll, 4)
+    [chosen] = await world.say(world.ana, "/reunion presidente @beto")
+    assert "Presidente de la reunión del 2 de marzo de 2009: Beto Ruiz" in chosen.plain
+    [guest] = await world.say(world.ana, "/reunion invitado @eva")
+    assert "Eva Rojas, Delegada de la ESAP" in guest.plain
+    [refused] = await world.say(world.ana, "/reunion invitado @carla")
+    assert "Carla es miembro del comité: su asistencia va en el llamado a lista" in refused.plain
+    [refused] = await world.say(world.ana, "/reunion invitado @nadie")
+    assert "@nadie no es miembro del comité" in refused.plain
+    sent = await world.say(world.ana, "/reunion cerrar")
+    acta = sent[-2].plain
+    assert "Invitados:\n• Eva Rojas, Delegada de la ESAP" in acta
+    assert "Beto Ruiz, Secretario de Planeación — Presidente de la reunión" in acta
+    assert "de 2 presentes" not in acta and "2 de 3 presentes" in acta  # a guest is no quórum
+
+
+async def test_reunion_shows_the_next_convocatorias_place_and_orden(world: World) -> None:
+    await world.say(world.ana, "/reunion lugar Salón de juntas")
+    await world.say(world.ana, "/reunion orden Llamado a lista; Proposiciones y varios")
+    [answer] = await world.say(world.beto, "/reunion")
+    assert "Lugar habitual: Salón de juntas" in answer.plain
+    assert "1. Llamado a lista\n2. Proposiciones y varios" in answer.plain
+    await world.say(world.ana, "/reunion iniciar")  # the meeting takes the orden del día
+    [answer] = await world.say(world.beto, "/reunion")
+    assert "Lugar habitual: Salón de juntas" in answer.plain
+    assert "Proposiciones y varios" not in answer.plain
+
+
 @pytest.mark.parametrize(
     ("command", "answer"),
     [

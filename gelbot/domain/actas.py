@@ -50,7 +50,12 @@ async def acta_of(
         m.id: m
         for m in await session.scalars(
             select(Membership)
-            .where(Membership.id.in_(set(status) | {meeting.secretary_membership_id or 0}))
+            .where(
+                Membership.id.in_(
+                    set(status)
+                    | {meeting.secretary_membership_id or 0, meeting.president_membership_id or 0}
+                )
+            )
             .options(selectinload(Membership.person))
         )
     }
@@ -105,9 +110,10 @@ async def _signers(
     meeting: Meeting,
     memberships: dict[int, Membership],
 ) -> list[ActaSigner]:
-    """The presidente (who opened the meeting) and the secretario (designated, or a blank)."""
-    president = None
-    if meeting.opened_by_id is not None:
+    """The presidente (designated, else who opened the meeting) and the secretario (designated,
+    or a blank line to sign by hand)."""
+    president = memberships.get(meeting.president_membership_id or 0)
+    if president is None and meeting.opened_by_id is not None:
         president = await session.scalar(
             select(Membership)
             .where(

@@ -170,6 +170,8 @@ class Correction:
             return "orden del día corregido"
         if kind == CorrectionKind.SECRETARIO.value:
             return f"secretario(a) de la reunión: {before or 'sin designar'} → {after}"
+        if kind == CorrectionKind.PRESIDENTE.value:
+            return f"presidente de la reunión: {before or 'quien la abrió'} → {after}"
         return kind
 
 

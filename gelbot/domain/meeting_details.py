@@ -25,6 +25,7 @@ from gelbot.models import (
     MeetingStatus,
     Membership,
     Person,
+    Role,
 )
 
 MAX_PLACE = 200
@@ -162,11 +163,24 @@ def _is_open(meeting: Meeting) -> bool:
 
 
 async def add_guest(
-    session: AsyncSession, meeting: Meeting, text: str, actor: Person, *, now: datetime
+    session: AsyncSession,
+    meeting: Meeting,
+    text: str,
+    actor: Person,
+    *,
+    now: datetime,
+    delegado: Membership | None = None,
 ) -> MeetingGuest:
+    """A guest from «María Pérez, Delegada de la UT», or a delegado of the committee (who is
+    not called in the roll call, but whose presence the acta records)."""
     if not _is_open(meeting):
         raise DomainError("reunion_cerrada")
-    name, cargo = read_guest(text)
+    if delegado is None:
+        name, cargo = read_guest(text)
+    elif delegado.role != Role.DELEGADO.value:
+        raise DomainError("reunion_invitado_es_miembro", member_name=delegado.signing_name)
+    else:
+        name, cargo = delegado.signing_name, delegado.cargo or "Delegado(a)"
     guest = MeetingGuest(meeting_id=meeting.id, name=name, cargo=cargo, added_by_id=actor.id,
                          added_at=now)  # fmt: skip
     session.add(guest)
@@ -200,22 +214,26 @@ async def remove_guest(
 # --- who signs -----------------------------------------------------------------------------------
 
 
-async def set_secretary(
-    session: AsyncSession, meeting: Meeting, secretary: Membership, actor: Person, *,
+SIGNERS = {"presidente": CorrectionKind.PRESIDENTE, "secretario": CorrectionKind.SECRETARIO}
+
+
+async def set_signer(
+    session: AsyncSession, meeting: Meeting, part: str, signer: Membership, actor: Person, *,
     now: datetime,
 ) -> None:  # fmt: skip
-    """The member who takes the acta and signs it beside the presidente."""
-    if secretary.committee_id != meeting.committee_id or not secretary.active:
+    """Who signs the acta as presidente (who presided) or secretario (who took the acta)."""
+    if signer.committee_id != meeting.committee_id or not signer.active:
         raise DomainError("reunion_secretario_no_miembro")
-    if meeting.closed_at is not None and meeting.secretary_membership_id != secretary.id:
+    column = f"{'president' if part == 'presidente' else 'secretary'}_membership_id"
+    current: int | None = getattr(meeting, column)
+    if meeting.closed_at is not None and current != signer.id:
         before = await session.get(
-            Membership, meeting.secretary_membership_id or 0,
-            options=[selectinload(Membership.person)],
-        )  # fmt: skip
-        await corrections.record(session, meeting, CorrectionKind.SECRETARIO, actor, now=now,
+            Membership, current or 0, options=[selectinload(Membership.person)]
+        )
+        await corrections.record(session, meeting, SIGNERS[part], actor, now=now,
                                  before=before.signing_name if before else None,
-                                 after=secretary.signing_name)  # fmt: skip
-    meeting.secretary_membership_id = secretary.id
+                                 after=signer.signing_name)  # fmt: skip
+    setattr(meeting, column, signer.id)
 
 
 def set_full_name(member: Membership, text: str) -> str:

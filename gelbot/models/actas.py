@@ -53,6 +53,7 @@ class CorrectionKind(enum.StrEnum):
     LUGAR = "lugar"
     ORDEN = "orden_del_dia"
     SECRETARIO = "secretario"
+    PRESIDENTE = "presidente"
 
 
 class MeetingCorrection(Base):

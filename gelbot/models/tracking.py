@@ -86,7 +86,10 @@ class Meeting(Base):
     # Where the meeting is held and its orden del día (one item a line), for the acta.
     place: Mapped[str | None] = mapped_column(String(200))
     agenda: Mapped[str | None] = mapped_column(Text)
-    # Who takes the acta and signs it beside whoever presided (the member who opened it).
+    # Who sign the acta: who presided (None: the member who opened it) and who took it.
+    president_membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL")
+    )
     secretary_membership_id: Mapped[int | None] = mapped_column(
         ForeignKey("memberships.id", ondelete="SET NULL")
     )

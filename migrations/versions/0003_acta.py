@@ -93,7 +93,15 @@ def upgrade() -> None:
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("place", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("agenda", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("president_membership_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("secretary_membership_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_meetings_president_membership_id_memberships"),
+            "memberships",
+            ["president_membership_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
         batch_op.create_foreign_key(
             batch_op.f("fk_meetings_secretary_membership_id_memberships"),
             "memberships",
@@ -118,6 +126,10 @@ def downgrade() -> None:
             batch_op.f("fk_meetings_secretary_membership_id_memberships"), type_="foreignkey"
         )
         batch_op.drop_column("secretary_membership_id")
+        batch_op.drop_constraint(
+            batch_op.f("fk_meetings_president_membership_id_memberships"), type_="foreignkey"
+        )
+        batch_op.drop_column("president_membership_id")
         batch_op.drop_column("agenda")
         batch_op.drop_column("place")
 

@@ -125,7 +125,15 @@ async def guest(
         removed = await meeting_details.remove_guest(session, meeting, name, found.person, now=now)
         await reply(update, context, "reunion_invitado_quitado", guest=removed)
         return
-    added = await meeting_details.add_guest(session, meeting, rest, found.person, now=now)
+    delegado = None
+    if word.startswith("@"):
+        delegado = await committees.find_member(session, found.committee, username=word)
+        if delegado is None:
+            await reply(update, context, "reunion_invitado_no_miembro", given=word)
+            return
+    added = await meeting_details.add_guest(
+        session, meeting, rest, found.person, now=now, delegado=delegado
+    )
     await reply(update, context, "reunion_invitado_anotado", guest=added, meeting=meeting)
 
 
@@ -133,6 +141,19 @@ async def secretary(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
     """`/reunion secretario @beto`: who takes the acta and signs it with the presidente."""
+    await _signer(update, context, session, found, rest, "secretario")
+
+
+async def president(
+    update: Update, context: Context, session: AsyncSession, found: Place, rest: str
+) -> None:
+    """`/reunion presidente @beto`: who presided (by default, who opened the meeting)."""
+    await _signer(update, context, session, found, rest, "presidente")
+
+
+async def _signer(
+    update: Update, context: Context, session: AsyncSession, found: Place, rest: str, part: str
+) -> None:
     meeting = await meetings.open_meeting(session, found.committee)
     if meeting is None:
         await reply(update, context, "reunion_no_abierta")
@@ -147,15 +168,16 @@ async def secretary(
     elif handle.startswith("@"):
         member = await committees.find_member(session, found.committee, username=handle)
     else:
-        await reply(update, context, "reunion_secretario_formato", given=rest)
+        await reply(update, context, "reunion_secretario_formato", given=rest, part=part)
         return
     if member is None:
         await reply(update, context, "reunion_secretario_no_miembro", given=handle)
         return
-    await meeting_details.set_secretary(
-        session, meeting, member, found.person, now=services(context).clock.now()
+    await meeting_details.set_signer(
+        session, meeting, part, member, found.person, now=services(context).clock.now()
     )
-    await reply(update, context, "reunion_secretario_listo", member=member, meeting=meeting)
+    await reply(update, context, "reunion_secretario_listo", member=member, meeting=meeting,
+                part=part)  # fmt: skip
 
 
 # --- cerrar ----------------------------------------------------------------------------------

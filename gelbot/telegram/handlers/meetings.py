@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from gelbot.domain import committees, meetings
+from gelbot.domain import committees, meeting_details, meetings
 from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
@@ -41,6 +41,7 @@ async def _show(
         next_at=format_datetime(upcoming, svc.settings.zone) if upcoming else None,
         last=await meetings.last_meeting(session, committee),
         current=await meetings.open_meeting(session, committee),
+        notice=await meeting_details.notice_of(session, committee),
     )  # fmt: skip
 
 
@@ -114,6 +115,8 @@ _STEPS: dict[str, tuple[Step, bool]] = {
     "invitada": (meeting_record.guest, True),
     "secretario": (meeting_record.secretary, True),
     "secretaria": (meeting_record.secretary, True),
+    "presidente": (meeting_record.president, True),
+    "presidenta": (meeting_record.president, True),
     "reabrir": (meeting_record.reopen, True),
     "decisiones": (meeting_record.decisions, True),
 }
