@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from gelbot.clock import ManualClock
 from gelbot.domain.meeting_corrections import meeting_corrections
+from gelbot.domain.meeting_details import read_agenda
 from gelbot.models import Compromiso, Decision, Meeting, MeetingAttendance, Membership, Person
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
@@ -428,3 +429,44 @@ async def test_dates_in_a_past_meeting_are_read_from_its_day(
     async with services.transaction() as session:
         dues = list(await session.scalars(select(Compromiso.due_on).order_by(Compromiso.id)))
     assert dues == [date(2009, 3, 10), date(2009, 4, 10)]
+
+
+async def test_buttons_forged_for_another_committees_meeting_do_nothing(
+    world: World, services: Services
+) -> None:
+    # A second committee, in its own group, with a closed meeting and a decision.
+    zoe = world.bot.tg.add_user("Zoe", "zoe")
+    other = world.bot.tg.add_group("Comité GEL Pasto", admins=[zoe])
+    [question] = await world.bot.say(zoe, other, "/comite Alcaldía de Pasto")
+    [question] = await world.bot.press(zoe, question, 1)
+    await world.bot.press(zoe, question, 1)
+    await world.bot.say(zoe, other, "/unirme Coordinadora GEL")
+    await world.bot.say(zoe, other, "/reunion iniciar")
+    await world.bot.say(zoe, other, "/decision Decisión de Pasto")
+    await world.bot.say(zoe, other, "/reunion cerrar")
+
+    # Ana coordinates Mocoa, not Pasto: from her group, Pasto's meeting 1 is out of reach.
+    _, roll, _ = await world.say(world.ana, "/reunion iniciar")
+    for forged in ["rra:1:s", "rcc:1:c", "rdc:1:b", "rdc:1:e", "rel:1:1:a"]:
+        await world.bot.press_data(world.ana, roll, forged)
+        assert world.bot.answers()[-1][1]["text"] == "Ese botón ya no es válido.", forged
+    async with services.transaction() as session:
+        pasto = await session.get(Meeting, 1)
+        assert pasto is not None and pasto.status == "cerrada"
+        assert list(await session.scalars(select(Decision.text))) == ["Decisión de Pasto"]
+        assert await meeting_corrections(session, 1) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "items"),
+    [
+        ("1. Llamado a lista; 2. Revisión", ["Llamado a lista", "Revisión"]),
+        ("1) Llamado a lista\n2) Varios.", ["Llamado a lista", "Varios"]),
+        ("- Informe del sitio web\n• Proposiciones", ["Informe del sitio web", "Proposiciones"]),
+        ("Un solo punto", ["Un solo punto"]),
+    ],
+)  # fmt: skip
+def test_the_orden_del_dia_is_read_in_the_ways_people_write_it(
+    given: str, items: list[str]
+) -> None:
+    assert read_agenda(given) == items
