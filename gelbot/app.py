@@ -30,6 +30,7 @@ from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.commands import commands_for
 from gelbot.telegram.handlers import (
+    acta_corrections,
     compromiso_actions,
     compromisos,
     delegates,
@@ -139,8 +140,10 @@ def build_application(
     application.add_handler(CommandHandler("compromisos", compromisos.list_open))
     application.add_handler(CallbackQueryHandler(meetings.mark, pattern=r"^rel:"))
     application.add_handler(CallbackQueryHandler(meeting_record.confirm_close, pattern=r"^rcc:"))
-    application.add_handler(CallbackQueryHandler(meeting_record.confirm_reopen, pattern=r"^rra:"))
-    application.add_handler(CallbackQueryHandler(meeting_record.act_on_decision, pattern=r"^rdc:"))
+    application.add_handler(CallbackQueryHandler(acta_corrections.confirm_reopen, pattern=r"^rra:"))
+    application.add_handler(
+        CallbackQueryHandler(acta_corrections.act_on_decision, pattern=r"^rdc:")
+    )
     application.add_handler(
         CallbackQueryHandler(compromiso_actions.review, pattern=rf"^{meeting_review.REVIEW}:")
     )

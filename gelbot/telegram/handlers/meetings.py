@@ -15,7 +15,7 @@ from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
 from gelbot.models import Meeting, PendingPrompt, Person
 from gelbot.telegram.common import Context, is_group, raw_args, reply, services
-from gelbot.telegram.handlers import meeting_record, meeting_roll
+from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
 from gelbot.telegram.handlers.compromisos import local_today
 from gelbot.telegram.handlers.meeting_roll import mark as mark
 from gelbot.telegram.place import Place, member_in_group
@@ -117,8 +117,8 @@ _STEPS: dict[str, tuple[Step, bool]] = {
     "secretaria": (meeting_record.secretary, True),
     "presidente": (meeting_record.president, True),
     "presidenta": (meeting_record.president, True),
-    "reabrir": (meeting_record.reopen, True),
-    "decisiones": (meeting_record.decisions, True),
+    "reabrir": (acta_corrections.reopen, True),
+    "decisiones": (acta_corrections.decisions, True),
 }
 
 
