@@ -50,7 +50,8 @@ COMMANDS: list[CommandInfo] = [
     ),
     CommandInfo(
         "reunion",
-        "La próxima y la última reunión; el coordinador la programa, inicia, registra y cierra",
+        "La próxima y la última reunión; el coordinador la programa, inicia, registra, cierra "
+        "y corrige su acta",
         "/reunion programar primer martes 9:00",
     ),
     CommandInfo(
