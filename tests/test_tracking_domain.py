@@ -330,7 +330,8 @@ def test_every_refusal_has_a_template() -> None:
     """A DomainError's code names the template the edge renders: none may be missing."""
     root = Path(gelbot.__file__).parent
     sources = ["acta.py", "domain/meetings.py", "domain/compromisos.py", "domain/cargos.py",
-               "domain/compromiso_text.py"]  # fmt: skip
+               "domain/compromiso_text.py", "domain/meeting_details.py",
+               "domain/meeting_corrections.py"]  # fmt: skip
     codes = {
         code
         for source in sources
