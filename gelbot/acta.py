@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from gelbot.domain.spanish import format_date
 
 ATTENDANCE_LABELS = {"presente": "Presente", "ausente": "Ausente", "excusa": "Excusa"}
+# The order every meeting follows when the coordinador sets none (seed 004's monthly meeting).
+DEFAULT_AGENDA = (
+    "Llamado a lista y verificación del quórum",
+    "Revisión de los compromisos de la reunión anterior",
+    "Decisiones",
+    "Compromisos nuevos",
+)
 OUTCOME_LABELS = {
     "cumplido": "Cumplido",
     "en_curso": "En curso",
@@ -28,6 +35,32 @@ class ActaAttendee:
     name: str
     cargo: str | None
     status: str  # presente, ausente, excusa
+
+
+@dataclass(frozen=True)
+class ActaGuest:
+    """Someone present who is not a member: «María Pérez, Delegada de la UT»."""
+
+    name: str
+    cargo: str | None
+
+
+@dataclass(frozen=True)
+class ActaSigner:
+    """One signature line: the full name, the cargo, and the part taken in the meeting."""
+
+    role: str  # "Presidente de la reunión", "Secretario(a) de la reunión"
+    name: str | None  # None: nobody designated yet, a blank line to sign by hand
+    cargo: str | None
+
+
+@dataclass(frozen=True)
+class ActaCorrection:
+    """A change made to the record after the meeting closed, in words."""
+
+    on: date
+    by: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +97,15 @@ class Acta:
     new: list[ActaCompromiso]
     opened_by: str | None
     closed_by: str | None
+    place: str | None = None
+    agenda: list[str] = field(default_factory=list)  # as the coordinador set it; else DEFAULT
+    guests: list[ActaGuest] = field(default_factory=list)
+    signers: list[ActaSigner] = field(default_factory=list)
+    corrections: list[ActaCorrection] = field(default_factory=list)
+
+    @property
+    def orden_del_dia(self) -> list[str]:
+        return self.agenda or list(DEFAULT_AGENDA)
 
     @property
     def present(self) -> int:
@@ -101,6 +143,7 @@ def _sections(acta: Acta) -> list[tuple[str, list[str]]]:
         f"{a.name}{f', {a.cargo}' if a.cargo else ''}: {ATTENDANCE_LABELS.get(a.status, a.status)}"
         for a in acta.attendees
     ] or ["No se registraron miembros."]
+    attendance += [f"Invitado(a): {guest_line(g)}" for g in acta.guests]
     quorum = "Hubo quórum" if acta.quorum else "No hubo quórum"
     attendance.append(
         f"{quorum}: {acta.present} de {len(acta.attendees)} miembros presentes "
@@ -111,18 +154,45 @@ def _sections(acta: Acta) -> list[tuple[str, list[str]]]:
     ]
     reviewed = [compromiso_line(c) for c in acta.reviewed] or ["No se revisaron compromisos."]
     new = [compromiso_line(c) for c in acta.new] or ["No se asignaron compromisos nuevos."]
-    return [
+    sections = [
+        ("Orden del día", [f"{n}. {item}" for n, item in enumerate(acta.orden_del_dia, 1)]),
         ("1. Llamado a lista", attendance),
         ("2. Revisión de compromisos", reviewed),
         ("3. Decisiones", decisions),
         ("4. Compromisos nuevos", new),
     ]
+    if acta.corrections:
+        sections.append(("Correcciones posteriores al cierre", correction_lines(acta)))
+    return sections
+
+
+def guest_line(guest: ActaGuest) -> str:
+    return f"{guest.name}, {guest.cargo}" if guest.cargo else guest.name
+
+
+def correction_lines(acta: Acta) -> list[str]:
+    return [f"{format_date(c.on)}{f', {c.by}' if c.by else ''}: {c.text}" for c in acta.corrections]
+
+
+SIGNATURE_LINE = "_" * 36
+LANGUAGE = "es-CO"
+
+
+def signature_lines(signer: ActaSigner) -> list[str]:
+    """The lines under one signature, as seeds 001 and 004 sign: name, cargo, part taken."""
+    lines = [signer.name] if signer.name else []
+    if signer.cargo:
+        lines.append(signer.cargo)
+    lines.append(signer.role)
+    return lines
 
 
 def _header_lines(acta: Acta) -> list[str]:
     lines = [f"Fecha: {format_date(acta.held_on)}"]
     if acta.started:
         lines.append(f"Hora: {acta.started} a {acta.ended or '—'}")
+    if acta.place:
+        lines.append(f"Lugar: {acta.place}")
     if acta.after_the_fact and acta.recorded_on:
         lines.append(f"Registrada con posterioridad, el {format_date(acta.recorded_on)}.")
     if acta.opened_by:
@@ -147,6 +217,10 @@ def acta_markdown(acta: Acta) -> str:
     for heading, lines in _sections(acta):
         out += ["", f"## {heading}", ""]
         out += [f"- {_md(line)}" for line in lines]
+    out += ["", "## Firmas", "", "En constancia firman:"]
+    for signer in acta.signers:
+        out += ["", "", f"{_md(SIGNATURE_LINE)}  "]
+        out += [f"{_md(line)}  " for line in signature_lines(signer)]
     return "\n".join(out) + "\n"
 
 
@@ -162,12 +236,17 @@ def acta_docx(acta: Acta) -> bytes:
     """The acta as a Word document, the format entities file and sign."""
     # python-docx is slow to import; load it only when an acta document is made.
     from docx import Document as new_word_document
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     document = new_word_document()
     style = document.styles["Normal"]
     style.font.name = "Arial"
     style.font.size = Pt(11)
+    # python-docx's template says en-US: Word would spell-check the Spanish as English.
+    for lang in document.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
     document.add_heading(_xml_safe(acta.title), level=1)
     for line in _header_lines(acta):
         document.add_paragraph(_xml_safe(line))
@@ -176,7 +255,15 @@ def acta_docx(acta: Acta) -> bytes:
         for line in lines:
             document.add_paragraph(_xml_safe(line), style="List Bullet")
     document.add_paragraph()
-    document.add_paragraph("Firmas:")
+    document.add_paragraph("En constancia firman:")
+    for signer in acta.signers:
+        document.add_paragraph()
+        block = document.add_paragraph(SIGNATURE_LINE)
+        for index, line in enumerate(signature_lines(signer)):
+            run = block.add_run()
+            run.add_break()
+            run.add_text(_xml_safe(line))
+            run.bold = index == 0 and signer.name is not None
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

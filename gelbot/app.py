@@ -33,6 +33,7 @@ from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.commands import commands_for
 from gelbot.telegram.handlers import (
+    acta_corrections,
     board,
     compromiso_actions,
     compromisos,
@@ -43,9 +44,11 @@ from gelbot.telegram.handlers import (
     help,
     informe,
     lifecycle,
+    meeting_record,
     meeting_review,
     meetings,
     members,
+    names,
     onboarding,
     phases,
     plan,
@@ -140,9 +143,15 @@ def build_application(
     # Meetings and compromisos (callback prefixes: rel, rer, cpd, cpa, cpl).
     application.add_handler(CommandHandler("reunion", meetings.reunion))
     application.add_handler(CommandHandler("decision", meetings.decision))
+    application.add_handler(CommandHandler("nombre", names.full_name))
     application.add_handler(CommandHandler("compromiso", compromisos.propose))
     application.add_handler(CommandHandler("compromisos", compromisos.list_open))
     application.add_handler(CallbackQueryHandler(meetings.mark, pattern=r"^rel:"))
+    application.add_handler(CallbackQueryHandler(meeting_record.confirm_close, pattern=r"^rcc:"))
+    application.add_handler(CallbackQueryHandler(acta_corrections.confirm_reopen, pattern=r"^rra:"))
+    application.add_handler(
+        CallbackQueryHandler(acta_corrections.act_on_decision, pattern=r"^rdc:")
+    )
     application.add_handler(
         CallbackQueryHandler(compromiso_actions.review, pattern=rf"^{meeting_review.REVIEW}:")
     )

@@ -11,7 +11,10 @@ from gelbot.acta import (
     Acta,
     ActaAttendee,
     ActaCompromiso,
+    ActaCorrection,
     ActaDecision,
+    ActaGuest,
+    ActaSigner,
     acta_docx,
     acta_markdown,
     file_name,
@@ -115,3 +118,37 @@ def test_the_message_version_escapes_and_splits() -> None:
 def test_file_names() -> None:
     assert file_name(acta(), "docx") == "acta_2009-02-27.docx"
     assert file_name(acta(), "md") == "acta_2009-02-27.md"
+
+
+def test_place_orden_guests_corrections_and_signatures_in_every_format() -> None:
+    full = acta(
+        place="Salón de juntas",
+        agenda=["Llamado a lista", "Proposiciones y varios"],
+        guests=[ActaGuest("María Pérez", "Delegada de la UT")],
+        signers=[
+            ActaSigner("Presidente de la reunión", "Ana María Gómez", "Coordinadora GEL"),
+            ActaSigner("Secretario(a) de la reunión", None, None),
+        ],
+        corrections=[
+            ActaCorrection(date(2009, 3, 3), "Ana", "asistencia de Carla: ausente → presente")
+        ],
+    )
+    markdown, word = acta_markdown(full), word_text(acta_docx(full))
+    html = render("reunion_acta", acta=full)
+    for expected in [
+        "Lugar: Salón de juntas",
+        "1. Llamado a lista",
+        "2. Proposiciones y varios",
+        "Invitado(a): María Pérez, Delegada de la UT",
+        "3 de marzo de 2009, Ana: asistencia de Carla: ausente → presente",
+        "En constancia firman:",
+        "Ana María Gómez",
+        "Secretario(a) de la reunión",
+    ]:
+        assert expected in word, expected
+        assert expected in markdown, expected
+    assert "Ana María Gómez\nCoordinadora GEL\nPresidente de la reunión" in word
+    assert "Ana María Gómez, Coordinadora GEL — Presidente de la reunión" in html
+    assert "María Pérez, Delegada de la UT" in html and "Lugar: Salón de juntas" in html
+    # Without an orden del día, the acta shows the order every monthly meeting follows.
+    assert "1. Llamado a lista y verificación del quórum" in word_text(acta_docx(acta()))

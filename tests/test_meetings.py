@@ -47,6 +47,13 @@ async def attendance(services: Services, meeting_id: int = 1) -> dict[str, str]:
         return {name: status for name, status in rows}
 
 
+async def close_anyway(world: World) -> list[SentMessage]:
+    """/reunion cerrar when nobody took the roll call asks first (issue 12); «Cerrar así»."""
+    [question] = await world.say(world.ana, "/reunion cerrar")
+    assert "Nadie tomó el llamado a lista" in question.plain
+    return await world.bot.press(world.ana, question, 1)
+
+
 def labels(message: SentMessage) -> list[str]:
     return [b["text"] for b in message.buttons()]
 
@@ -135,7 +142,8 @@ async def test_a_whole_meeting(world: World, services: Services) -> None:
     started, roll, review = sent
     assert "Reunión iniciada" in started.plain
     assert "Llamado a lista — reunión del 2 de marzo de 2009" in roll.plain
-    assert labels(roll)[:3] == ["Ana: presente", "ausente", "excusa"]
+    # Ana opened it: counted present from the start (issue 12).
+    assert labels(roll)[:3] == ["• Ana: presente", "ausente", "excusa"]
     assert "Revisión de compromisos" in review.plain
     assert "#1" in review.plain and "#2" in review.plain and "#3" in review.plain
     assert "#4" not in review.plain
@@ -233,8 +241,8 @@ async def test_without_quorum_whoever_was_not_called_is_absent(
     world: World, services: Services
 ) -> None:
     _, roll, _ = await world.say(world.ana, "/reunion iniciar")
-    await world.bot.press(world.ana, roll, 1)
-    sent = await world.say(world.ana, "/reunion cerrar")
+    await world.bot.press(world.ana, roll, 1)  # she is present already: no roll call taken
+    sent = await close_anyway(world)
     assert "⚠️ No hubo quórum: 1 de 3 presentes" in sent[-2].plain
     assert (await meeting(services)).quorum is False
     assert await attendance(services) == {"Ana": "presente", "Beto": "ausente", "Carla": "ausente"}
@@ -254,14 +262,14 @@ async def test_roll_call_permissions(world: World, services: Services) -> None:
     _, roll, _ = await world.say(world.ana, "/reunion iniciar")
     assert await world.bot.press(world.beto, roll, 7) == []  # Beto marking Carla
     assert "Solo el coordinador o el mismo miembro" in world.bot.answers()[-1][1]["text"]
-    assert await attendance(services) == {}
+    assert await attendance(services) == {"Ana": "presente"}  # who opened it (issue 12)
     # Pressing one's current choice again changes nothing and edits nothing.
     await world.bot.press(world.carla, roll, 7)
     assert await world.bot.press(world.carla, roll, 7) == []
     for data in ["rel:1:99:p", "rel:99:1:p", "rel:1:1:z", "rel:1:1"]:
         await world.bot.press_data(world.ana, roll, data)
         assert world.bot.answers()[-1][1]["text"] == "Ese botón ya no es válido."
-    assert await attendance(services) == {"Carla": "presente"}
+    assert await attendance(services) == {"Ana": "presente", "Carla": "presente"}
 
 
 async def test_delegados_are_not_called(world: World) -> None:
@@ -358,7 +366,7 @@ async def test_register_needs_a_past_date(
 
 async def test_the_acta_is_sent_again_on_request(world: World) -> None:
     await world.say(world.ana, "/reunion registrar 2009-02-27")
-    await world.say(world.ana, "/reunion cerrar")
+    await close_anyway(world)
     sent = await world.say(world.beto, "/reunion acta")
     assert "Fecha: 27 de febrero de 2009" in sent[0].plain and sent[-1].kind == "document"
     sent = await world.say(world.beto, "/reunion acta 27/02/2009")
@@ -373,7 +381,7 @@ async def test_a_long_acta_is_split_under_telegram_limits(world: World) -> None:
     await world.say(world.ana, "/reunion iniciar")
     for n in range(8):
         await world.say(world.ana, f"/decision {n} " + "<b>Decisión</b> & más " * 90)
-    sent = await world.say(world.ana, "/reunion cerrar")
+    sent = await close_anyway(world)
     parts = [m for m in sent if m.kind == "text" and m.edits == 0]
     assert len(parts) >= 2  # over 4096 characters in all, sent in parts Telegram accepts
     assert "<b>Decisión</b> & más" in texts(parts)
@@ -386,7 +394,7 @@ async def test_an_answer_after_the_meeting_closed_is_not_in_its_acta(
     await confirmed(world, world.ana, "/compromiso @beto Actualizar el sitio para 2009-03-01")
     _, _, review = await world.say(world.ana, "/reunion iniciar")
     [question] = await world.bot.press(world.beto, review, 1)
-    await world.say(world.ana, "/reunion cerrar")
+    await close_anyway(world)
     [done] = await world.answer(world.beto, question, "Actualizado al día siguiente")
     assert "cumplido" in done.plain
     async with services.transaction() as session:

@@ -273,13 +273,13 @@ async def test_meeting_record_and_its_acta(services: Services) -> None:
         await meetings.close_meeting(
             session, committee, meeting, ana.person, now=NOW + timedelta(hours=1)
         )
-        assert meeting.quorum is False  # nobody present of two
+        assert meeting.quorum is False  # Ana, who opened it, present; one of two is not quorum
         with pytest.raises(DomainError):
             await meetings.add_decision(session, meeting, "Tarde", ana.person, now=NOW)
 
         acta = await meetings.acta_of(session, committee, meeting, BOGOTA)
         assert [(a.name, a.status) for a in acta.attendees] == [
-            ("Ana", "ausente"),
+            ("Ana", "presente"),  # she opened it: counted present (issue 12)
             ("Beto", "excusa"),
         ]
         assert [d.text for d in acta.decisions] == ["Aprobar el plan"]
@@ -330,7 +330,8 @@ def test_every_refusal_has_a_template() -> None:
     """A DomainError's code names the template the edge renders: none may be missing."""
     root = Path(gelbot.__file__).parent
     sources = ["acta.py", "domain/meetings.py", "domain/compromisos.py", "domain/cargos.py",
-               "domain/compromiso_text.py"]  # fmt: skip
+               "domain/compromiso_text.py", "domain/meeting_details.py",
+               "domain/meeting_corrections.py"]  # fmt: skip
     codes = {
         code
         for source in sources

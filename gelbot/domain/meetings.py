@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from gelbot.acta import Acta, ActaAttendee, ActaCompromiso, ActaDecision
-from gelbot.domain import compromisos
+from gelbot.domain import compromisos, meeting_details
+from gelbot.domain import meeting_corrections as corrections
+from gelbot.domain.actas import acta_of as acta_of
 from gelbot.domain.committees import DomainError, members
-from gelbot.domain.spanish import MeetingRule, format_date, parse_meeting_rule
+from gelbot.domain.meeting_corrections import MAX_DECISION
+from gelbot.domain.spanish import MeetingRule, parse_meeting_rule
 from gelbot.models import (
     Attendance,
     Committee,
     Compromiso,
-    CompromisoEvent,
-    CompromisoEventKind,
+    CorrectionKind,
     Decision,
     Meeting,
     MeetingAttendance,
@@ -33,7 +34,7 @@ from gelbot.models import (
     Role,
 )
 
-MAX_DECISION = 2000
+__all__ = ["MAX_DECISION", "acta_of"]
 
 
 def local_today(now: datetime, tz: tzinfo) -> date:
@@ -124,12 +125,41 @@ async def roll_call_members(session: AsyncSession, committee: Committee) -> list
     return [m for m in await members(session, committee) if m.role != Role.DELEGADO.value]
 
 
+async def called_members(
+    session: AsyncSession, committee: Committee, meeting: Meeting
+) -> list[Membership]:
+    """Who the meeting's roll call lists: today's members, or, once it was closed, its own.
+
+    A meeting reopened months later is corrected against who was called then, not against
+    members who joined since.
+    """
+    if not corrections.was_closed(meeting):
+        return await roll_call_members(session, committee)
+    found = await session.scalars(
+        select(Membership)
+        .join(MeetingAttendance, MeetingAttendance.membership_id == Membership.id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(MeetingAttendance.meeting_id == meeting.id)
+        .options(selectinload(Membership.person))
+        .order_by(Membership.role != Role.COORDINADOR.value, func.lower(Person.first_name))
+    )
+    return list(found)
+
+
 async def attendance(session: AsyncSession, meeting: Meeting) -> dict[int, str]:
     """Membership id → attendance status recorded so far."""
     rows = await session.scalars(
         select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
     )
     return {row.membership_id: row.status for row in rows}
+
+
+async def decisions_of(session: AsyncSession, meeting: Meeting) -> list[Decision]:
+    """The meeting's decisions in the order they were taken (the acta's numbering)."""
+    found = await session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
+    )
+    return list(found)
 
 
 async def compromisos_to_review(
@@ -150,7 +180,11 @@ def may_run_meetings(member: Membership | None) -> bool:
 async def start_meeting(
     session: AsyncSession, committee: Committee, opener: Person, *, now: datetime, tz: tzinfo
 ) -> Meeting:
-    """Open today's meeting record (one open meeting at a time)."""
+    """Open today's meeting record (one open meeting at a time).
+
+    It takes the convocatoria's place and orden del día, and counts whoever opened it present:
+    they are there, and a roll call nobody took must not make the acta say they were not.
+    """
     if await open_meeting(session, committee) is not None:
         raise DomainError("reunion_ya_abierta")
     meeting = Meeting(
@@ -159,7 +193,11 @@ async def start_meeting(
         review_messages=[],
     )  # fmt: skip
     session.add(meeting)
+    await meeting_details.take_notice(session, committee, meeting)
     await session.flush()
+    for member in await roll_call_members(session, committee):
+        if member.person_id == opener.id:
+            await mark_attendance(session, meeting, member, Attendance.PRESENTE, opener, now=now)
     return meeting
 
 
@@ -207,7 +245,7 @@ async def mark_attendance(
     *,
     now: datetime,
 ) -> None:
-    """Record (or correct) one member's attendance."""
+    """Record (or correct) one member's attendance; in a reopened meeting, keep the history."""
     if meeting.status != MeetingStatus.ABIERTA.value:
         raise DomainError("reunion_cerrada")
     row = await session.scalar(
@@ -216,6 +254,13 @@ async def mark_attendance(
             MeetingAttendance.membership_id == target.id,
         )
     )
+    before = None if row is None else row.status
+    if corrections.was_closed(meeting) and before != status.value:
+        person = await session.get(Person, target.person_id)
+        name = target.full_name or (person.display_name if person else None)
+        await corrections.record(session, meeting, CorrectionKind.ASISTENCIA, actor, now=now,
+                                 subject=name, before=before,
+                                 after=status.value)  # fmt: skip
     if row is None:
         session.add(MeetingAttendance(meeting_id=meeting.id, membership_id=target.id,
                                       status=status.value, recorded_at=now,
@@ -238,6 +283,9 @@ async def add_decision(
         raise DomainError("reunion_texto_largo", limit=MAX_DECISION, length=len(text))
     decision = Decision(meeting_id=meeting.id, text=text, created_by_id=author.id, created_at=now)
     session.add(decision)
+    if corrections.was_closed(meeting):
+        await corrections.record(session, meeting, CorrectionKind.DECISION_AGREGADA, author,
+                                 now=now, after=text)  # fmt: skip
     await session.flush()
     return decision
 
@@ -245,10 +293,14 @@ async def add_decision(
 async def close_meeting(
     session: AsyncSession, committee: Committee, meeting: Meeting, closer: Person, *, now: datetime
 ) -> Meeting:
-    """Close the record: whoever was not called is ausente; quorum is more than half present."""
+    """Close the record: whoever was not called is ausente; quorum is more than half present.
+
+    Closing a reopened meeting keeps the first closing's time and person: the acta's hours are
+    the meeting's, not the correction's.
+    """
     if meeting.status != MeetingStatus.ABIERTA.value:
         raise DomainError("reunion_cerrada")
-    called = await roll_call_members(session, committee)
+    called = await called_members(session, committee, meeting)
     recorded = await attendance(session, meeting)
     for member in called:
         if member.id not in recorded:
@@ -260,115 +312,7 @@ async def close_meeting(
     meeting.status = (
         MeetingStatus.REGISTRADA.value if meeting.after_the_fact else MeetingStatus.CERRADA.value
     )
-    meeting.closed_at = now
-    meeting.closed_by_id = closer.id
+    meeting.closed_at = meeting.closed_at or now
+    meeting.closed_by_id = meeting.closed_by_id or closer.id
     await session.flush()
     return meeting
-
-
-# --- the acta --------------------------------------------------------------------------------
-
-
-async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Person]:
-    if not ids:
-        return {}
-    return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
-
-
-def _review_detail(event: CompromisoEvent) -> str | None:
-    if (
-        event.kind == CompromisoEventKind.REPROGRAMADO.value
-        and event.old_due_on
-        and event.new_due_on
-    ):
-        return f"del {format_date(event.old_due_on)} al {format_date(event.new_due_on)}"
-    return event.note
-
-
-async def acta_of(
-    session: AsyncSession, committee: Committee, meeting: Meeting, tz: tzinfo
-) -> Acta:
-    """Gather what the acta of `meeting` says from the database."""
-    memberships = {
-        m.id: m
-        for m in await session.scalars(
-            select(Membership)
-            .join(MeetingAttendance, MeetingAttendance.membership_id == Membership.id)
-            .where(MeetingAttendance.meeting_id == meeting.id)
-            .options(selectinload(Membership.person))
-        )
-    }
-    status = await attendance(session, meeting)
-    attendees = [
-        ActaAttendee(m.person.display_name, m.cargo, status[m.id])
-        for m in sorted(memberships.values(), key=lambda m: m.person.display_name.casefold())
-    ]
-    decisions = list(
-        await session.scalars(
-            select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.id)
-        )
-    )
-    people = await _people(
-        session,
-        {d.created_by_id for d in decisions if d.created_by_id}
-        | {i for i in (meeting.opened_by_id, meeting.closed_by_id) if i},
-    )
-
-    def name(person_id: int | None) -> str | None:
-        return people[person_id].display_name if person_id in people else None
-
-    events = list(
-        await session.scalars(
-            select(CompromisoEvent)
-            .where(
-                CompromisoEvent.meeting_id == meeting.id,
-                CompromisoEvent.kind != CompromisoEventKind.CREADO.value,
-            )
-            .order_by(CompromisoEvent.at, CompromisoEvent.id)
-        )
-    )
-    last_event = {e.compromiso_id: e for e in events}  # the last word on each one
-    touched = {
-        c.id: c
-        for c in await session.scalars(
-            select(Compromiso)
-            .where((Compromiso.id.in_(last_event)) | (Compromiso.meeting_id == meeting.id))
-            .options(compromisos.WITH_OWNER)
-            .order_by(Compromiso.id)
-        )
-    }
-    reviewed = [
-        _acta_compromiso(touched[cid], last_event[cid].kind, _review_detail(last_event[cid]))
-        for cid in sorted(last_event)
-        if cid in touched
-    ]
-    new = [_acta_compromiso(c, None, None) for c in touched.values() if c.meeting_id == meeting.id]
-    return Acta(
-        entity=committee.entity_name,
-        held_on=meeting.held_on,
-        started=None if meeting.after_the_fact else f"{meeting.started_at.astimezone(tz):%H:%M}",
-        ended=(
-            None
-            if meeting.after_the_fact or meeting.closed_at is None
-            else f"{meeting.closed_at.astimezone(tz):%H:%M}"
-        ),
-        after_the_fact=meeting.after_the_fact,
-        recorded_on=meeting.started_at.astimezone(tz).date() if meeting.after_the_fact else None,
-        attendees=attendees,
-        decisions=[ActaDecision(d.text, name(d.created_by_id)) for d in decisions],
-        reviewed=reviewed,
-        new=new,
-        opened_by=name(meeting.opened_by_id),
-        closed_by=name(meeting.closed_by_id),
-    )
-
-
-def _acta_compromiso(c: Compromiso, outcome: str | None, detail: str | None) -> ActaCompromiso:
-    return ActaCompromiso(
-        number=c.id,
-        responsable=compromisos.responsable_label(c),
-        description=c.description,
-        due_on=c.due_on,
-        outcome=outcome,
-        detail=detail,
-    )

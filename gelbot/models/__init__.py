@@ -1,5 +1,6 @@
 """SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
+from gelbot.models.actas import CorrectionKind, MeetingCorrection, MeetingGuest, MeetingNotice
 from gelbot.models.base import Base, UTCDateTime
 from gelbot.models.calendar import ReportingDate
 from gelbot.models.committees import Committee, Membership, Nivel, Orden, Person, Role
@@ -61,6 +62,7 @@ __all__ = [
     "CompromisoEvent",
     "CompromisoEventKind",
     "CompromisoStatus",
+    "CorrectionKind",
     "CriterionEvent",
     "CriterionStatus",
     "Decision",
@@ -78,6 +80,9 @@ __all__ = [
     "InformeRowEdit",
     "Meeting",
     "MeetingAttendance",
+    "MeetingCorrection",
+    "MeetingGuest",
+    "MeetingNotice",
     "MeetingStatus",
     "Membership",
     "Nivel",

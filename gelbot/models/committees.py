@@ -101,8 +101,15 @@ class Membership(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20), default=Role.MIEMBRO.value)
     cargo: Mapped[str | None] = mapped_column(String(120))
+    # The name documents are signed with ("Fernando Chávez Ayala"); Telegram's name otherwise.
+    full_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     committee: Mapped[Committee] = relationship(back_populates="memberships")
     person: Mapped[Person] = relationship(back_populates="memberships")
+
+    @property
+    def signing_name(self) -> str:
+        """The full name the committee's documents show for this member."""
+        return self.full_name or self.person.display_name

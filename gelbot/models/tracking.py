@@ -93,6 +93,16 @@ class Meeting(Base):
     review_messages: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     acta_message_id: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where the meeting is held and its orden del día (one item a line), for the acta.
+    place: Mapped[str | None] = mapped_column(String(200))
+    agenda: Mapped[str | None] = mapped_column(Text)
+    # Who sign the acta: who presided (None: the member who opened it) and who took it.
+    president_membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL")
+    )
+    secretary_membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL")
+    )
 
     attendances: Mapped[list[MeetingAttendance]] = relationship(back_populates="meeting")
     decisions: Mapped[list[Decision]] = relationship(back_populates="meeting")

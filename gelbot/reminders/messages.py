@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import compromisos as compromisos_domain
+from gelbot.domain import meeting_details
 from gelbot.domain import meetings as meetings_domain
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.frameworks import compliance
@@ -147,7 +148,12 @@ async def convocatoria(session: AsyncSession, job: Job) -> Outgoing | None:
     review = await _to_review(session, job.committee, moment.date())
     return Outgoing(
         "recordatorio_convocatoria",
-        {"reunion": moment, "hoy": job.kind == Kind.REUNION_HOY, **_listing(review)},
+        {
+            "reunion": moment,
+            "hoy": job.kind == Kind.REUNION_HOY,
+            "aviso": await meeting_details.notice_of(session, job.committee),
+            **_listing(review),
+        },
     )
 
 

@@ -38,6 +38,11 @@ COMMANDS: list[CommandInfo] = [
     ),
     CommandInfo("miembros", "Ver los miembros del comité, su rol y su cargo", "/miembros"),
     CommandInfo(
+        "nombre",
+        "Mi nombre completo, como firmo las actas y el informe",
+        "/nombre Fernando Chávez Ayala",
+    ),
+    CommandInfo(
         "rol",
         "Asignar un rol a un miembro (coordinador)",
         "/rol @ana editor_web",
@@ -45,7 +50,8 @@ COMMANDS: list[CommandInfo] = [
     ),
     CommandInfo(
         "reunion",
-        "La próxima y la última reunión; el coordinador la programa, inicia, registra y cierra",
+        "La próxima y la última reunión; el coordinador la programa, inicia, registra, cierra "
+        "y corrige su acta",
         "/reunion programar primer martes 9:00",
     ),
     CommandInfo(

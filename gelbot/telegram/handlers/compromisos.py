@@ -80,12 +80,14 @@ async def propose(update: Update, context: Context) -> None:
         )
         if found is None or found.member is None:
             return
+        meeting = await meetings.open_meeting(session, found.committee)
+        # Dictated while recording a past meeting, "para el 10 de marzo" was said that day.
+        said_on = meeting.held_on if meeting is not None and meeting.after_the_fact else today
         try:
             request = await read_request(
                 session, found.committee, found.member, raw_args(update),
-                today=today, mention=_mention(update),
+                today=said_on, mention=_mention(update),
             )  # fmt: skip
-            meeting = await meetings.open_meeting(session, found.committee)
             draft = await domain.create_draft(
                 session, found.committee, found.person, responsable=request.responsable,
                 description=request.description, due_on=request.due_on,

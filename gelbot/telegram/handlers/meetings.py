@@ -1,107 +1,27 @@
-"""Meetings in the group: /reunion (programar, iniciar, registrar, cerrar, acta), the roll call,
-and /decision. Who may do what is decided in gelbot.domain.meetings."""
+"""Meetings in the group: /reunion (programar, iniciar, registrar, acta; the steps that set the
+acta's details, close and correct a meeting are in meeting_record) and /decision.
+Who may do what is decided in gelbot.domain.meetings and gelbot.domain.meeting_corrections."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ParseMode
+from telegram import Update
 
-from gelbot import acta as acta_docs
-from gelbot.domain import committees, meetings
+from gelbot.domain import committees, meeting_details, meetings
+from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
-from gelbot.models import Attendance, Committee, Meeting, Membership, PendingPrompt, Person
-from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, is_group, raw_args, reply, send, services
-from gelbot.telegram.handlers import meeting_review
+from gelbot.models import Meeting, PendingPrompt, Person
+from gelbot.telegram.common import Context, is_group, raw_args, reply, services
+from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
 from gelbot.telegram.handlers.compromisos import local_today
-from gelbot.telegram.place import Place, in_group, member_in_group
+from gelbot.telegram.handlers.meeting_roll import mark as mark
+from gelbot.telegram.place import Place, member_in_group
 from gelbot.telegram.prompts import Answer, ask
-from gelbot.texts import render
 
-ROLL = "rel"  # rel:<meeting id>:<membership id>:<p|a|e>
 DECISION = "reunion_decision"  # prompt kind
-_STATUS = {"p": Attendance.PRESENTE, "a": Attendance.AUSENTE, "e": Attendance.EXCUSA}
-_CODES = {status.value: code for code, status in _STATUS.items()}
-
-
-# --- the roll call ---------------------------------------------------------------------------
-
-
-def _roll_keyboard(
-    meeting: Meeting, called: list[Membership], marks: dict[int, str]
-) -> InlineKeyboardMarkup:
-    rows = []
-    for member in called:
-        name = member.person.display_name
-        short = name if len(name) <= 18 else name[:17] + "…"
-        current = _CODES.get(marks.get(member.id, ""))
-        labels = {"p": f"{short}: presente", "a": "ausente", "e": "excusa"}
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    ("• " if code == current else "") + label,
-                    callback_data=callbacks.encode(ROLL, meeting.id, member.id, code),
-                )
-                for code, label in labels.items()
-            ]
-        )
-    return InlineKeyboardMarkup(rows)
-
-
-async def _roll_call(
-    session: AsyncSession, committee: Committee, meeting: Meeting
-) -> tuple[dict[str, Any], InlineKeyboardMarkup]:
-    called = await meetings.roll_call_members(session, committee)
-    marks = await meetings.attendance(session, meeting)
-    present = sum(1 for m in called if marks.get(m.id) == Attendance.PRESENTE.value)
-    values: dict[str, Any] = {
-        "meeting": meeting, "rows": [(m, marks.get(m.id)) for m in called],
-        "present": present, "total": len(called), "needed": len(called) // 2 + 1,
-    }  # fmt: skip
-    return values, _roll_keyboard(meeting, called, marks)
-
-
-async def mark(update: Update, context: Context) -> None:
-    """A roll call button: presente / ausente / excusa for one member."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, ROLL, 3)
-    ids = [callbacks.decode_int(p) for p in parts[:2]] if parts else []
-    status = _STATUS.get(parts[2]) if parts else None
-    if parts is None or None in ids or status is None:
-        await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
-        return
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
-    async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
-        meeting = await session.get(Meeting, ids[0] or 0) if found else None
-        target = await session.get(Membership, ids[1] or 0)
-        if found is None or meeting is None or meeting.committee_id != found.committee.id:
-            await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
-            return
-        if target is None or target.committee_id != found.committee.id or not target.active:
-            await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
-            return
-        if not meetings.is_open(meeting):
-            await query.answer(render("reunion_alerta", motivo="cerrada"), show_alert=True)
-            return
-        if not meetings.may_mark_attendance(found.member, target):
-            await query.answer(render("reunion_alerta", motivo="asistencia"), show_alert=True)
-            return
-        before = (await meetings.attendance(session, meeting)).get(target.id)
-        await meetings.mark_attendance(
-            session, meeting, target, status, found.person, now=svc.clock.now()
-        )
-        values, keyboard = await _roll_call(session, found.committee, meeting)
-    await query.answer()
-    if before != status.value:  # Telegram refuses an edit that changes nothing
-        await edit(update, "reunion_llamado", reply_markup=keyboard, **values)
 
 
 # --- /reunion --------------------------------------------------------------------------------
@@ -121,6 +41,7 @@ async def _show(
         next_at=format_datetime(upcoming, svc.settings.zone) if upcoming else None,
         last=await meetings.last_meeting(session, committee),
         current=await meetings.open_meeting(session, committee),
+        notice=await meeting_details.notice_of(session, committee),
     )  # fmt: skip
 
 
@@ -135,19 +56,6 @@ async def _program(
                 next_at=format_datetime(upcoming, svc.settings.zone))  # fmt: skip
 
 
-async def _open_record(
-    context: Context, session: AsyncSession, committee: Committee, meeting: Meeting
-) -> None:
-    """Post the roll call and (for a meeting held today) the review of compromisos due."""
-    values, keyboard = await _roll_call(session, committee, meeting)
-    roll = await send(
-        context, committee.chat_id, "reunion_llamado", reply_markup=keyboard, **values
-    )
-    meeting.roll_message_id = roll.message_id
-    if not meeting.after_the_fact:
-        await meeting_review.send_review(context, session, committee, meeting)
-
-
 async def _start(
     update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
@@ -156,7 +64,7 @@ async def _start(
         session, found.committee, found.person, now=svc.clock.now(), tz=svc.settings.zone
     )
     await reply(update, context, "reunion_iniciada", meeting=meeting, person=found.person)
-    await _open_record(context, session, found.committee, meeting)
+    await meeting_roll.open_record(context, session, found.committee, meeting)
 
 
 async def _register(
@@ -171,35 +79,7 @@ async def _register(
         session, found.committee, found.person, held_on, now=svc.clock.now(), tz=svc.settings.zone
     )
     await reply(update, context, "reunion_registrando", meeting=meeting)
-    await _open_record(context, session, found.committee, meeting)
-
-
-async def _send_acta(
-    context: Context, session: AsyncSession, committee: Committee, meeting: Meeting
-) -> None:
-    acta = await meetings.acta_of(session, committee, meeting, services(context).settings.zone)
-    await send(context, committee.chat_id, "reunion_acta", acta=acta)
-    document = await context.bot.send_document(
-        committee.chat_id,
-        InputFile(acta_docs.acta_docx(acta), filename=acta_docs.file_name(acta, "docx")),
-        caption=render("reunion_acta_documento", acta=acta),
-        parse_mode=ParseMode.HTML,
-    )
-    meeting.acta_message_id = document.message_id
-
-
-async def _close(
-    update: Update, context: Context, session: AsyncSession, found: Place, _: str
-) -> None:
-    meeting = await meetings.open_meeting(session, found.committee)
-    if meeting is None:
-        await reply(update, context, "reunion_no_abierta")
-        return
-    await meetings.close_meeting(
-        session, found.committee, meeting, found.person, now=services(context).clock.now()
-    )
-    await meeting_review.close_review(context, found.committee, meeting)
-    await _send_acta(context, session, found.committee, meeting)
+    await meeting_roll.open_record(context, session, found.committee, meeting)
 
 
 async def _acta(
@@ -218,7 +98,7 @@ async def _acta(
     if meeting is None:
         await reply(update, context, "reunion_sin_acta", given=rest)
         return
-    await _send_acta(context, session, found.committee, meeting)
+    await meeting_roll.send_acta(context, session, found.committee, meeting)
 
 
 # name → (step, coordinador only)
@@ -227,8 +107,18 @@ _STEPS: dict[str, tuple[Step, bool]] = {
     "programar": (_program, True),
     "iniciar": (_start, True),
     "registrar": (_register, True),
-    "cerrar": (_close, True),
+    "cerrar": (meeting_record.close, True),
     "acta": (_acta, False),
+    "lugar": (meeting_record.place, True),
+    "orden": (meeting_record.agenda, True),
+    "invitado": (meeting_record.guest, True),
+    "invitada": (meeting_record.guest, True),
+    "secretario": (meeting_record.secretary, True),
+    "secretaria": (meeting_record.secretary, True),
+    "presidente": (meeting_record.president, True),
+    "presidenta": (meeting_record.president, True),
+    "reabrir": (acta_corrections.reopen, True),
+    "decisiones": (acta_corrections.decisions, True),
 }
 
 
@@ -281,6 +171,9 @@ async def decision(update: Update, context: Context) -> None:
         if meeting is None:
             await reply(update, context, "reunion_no_abierta")
             return
+        if corrections.was_closed(meeting) and not corrections.may_correct(found.member):
+            await reply(update, context, "reunion_solo_coordinador_corrige")
+            return
         text = raw_args(update)
         if not text:
             await ask(context, session, chat.id, "reunion_pide_decision", person=found.person,
@@ -328,4 +221,4 @@ async def answer_decision(
         await pending.resolve(session, prompt)
 
 
-ANSWERS: dict[str, Answer] = {DECISION: answer_decision}
+ANSWERS: dict[str, Answer] = {DECISION: answer_decision, **meeting_record.ANSWERS}
