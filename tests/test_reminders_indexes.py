@@ -150,7 +150,7 @@ async def explain(connection: AsyncConnection, statement: str, params: Any) -> s
 
 
 class NothingToSend:
-    async def send(self, message: OutgoingMessage) -> Delivery:
+    async def send(self, message: OutgoingMessage, progress: object = None) -> Delivery:
         raise AssertionError("nothing is due")
 
 

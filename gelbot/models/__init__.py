@@ -23,6 +23,7 @@ from gelbot.models.reminders import (
     ReminderPlan,
     ReminderSetting,
     ReminderStatus,
+    SendBudget,
     TargetKind,
 )
 from gelbot.models.tracking import (
@@ -95,6 +96,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "SemesterItem",
+    "SendBudget",
     "TargetKind",
     "UTCDateTime",
 ]

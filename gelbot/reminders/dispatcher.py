@@ -49,7 +49,14 @@ from gelbot.models import Committee, Person, Reminder, ReminderStatus, TargetKin
 from gelbot.reminders import messages
 from gelbot.reminders.kinds import NAG_KINDS, Kind
 from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
-from gelbot.reminders.prepare import DispatchReport, Prepared, Preparer, finish, release
+from gelbot.reminders.prepare import (
+    DispatchReport,
+    Prepared,
+    Preparer,
+    finish,
+    parts_sent,
+    release,
+)
 from gelbot.reminders.records import SentRecorder
 from gelbot.services import Services
 
@@ -203,8 +210,10 @@ class Dispatcher:
         self.lease = lease
         self.tz = services.settings.zone
         self.calendar = calendar or WorkingCalendar(self.tz)
-        # Test machinery: called at "after_claim", "after_send" and "after_question" (a nag's
-        # question stored, its send not yet recorded): see tests/…_crash.py.
+        self._flooded: dict[int, datetime] = {}
+        # Test machinery: called at "after_claim", "after_part" (a part of a long message sent
+        # and recorded), "after_send" and "after_question" (a nag's question stored, its send
+        # not yet recorded): see tests/…_crash.py.
         self.hook = hook or (lambda point: None)
         self.preparer = Preparer(self.worker, self.tz, services.settings.timezone, self.calendar)
 
@@ -212,6 +221,9 @@ class Dispatcher:
         """One pass: send everything due now, grouped per target and kind."""
         report = DispatchReport()
         now = self.services.clock.now()
+        # Chats that answered 429 in this pass, and until when: their other messages are handed
+        # back without trying, and no other chat waits for them.
+        self._flooded = {}
         async with self.services.transaction() as session:
             report.released = await self._release_abandoned(session, now)
         for _ in range(MAX_BATCHES):
@@ -289,12 +301,25 @@ class Dispatcher:
 
     async def _send(self, prepared: Prepared, report: DispatchReport, record: Record) -> None:
         """Send one prepared message and record what Telegram answered, in its own commit."""
-        delivery = await self.sender.send(prepared.message)
+        ids, rows, job = prepared.ids, prepared.rows, prepared.job
+        flooded_until = self._flooded.get(prepared.message.chat_id)
+        if flooded_until is not None and flooded_until > self.services.clock.now():
+            async with self.services.transaction() as session:
+                await release(session, self.worker, ids, flooded_until, "espera por 429")
+            report.retried += 1
+            return
+
+        async def progress(parts: int) -> None:
+            # Each part Telegram accepted, in its own commit before the next part is sent.
+            await parts_sent(record.connection, self.worker, ids, parts)
+            self.hook("after_part")
+
+        delivery = await self.sender.send(prepared.message, progress)
         self.hook("after_send")
         now = self.services.clock.now()
-        ids, rows, job = prepared.ids, prepared.rows, prepared.job
         nag = job.kind in NAG_KINDS and job.person is not None
-        if delivery.outcome is Outcome.SENT and delivery.migrated_from is None:
+        plain = delivery.migrated_from is None and delivery.error is None
+        if delivery.outcome is Outcome.SENT and plain:
             # The common case, on a bare connection: one UPDATE and its commit per message.
             if nag:
                 # Before the record, so a crash between the two loses no question: the nag is
@@ -318,17 +343,31 @@ class Dispatcher:
             return
         retry_in_group = False
         async with self.services.transaction() as session:
-            if delivery.outcome is Outcome.SENT and delivery.migrated_from is not None:
-                # Sent to the supergroup the group became: record, and follow it, in one commit.
+            if delivery.outcome is Outcome.SENT:
+                # Sent to the supergroup the group became (record, and follow it, in one
+                # commit), or sent without an answer for some part: recorded as uncertain
+                # (last_error), never sent again.
                 done = await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now,
-                                    delivery=delivery)  # fmt: skip
+                                    delivery.error, delivery=delivery)  # fmt: skip
                 if done < len(ids):
                     log.warning("reminders %s: claim lost before recording the send", ids)
-                await follow_migration(session, delivery.migrated_from, delivery.chat_id)
-                if nag:
+                if delivery.migrated_from is not None:
+                    await follow_migration(session, delivery.migrated_from, delivery.chat_id)
+                if nag and delivery.message_id is not None:
                     await _remember_nag(session, job, delivery, now)
                 report.sent += 1
                 report.rows_sent += len(rows)
+            elif delivery.outcome is Outcome.FLOOD:
+                # Telegram asked this chat to wait: a wait is no failed attempt.
+                until = now + timedelta(seconds=delivery.retry_in)
+                self._flooded[delivery.chat_id] = until
+                await session.execute(
+                    update(_TABLE)
+                    .where(_TABLE.c.id.in_(ids))
+                    .values(attempts=_TABLE.c.attempts - 1)
+                )
+                await release(session, self.worker, ids, until, delivery.error)
+                report.retried += 1
             elif delivery.outcome is Outcome.RETRY and max(r.attempts for r in rows) < MAX_ATTEMPTS:
                 when = now + timedelta(seconds=delivery.retry_in)
                 await release(session, self.worker, ids, when, delivery.error)

@@ -39,6 +39,7 @@ from gelbot.reminders.schedule import (
 )
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.telegram import callbacks
+from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.common import (
     Context,
     edit,
@@ -357,7 +358,9 @@ def dispatcher_for(application: Application) -> Dispatcher:  # type: ignore[type
     """The process's dispatcher (built on first use, over the application's bot)."""
     found = application.bot_data.get("reminder_dispatcher")
     if found is None:
-        found = Dispatcher(application.bot_data["services"], TelegramSender(application.bot))
+        services = application.bot_data["services"]
+        sender = TelegramSender(application.bot, budget=SharedBudget(services))
+        found = Dispatcher(services, sender)
         application.bot_data["reminder_dispatcher"] = found
     assert isinstance(found, Dispatcher)
     return found
