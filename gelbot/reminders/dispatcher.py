@@ -7,7 +7,7 @@ writers are serialised — so two dispatchers never hold the same row; (3) claim
 made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of one (kind, target) go out
 as ONE message (after downtime that is the catch-up message), each claim committed before
 sending and each send recorded in its own commit before the next message: see gelbot.reminders
-for the delivery rule.
+for the delivery rule. The claim statements are in gelbot.reminders.claims.
 
 Every scan of due rows walks the index of pending rows in order, with a LIMIT, so its cost
 follows what is due. An UPDATE of "every due row that expired" had no LIMIT: PostgreSQL,
@@ -23,30 +23,27 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import (
-    ARRAY,
-    Table,
-    Update,
-    bindparam,
-    func,
-    literal_column,
-    select,
-    text,
-    true,
-    tuple_,
-    update,
-)
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.domain import prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
-from gelbot.models import Committee, Person, Reminder, ReminderStatus, TargetKind
+from gelbot.models import Committee, Person, ReminderStatus, TargetKind
 from gelbot.reminders import messages
+from gelbot.reminders.claims import (
+    CLAIM_GROUPS,
+    CLAIM_GROUPS_PG,
+    CLAIM_ROWS,
+    NEXT_ROWS,
+    Group,
+    abandoned_claims,
+    attempt_returned,
+    group_params,
+)
 from gelbot.reminders.kinds import NAG_KINDS, Kind
 from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
 from gelbot.reminders.prepare import (
@@ -71,86 +68,6 @@ NAG_PROMPT = "sitio_web_veces"  # PendingPrompt kind: a reply with a number answ
 
 Hook = Callable[[str], None]
 
-_TABLE = cast(Table, Reminder.__table__)
-# What a claim reads back: exactly the columns a Claimed is made of.
-_CLAIM_COLUMNS = tuple(_TABLE.c[field.name] for field in fields(Claimed))
-_GROUP = (_TABLE.c.kind, _TABLE.c.target_kind, _TABLE.c.target_id)
-# Statuses as literals, not parameters: a partial index (migration 0002) serves only a query
-# that names its status, and PostgreSQL's generic plans don't look at parameter values.
-_PENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.PENDIENTE.value}'")
-_SENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.ENVIANDO.value}'")
-_DUE = (_PENDING, _TABLE.c.due_at <= bindparam("now"))
-# The next due rows and their groups, oldest first. On PostgreSQL the rows read are locked and
-# rows another dispatcher holds are skipped, so two dispatchers pick different rows (with a
-# plain read both would pick the same ones, and the second would find them all taken and stop).
-_NEXT_ROWS = (
-    select(_TABLE.c.id, *_GROUP)
-    .where(*_DUE)
-    .order_by(_TABLE.c.due_at, _TABLE.c.id)
-    .limit(bindparam("limit"))
-    .with_for_update(skip_locked=True)
-)
-# Every due row of those groups, claimed atomically: FOR UPDATE SKIP LOCKED on PostgreSQL (a
-# row another dispatcher holds is skipped, not waited for); SQLite serialises writers instead.
-# The three plain INs say nothing the tuple does not, but with them SQLite looks the groups up
-# in the (kind, target, occurrence) key instead of reading every due row: after downtime, with
-# thousands due, that made each batch's claim cost grow with the whole backlog.
-_GROUP_ROWS = (
-    select(_TABLE.c.id)
-    .where(
-        *_DUE,
-        *(column.in_(bindparam(f"{column.name}s", expanding=True)) for column in _GROUP),
-        tuple_(*_GROUP).in_(bindparam("groups", expanding=True)),
-    )
-    .with_for_update(skip_locked=True)
-)
-_CLAIMED = {
-    "status": ReminderStatus.ENVIANDO.value,
-    "claimed_at": bindparam("now"),
-    "claimed_by": bindparam("worker"),
-    "attempts": _TABLE.c.attempts + 1,
-}
-_CLAIM_GROUPS = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(_GROUP_ROWS.scalar_subquery()))
-    .values(_CLAIMED)
-    .returning(*_CLAIM_COLUMNS)
-)
-# PostgreSQL: the groups as a table (three arrays, unnested) and, for each group, a LATERAL
-# lookup of its due rows in the reminder key. With the IN form, on a table just planned and not
-# yet analysed, PostgreSQL read every row of the kinds for each batch: 34 ms a claim in bench
-# (a), 4 ms this way. (SQLite has no arrays to unnest; the IN form suits it.)
-_GROUPS = (
-    func.unnest(*(bindparam(f"group_{c.name}s", type_=ARRAY(c.type)) for c in _GROUP))
-    .table_valued(*(c.name for c in _GROUP))
-    .render_derived(name="groups")
-)
-_GROUP_ROWS_PG = (
-    select(_TABLE.c.id)
-    .where(*_DUE, *(column == _GROUPS.c[column.name] for column in _GROUP))
-    .with_for_update(skip_locked=True)
-    .lateral("due")
-)
-_CLAIM_GROUPS_PG = (
-    update(_TABLE)
-    .where(
-        _TABLE.c.id.in_(
-            select(_GROUP_ROWS_PG.c.id).select_from(_GROUPS).join(_GROUP_ROWS_PG, true())
-        )
-    )
-    .values(_CLAIMED)
-    .returning(*_CLAIM_COLUMNS)
-)
-# When every due row fits in the batch its groups are complete: claim those rows by key. (The
-# rows read are still checked to be pending: on SQLite another process may have claimed them
-# since they were read; on PostgreSQL they are locked until this transaction ends.)
-_CLAIM_ROWS = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _PENDING)
-    .values(_CLAIMED)
-    .returning(*_CLAIM_COLUMNS)
-)
-
 __all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "NAG_PROMPT", "DispatchReport", "Dispatcher"]
 
 
@@ -160,28 +77,6 @@ class Record:
 
     connection: AsyncConnection
     fast: SentRecorder | None
-
-
-def abandoned_claims(claimed_before: datetime) -> Update:
-    """Back to the queue: rows claimed before that moment, by a dispatcher that died."""
-    return (
-        update(_TABLE)
-        .where(_SENDING, _TABLE.c.claimed_at < claimed_before)
-        .values(status=ReminderStatus.PENDIENTE.value, claimed_by=None)
-    )
-
-
-Group = tuple[str, str, int]  # (kind, target kind, target id)
-
-
-def group_params(dialect: str, groups: list[Group]) -> dict[str, object]:
-    """The parameters of the dialect's statement that claims every due row of these groups."""
-    if dialect == "postgresql":  # _CLAIM_GROUPS_PG: three arrays, a group at each position
-        return {f"group_{c.name}s": [group[n] for group in groups] for n, c in enumerate(_GROUP)}
-    params: dict[str, object] = {"groups": groups}
-    for n, column in enumerate(_GROUP):
-        params[f"{column.name}s"] = sorted({group[n] for group in groups})
-    return params
 
 
 def worker_name() -> str:
@@ -281,17 +176,17 @@ class Dispatcher:
         """
         async with self.services.transaction() as session:
             found = (
-                await session.execute(_NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
+                await session.execute(NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
             ).all()
             if not found:
                 return []
             params: dict[str, object] = {"now": now, "worker": self.worker}
             if len(found) <= self.batch_size:
-                statement, params["ids"] = _CLAIM_ROWS, [row.id for row in found]
+                statement, params["ids"] = CLAIM_ROWS, [row.id for row in found]
             else:
                 groups = list(dict.fromkeys(tuple(row)[1:] for row in found[: self.batch_size]))
                 dialect = self.services.engine.dialect.name
-                statement = _CLAIM_GROUPS_PG if dialect == "postgresql" else _CLAIM_GROUPS
+                statement = CLAIM_GROUPS_PG if dialect == "postgresql" else CLAIM_GROUPS
                 params.update(group_params(dialect, groups))
             result = await session.execute(statement, params)
             # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
@@ -361,11 +256,7 @@ class Dispatcher:
                 # Telegram asked this chat to wait: a wait is no failed attempt.
                 until = now + timedelta(seconds=delivery.retry_in)
                 self._flooded[delivery.chat_id] = until
-                await session.execute(
-                    update(_TABLE)
-                    .where(_TABLE.c.id.in_(ids))
-                    .values(attempts=_TABLE.c.attempts - 1)
-                )
+                await session.execute(attempt_returned(ids))
                 await release(session, self.worker, ids, until, delivery.error)
                 report.retried += 1
             elif delivery.outcome is Outcome.RETRY and max(r.attempts for r in rows) < MAX_ATTEMPTS:
