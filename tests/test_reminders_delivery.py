@@ -228,13 +228,16 @@ async def test_two_dispatchers_share_telegrams_global_budget(
         clock.advance(seconds=seconds)
         await asyncio.sleep(0)
 
+    def moment() -> float:  # the test's clock stands for real time here
+        return clock.now().timestamp()
+
     engines = [make_engine(services.settings.database_url) for _ in range(2)]
     try:
         dispatchers = []
         for engine, name in zip(engines, ("A", "B"), strict=True):
             own = Services(services.settings, engine, make_sessionmaker(engine), clock)
             sender = TelegramSender(bot.app.bot, sleep=sleep,
-                                    budget=SharedBudget(own, sleep=sleep))  # fmt: skip
+                                    budget=SharedBudget(own, now=moment, sleep=sleep))  # fmt: skip
             dispatchers.append(Dispatcher(own, sender, worker=name, batch_size=5))
         await asyncio.gather(*(tick(d) for d in dispatchers))
     finally:

@@ -10,7 +10,6 @@ import httpx
 import pytest
 from telegram import Bot
 from telegram.error import TimedOut
-from telegram.ext import AIORateLimiter
 from telegram.request import RequestData
 
 from gelbot.app import build_application
@@ -20,8 +19,10 @@ from gelbot.reminders.dispatcher import MAX_ATTEMPTS, Dispatcher
 from gelbot.reminders.tick import tick
 from gelbot.services import Services
 from gelbot.settings import Settings
+from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.fake_api import BotApiError, FakeBotApiRequest, FakeTelegram
 from gelbot.telegram.handlers.reminders import dispatcher_for
+from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.sender import TelegramSender
 from tests.delivery_world import SlowTelegram
 from tests.harness import Harness
@@ -222,8 +223,10 @@ async def test_the_running_bot_sends_reminders_through_the_rate_limiter(settings
     application = build_application(settings, request=FakeBotApiRequest(FakeTelegram()))
     sender = dispatcher_for(application).sender
     assert isinstance(sender, TelegramSender)
+    assert isinstance(sender.budget, SharedBudget)  # shared with other instances
     limiter = sender.bot.rate_limiter  # type: ignore[attr-defined]
-    assert isinstance(limiter, AIORateLimiter)
+    assert isinstance(limiter, Pacing) and limiter.paced
+    assert (limiter.private_burst, limiter.private_per_second) == (3, 1.0)
     # 20 messages a minute into one group, 30 a second overall (PTB's defaults, Telegram's).
     assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)
     assert (limiter._base_limiter.max_rate, limiter._base_limiter.time_period) == (30, 1)

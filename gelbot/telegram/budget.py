@@ -14,6 +14,7 @@ database — replies are few next to a pass of reminders, and PTB still paces ea
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import cast
 
@@ -48,16 +49,20 @@ class SharedBudget:
         services: Services,
         *,
         per_second: int = PER_SECOND,
+        now: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.services = services
         self.per_second = per_second
+        # Real time, not the services' clock: Telegram counts real seconds, and the console's
+        # clock stands still (or jumps to 2009) while messages go out.
+        self.now = now
         self.sleep = sleep
         self._statement = _take(services.engine.dialect.name)
 
     async def take(self) -> None:
         while True:
-            now = self.services.clock.now().timestamp()
+            now = self.now()
             second = int(now)
             async with self.services.transaction() as session:
                 params = {"second": second, "per_second": self.per_second}
