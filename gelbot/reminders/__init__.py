@@ -28,23 +28,26 @@ compromiso nobody hears about) does more harm than a repeated one. A weekly nag'
 (the reply-with-a-number it waits for) is stored just before its send is recorded: a crash
 between the two repeats the nag, and either copy's reply answers the week. Two details keep the
 rule:
-a dispatcher whose batch has used half its lease (long flood waits) hands the unsent rest back
-instead of racing the lease; and on PostgreSQL the records are committed without waiting for
-the disk (synchronous_commit off, on the dispatcher's own connection) — a crash of the
-database server itself may then forget a few records and repeat those messages, never lose one.
+a dispatcher whose batch has used half its lease (slow answers, network backoff, the shared
+send budget) hands the unsent rest back instead of racing the lease; and on PostgreSQL the
+records are committed without waiting for the disk (synchronous_commit off, on the dispatcher's
+own connection) — a crash of the database server itself may then forget a few records and
+repeat those messages, never lose one.
 
 Two dispatchers (two processes, two machines) can run against the same database: a claim is one
 atomic UPDATE (on PostgreSQL over `SELECT … FOR UPDATE SKIP LOCKED`), so no row is ever held by
-both, and a record only lands for the dispatcher that holds the claim.
+both, and a record only lands for the dispatcher that holds the claim. Together they stay under
+Telegram's global limit through a send budget kept in the database (gelbot.telegram.budget).
 
 Catch-up after downtime: rows whose moment has passed (a meeting held, a week closed: each row
 carries `expires_at`) are dropped; the remaining rows of one target and kind go out as ONE
-message marked as late.
+message marked as late. A calendar warning whose moment passed during the downtime but that the
+next one has not yet superseded is still planned, once (kinds.CATCH_UP_KINDS).
 
 Modules: kinds (what exists), schedule (per-committee settings), rules (pure: facts → rows),
 planner (rows in the database), outbox (shared types, insert-or-ignore), prepare (route, quiet
 hours, vacations, builder, template), messages / digest / vacations / sitio_web / follows (what
-each kind says and the domain behind it), dispatcher (claim, send, record), tick (plan + send
-once). The sender that talks to Telegram is gelbot.telegram.sender: nothing here imports
-`telegram`.
+each kind says and the domain behind it), dispatcher (claim, send, record; its statements in
+claims), tick (plan + send once). The sender that talks to Telegram is gelbot.telegram.sender:
+nothing here imports `telegram`.
 """

@@ -145,7 +145,7 @@ class Dispatcher:
                 try:
                     for index, prepared in enumerate(ready):
                         if self.services.clock.now() - now > self.lease / 2:
-                            # Long flood waits ate half the lease: hand the rest back before
+                            # Slow answers, backoff ate half the lease: hand the rest back before
                             # another dispatcher could take them as abandoned and send them too.
                             await self._hand_back(ready[index:], report)
                             break
