@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 from telegram import Bot
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker
@@ -26,7 +26,7 @@ from gelbot.services import Services
 from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.fake_api import BotApiError, FakeTelegram
 from gelbot.telegram.fake_api.limits import FloodControl
-from gelbot.telegram.sender import TelegramSender
+from gelbot.telegram.sender import TelegramSender, may_have_reached_telegram
 from tests.delivery_world import SlowTelegram
 from tests.harness import Harness
 from tests.reminders_world import Engine, World, add_compromiso, add_person, make_world
@@ -113,6 +113,29 @@ async def test_a_request_that_never_left_is_retried(
     slow.bot._post = refuse_once  # type: ignore[method-assign]
     await tick(slow.dispatcher)
     assert len(world.to("Eva")) == 1 and calls == 2
+
+
+def caused(error: NetworkError, cause: Exception) -> NetworkError:
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "unknown"),
+    [
+        (caused(TimedOut(), httpx.ReadTimeout("read")), True),  # sent; the answer is late
+        (caused(NetworkError("httpx.ReadError"), httpx.ReadError("reset")), True),
+        (caused(NetworkError("cut"), httpx.RemoteProtocolError("no answer")), True),
+        (TimedOut(), True),  # PTB's own timeout: where it happened is unknown
+        (caused(TimedOut(), httpx.ConnectTimeout("connect")), False),
+        (caused(TimedOut(), httpx.WriteTimeout("write")), False),
+        (caused(NetworkError("refused"), httpx.ConnectError("refused")), False),
+        (TimedOut("Pool timeout: All connections … Request was *not* sent"), False),
+        (NetworkError("Bad Gateway"), False),  # Telegram answered 502
+    ],
+)
+def test_which_failures_may_have_delivered_the_message(error: NetworkError, unknown: bool) -> None:
+    assert may_have_reached_telegram(error) is unknown
 
 
 async def many_compromisos(world: World, owner: str, count: int) -> None:

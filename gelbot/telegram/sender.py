@@ -54,8 +54,12 @@ NO_PREVIEW = {"is_disabled": True}  # the Bot API's LinkPreviewOptions
 # How long a send waits for Telegram's answer. PTB's 5 s made a slow answer (7 s, seen in an
 # adversarial run) look like a failure, and the part was sent again: a duplicate without a crash.
 SEND_READ_TIMEOUT = 30.0
-# Failures of the connection that happen before the request is on its way to Telegram.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures before the whole request reached Telegram (a request cut while being written is
+# not processed).
+_NOT_SENT = (
+    httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
+    httpx.WriteTimeout,
+)  # fmt: skip
 
 
 class Budget(Protocol):
