@@ -141,6 +141,27 @@ async def test_crash_after_storing_the_nags_question_loses_no_question(
             assert question is not None and question.kind == NAG_PROMPT, copy
 
 
+async def test_crash_between_parts_of_a_long_message_repeats_no_part(
+    server: BotApiServer, services: Services, database_url: str, tmp_path: Path
+) -> None:
+    world = await make_world(services, server.tg)
+    await add_person(world, "Beto")
+    for n in range(30):  # one reminder of 30 compromisos: two parts
+        words = " ".join(f"paso{n}x{k}" for k in range(30))
+        await add_compromiso(world, "Beto", f"Tarea {n}: {words}", date(2009, 3, 5))
+    code, output = await gelbot_tick(
+        server, database_url, tmp_path, "2009-03-02T09:00", crash_at="after_part"
+    )
+    assert code == CRASH_EXIT, output
+    [first] = server.tg.messages_to(world.users["Beto"].id)
+    code, output = await gelbot_tick(server, database_url, tmp_path, "2009-03-02T09:11")
+    assert code == 0, output
+    parts = server.tg.messages_to(world.users["Beto"].id)
+    assert len(parts) == 2 and parts[0] is first
+    assert "Tarea 0:" in first.plain and "Tarea 0:" not in parts[1].plain
+    assert "Tarea 29:" in parts[1].plain
+
+
 async def test_a_slow_telegram_a_flood_wait_and_a_5xx_duplicate_nothing(
     server: BotApiServer, services: Services, database_url: str, tmp_path: Path
 ) -> None:
