@@ -12,7 +12,6 @@ from telegram import (
     BotCommandScopeDefault,
 )
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -57,6 +56,7 @@ from gelbot.telegram.handlers import (
 from gelbot.telegram.handlers import frameworks as framework_handlers
 from gelbot.telegram.handlers import indicators as indicator_handlers
 from gelbot.telegram.handlers import reminders as reminder_handlers
+from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.prompts import reply_router
 
 log = logging.getLogger(__name__)
@@ -89,9 +89,11 @@ def build_application(
     )
     if settings.bot_api_file_url:
         builder = builder.base_file_url(settings.bot_api_file_url)
-    if rate_limit:
-        # 20 messages a minute into one group, ~30 a second overall; retries a 429 once.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=1))  # type: ignore[arg-type]
+    # 20 messages a minute into one group, ~30 a second overall, ~1 a second into a private
+    # chat; retries a 429 once; every send follows a group's migration (gelbot.telegram.pacing).
+    # Without rate_limit (tests) only the migrations are followed.
+    pacing = Pacing(paced=rate_limit, max_retries=1 if rate_limit else 0)
+    builder = builder.rate_limiter(pacing)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()

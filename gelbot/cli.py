@@ -318,6 +318,10 @@ def tick(
             raise typer.Exit(2) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=settings.zone)
+    from gelbot.logging_setup import configure_logging
+
+    # Log lines (a flood wait, a send without answer), never a raw traceback or the token.
+    configure_logging(settings.log_level, [token])
     # Tests kill the process at a named point to prove the delivery rule (gelbot.reminders).
     crash_at = os.environ.get("GELBOT_TEST_CRASH_AT")
     typer.echo(asyncio.run(_tick(settings, token, moment, crash_at)))
@@ -329,13 +333,15 @@ async def _tick(
     import os
 
     from telegram.error import InvalidToken, NetworkError
-    from telegram.ext import AIORateLimiter, ExtBot
+    from telegram.ext import ExtBot
 
     from gelbot.clock import Clock, ManualClock, SystemClock
     from gelbot.db import make_engine, make_sessionmaker
     from gelbot.reminders.dispatcher import Dispatcher
     from gelbot.reminders.tick import tick as run_tick
     from gelbot.services import Services
+    from gelbot.telegram.budget import SharedBudget
+    from gelbot.telegram.pacing import Pacing
     from gelbot.telegram.sender import TelegramSender
 
     def crash(point: str) -> None:
@@ -348,12 +354,13 @@ async def _tick(
         token,
         base_url=settings.bot_api_url,
         base_file_url=settings.bot_api_file_url or "https://api.telegram.org/file/bot",
-        rate_limiter=AIORateLimiter(max_retries=1),
+        rate_limiter=Pacing(),
     )
     try:
         async with bot:
             services = Services(settings, engine, make_sessionmaker(engine), clock)
-            dispatcher = Dispatcher(services, TelegramSender(bot), hook=crash)
+            sender = TelegramSender(bot, budget=SharedBudget(services))
+            dispatcher = Dispatcher(services, sender, hook=crash)
             return (await run_tick(dispatcher)).summary()
     except InvalidToken:
         typer.echo(REJECTED_TOKEN, err=True)

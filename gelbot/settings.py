@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     tablero_max_age_seconds: Annotated[int, Field(ge=60, le=86400)] = 3600
     dispatch_interval_seconds: Annotated[float, Field(gt=0, le=30)] = 15.0
     log_level: str = "INFO"
+    # Telegram ids of the delegados the operator trusts: /seguir lists every committee whose
+    # name matches their words (anyone else must name one committee closely). JSON: [123, 456].
+    delegados: list[int] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod

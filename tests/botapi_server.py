@@ -47,6 +47,8 @@ class BotApiServer:
         self.requests: list[tuple[str, dict[str, Any]]] = []
         # (update_id, HTTP status) of every webhook delivery; status 0 when it never connected.
         self.deliveries: list[tuple[int, int]] = []
+        # Seconds each of the next sendMessage answers is held back (the message is sent).
+        self.answer_delays: list[float] = []
         # Called on every poll of wait_for/wait_until; raise in it to stop waiting early.
         self.check: Callable[[], None] | None = None
         self.port = 0
@@ -158,6 +160,8 @@ class BotApiServer:
                 result = await self.tg.call(method, params, files)
         except BotApiError as error:
             return web.json_response(error.payload(), status=error.code)
+        if method == "sendMessage" and self.answer_delays:
+            await asyncio.sleep(self.answer_delays.pop(0))
         return web.json_response({"ok": True, "result": result})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -311,6 +311,16 @@ def test_limits() -> None:
         parse_plan(b"PK\x03\x04rest-of-a-zip", "plan.xlsx")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_is_told_its_encoding(encoding: str) -> None:
+    # Excel's «Texto Unicode»: the columns are there, but not in UTF-8.
+    text = "\n".join([HEADER, GOOD_ROW])
+    with pytest.raises(PlanImportError) as caught:
+        parse_plan(text.encode(encoding), "plan.csv")
+    assert caught.value.message.startswith("El archivo no está en UTF-8: está en UTF-16")
+    assert "Guárdelo como CSV UTF-8" in caught.value.message
+
+
 # --- fuzzing: bad input only ever raises PlanImportError -------------------------------------
 
 NAMES = st.sampled_from(["plan.yaml", "plan.yml", "plan.csv", "plan.tsv", "plan.txt", "plan"])

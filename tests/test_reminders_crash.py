@@ -25,7 +25,7 @@ from gelbot.domain import prompts
 from gelbot.models import Role
 from gelbot.reminders.dispatcher import NAG_PROMPT
 from gelbot.services import Services
-from gelbot.telegram.fake_api import FakeTelegram
+from gelbot.telegram.fake_api import BotApiError, FakeTelegram
 from tests.botapi_server import BotApiServer
 from tests.reminders_world import World, add_compromiso, add_person, make_world
 
@@ -139,6 +139,48 @@ async def test_crash_after_storing_the_nags_question_loses_no_question(
         for copy in server.tg.messages_to(world.users["Eva"].id):
             question = await prompts.find(session, copy.chat_id, copy.message_id)
             assert question is not None and question.kind == NAG_PROMPT, copy
+
+
+async def test_crash_between_parts_of_a_long_message_repeats_no_part(
+    server: BotApiServer, services: Services, database_url: str, tmp_path: Path
+) -> None:
+    world = await make_world(services, server.tg)
+    await add_person(world, "Beto")
+    for n in range(30):  # one reminder of 30 compromisos: two parts
+        words = " ".join(f"paso{n}x{k}" for k in range(30))
+        await add_compromiso(world, "Beto", f"Tarea {n}: {words}", date(2009, 3, 5))
+    code, output = await gelbot_tick(
+        server, database_url, tmp_path, "2009-03-02T09:00", crash_at="after_part"
+    )
+    assert code == CRASH_EXIT, output
+    [first] = server.tg.messages_to(world.users["Beto"].id)
+    code, output = await gelbot_tick(server, database_url, tmp_path, "2009-03-02T09:11")
+    assert code == 0, output
+    parts = server.tg.messages_to(world.users["Beto"].id)
+    assert len(parts) == 2 and parts[0] is first
+    assert "Tarea 0:" in first.plain and "Tarea 0:" not in parts[1].plain
+    assert "Tarea 29:" in parts[1].plain
+
+
+async def test_a_slow_telegram_a_flood_wait_and_a_5xx_duplicate_nothing(
+    server: BotApiServer, services: Services, database_url: str, tmp_path: Path
+) -> None:
+    # No crash, but every fault the adversarial run found: the first answer held 6 s (past
+    # PTB's 5 s read timeout), a 429 for Beto, a 502 for Caro.
+    world = await three_due(server, services)
+    server.answer_delays = [6.0]
+    flood = BotApiError(429, "Too Many Requests: retry after 20", retry_after=20)
+    server.tg.fail_next("sendMessage", flood, chat_id=world.users["Beto"].id)
+    server.tg.fail_next("sendMessage", BotApiError(502, "Bad Gateway"),
+                        chat_id=world.users["Caro"].id)  # fmt: skip
+    code, output = await gelbot_tick(server, database_url, tmp_path, "2009-03-02T09:00")
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert "enviados: 2 mensajes" in output and "reintentos: 1" in output
+    assert deliveries(server, world) == Counter({"Eva": 1, "Caro": 1})
+    code, output = await gelbot_tick(server, database_url, tmp_path, "2009-03-02T09:01")
+    assert code == 0, output
+    assert deliveries(server, world) == Counter({"Eva": 1, "Beto": 1, "Caro": 1})
 
 
 def test_tick_needs_a_token_and_a_valid_moment(

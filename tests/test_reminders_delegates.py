@@ -61,14 +61,18 @@ async def test_follow_rejected(bot: Harness, services: Services) -> None:
     accept = request.buttons()[0]["callback_data"]
     [edited, *_] = await bot.press(mocoa.users["Ana"], request, 2)
     assert "no aceptó" in edited.plain
-    assert await follows(services) == []
+    [(_, _, status)] = await follows(services)
+    assert status == "rechazado"  # kept, so it is not asked again at once
     assert "no aceptó su seguimiento" in bot.tg.messages_to(delia.id)[-1].plain
     assert await bot.press_data(mocoa.users["Ana"], request, accept) == []  # it is gone
     assert "Esa solicitud ya no existe" in bot.answers()[-1][1]["text"]
 
 
-async def test_ambiguous_names_offer_a_choice(bot: Harness, services: Services) -> None:
+async def test_ambiguous_names_offer_a_choice_to_a_configured_delegado(
+    bot: Harness, services: Services
+) -> None:
     _, villa, delia = await two_committees(bot, services)
+    services.settings.delegados = [delia.id]  # GELBOT_DELEGADOS
     chat = bot.tg.private_chat(delia)
     [choice] = await bot.say(delia, chat, "/seguir alcaldia")
     assert "Encontré 2 comités. Elija uno:" in choice.plain
@@ -101,12 +105,13 @@ async def test_already_following(bot: Harness, services: Services) -> None:
     assert "Usted ya sigue el comité de Alcaldía de Mocoa" in already.plain
 
 
-async def test_leave(bot: Harness, services: Services) -> None:
+async def test_leave(bot: Harness, services: Services, clock: ManualClock) -> None:
     _, _, delia = await two_committees(bot, services)
     chat = bot.tg.private_chat(delia)
     [nothing] = await bot.say(delia, chat, "/dejar")
     assert "Usted no sigue ningún comité" in nothing.plain
     await bot.say(delia, chat, "/seguir mocoa")
+    clock.advance(minutes=10)  # one new request every 10 minutes
     await bot.say(delia, chat, "/seguir villagarzon")
     [wrong] = await bot.say(delia, chat, "/dejar Pasto")
     assert "No sigue ningún comité con «Pasto»" in wrong.plain
@@ -118,3 +123,55 @@ async def test_leave(bot: Harness, services: Services) -> None:
     assert "ya no sigue el comité de Alcaldía de Villagarzón" in left.plain
     assert await follows(services) == []
     assert await bot.press_data(delia, listing, "dj:999") == []
+
+
+async def test_a_stranger_sees_no_list_of_committees(bot: Harness, services: Services) -> None:
+    mocoa, villa, delia = await two_committees(bot, services)
+    chat = bot.tg.private_chat(delia)
+    for fishing in ("a", "alcaldia", "de"):
+        [answer] = await bot.say(delia, chat, f"/seguir {fishing}")
+        assert "Mocoa" not in answer.plain.replace("/seguir Alcaldía de Mocoa", "")
+        assert "Villagarzón" not in answer.plain and answer.buttons() == []
+    [several] = await bot.say(delia, chat, "/seguir alcaldia")
+    assert "Varios comités coinciden con «alcaldia». Escriba el nombre completo" in several.plain
+    assert bot.tg.messages_to(mocoa.group) == bot.tg.messages_to(villa.group) == []
+    sent = await bot.say(delia, chat, "/seguir villagarzon")  # names one: enough
+    assert any(m.chat_id == villa.group.id and "pide seguir" in m.plain for m in sent)
+
+
+async def test_repeated_requests_post_once_and_wait_between_committees(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    mocoa, villa, delia = await two_committees(bot, services)
+    chat = bot.tg.private_chat(delia)
+    for _ in range(30):
+        await bot.say(delia, chat, "/seguir Alcaldía de Mocoa")
+    [request] = bot.tg.messages_to(mocoa.group)  # one post, not thirty
+    assert "Delia pide seguir este comité" in request.plain
+    assert "Ya le pedí al coordinador del comité de Alcaldía de Mocoa, el 2 de marzo de 2009" in (
+        bot.tg.messages_to(chat)[-1].plain
+    )
+    [wait] = await bot.say(delia, chat, "/seguir Alcaldía de Villagarzón")
+    assert "puede pedir uno nuevo en 10 minutos" in wait.plain
+    assert bot.tg.messages_to(villa.group) == []
+    clock.advance(minutes=10)
+    await bot.say(delia, chat, "/seguir Alcaldía de Villagarzón")
+    assert len(bot.tg.messages_to(villa.group)) == 1
+
+
+async def test_a_rejected_request_is_not_posted_again_for_a_month(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    mocoa, _, delia = await two_committees(bot, services)
+    chat = bot.tg.private_chat(delia)
+    [request, _] = await bot.say(delia, chat, "/seguir Alcaldía de Mocoa")
+    await bot.press(mocoa.users["Ana"], request, 2)
+    clock.advance(days=1)
+    [answer] = await bot.say(delia, chat, "/seguir Alcaldía de Mocoa")
+    assert "no aceptó su seguimiento. Podrá pedirlo de nuevo desde el 1 de abril de 2009" in (
+        answer.plain
+    )
+    assert len(bot.tg.messages_to(mocoa.group)) == 1
+    clock.advance(days=30)
+    await bot.say(delia, chat, "/seguir Alcaldía de Mocoa")
+    assert len(bot.tg.messages_to(mocoa.group)) == 2

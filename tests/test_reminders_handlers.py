@@ -254,7 +254,10 @@ async def test_forged_nag_answers_are_refused(
     # Another committee's id in Eva's private chat: she is not its editor.
     assert await bot.press_data(eva, nag, f"rw:{other.committee_id}:20090223:1") == []
     assert "Solo el editor web o el coordinador" in bot.answers()[-1][1]["text"]
-    for data in (f"rw:{cid}:20090224:1", f"rw:{cid}:20090309:1"):  # not a Monday; the future
+    # Not a Monday; the future; weeks before the committee existed (created on 2 March 2009,
+    # its first nag asked about the week of 23 February).
+    for data in (f"rw:{cid}:20090224:1", f"rw:{cid}:20090309:1", f"rw:{cid}:00010101:1",
+                 f"rw:{cid}:20090216:m", f"rw:{cid}:20090216:1"):  # fmt: skip
         assert await bot.press_data(eva, nag, data) == []
         assert "Esa semana no es válida" in bot.answers()[-1][1]["text"]
     assert await readings(services) == []

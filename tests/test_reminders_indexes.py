@@ -19,14 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gelbot.clock import ManualClock
 from gelbot.models import Reminder
-from gelbot.reminders.dispatcher import (
-    _CLAIM_GROUPS_PG,
-    _GROUP_ROWS,
-    _NEXT_ROWS,
-    Dispatcher,
+from gelbot.reminders.claims import (
+    CLAIM_GROUPS_PG,
+    GROUP_ROWS,
+    NEXT_ROWS,
     abandoned_claims,
     group_params,
 )
+from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.outbox import Delivery, OutgoingMessage
 from gelbot.reminders.tick import tick
 from gelbot.services import Services
@@ -63,7 +63,7 @@ async def test_the_dispatchers_scans_use_the_partial_indexes(
     services: Services, what: str, index: str
 ) -> None:
     statement, params = {
-        "due": (_NEXT_ROWS, {"now": NOW, "limit": 100}),
+        "due": (NEXT_ROWS, {"now": NOW, "limit": 100}),
         "abandoned": (abandoned_claims(NOW), {}),
     }[what]
     async with services.engine.begin() as connection:
@@ -78,7 +78,7 @@ async def test_sqlite_claims_a_batchs_groups_through_the_reminder_key(services: 
     async with services.engine.begin() as connection:
         if connection.dialect.name != "sqlite":
             pytest.skip("PostgreSQL claims groups with its own statement (the test below)")
-        plan = await plan_of(connection, _GROUP_ROWS, params)
+        plan = await plan_of(connection, GROUP_ROWS, params)
     assert "kind=? AND target_kind=? AND target_id=?" in plan, plan
 
 
@@ -100,7 +100,7 @@ async def test_postgresql_claims_a_batchs_groups_one_lookup_per_group(services: 
             ],
         )  # fmt: skip
         params = {"now": NOW, "worker": "w", **group_params("postgresql", GROUPS)}
-        plan = await plan_of(connection, _CLAIM_GROUPS_PG, params)
+        plan = await plan_of(connection, CLAIM_GROUPS_PG, params)
     assert "Function Scan on groups" in plan, plan
     lookup = plan[plan.index("Function Scan on groups") :]
     assert "Index Scan using uq_reminders_kind_target_kind_target_id_occurrence" in lookup, plan
@@ -150,7 +150,7 @@ async def explain(connection: AsyncConnection, statement: str, params: Any) -> s
 
 
 class NothingToSend:
-    async def send(self, message: OutgoingMessage) -> Delivery:
+    async def send(self, message: OutgoingMessage, progress: object = None) -> Delivery:
         raise AssertionError("nothing is due")
 
 

@@ -33,7 +33,7 @@ class CountingSender:
         self.name = name
         self.next_id = 0
 
-    async def send(self, message: OutgoingMessage) -> Delivery:
+    async def send(self, message: OutgoingMessage, progress: object = None) -> Delivery:
         await asyncio.sleep(0)  # let the other dispatcher run between claim and record
         self.next_id += 1
         self.log.append((self.name, message.chat_id, message.parts[0]))

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from telegram import Bot
 from telegram.error import TimedOut
-from telegram.ext import AIORateLimiter
 from telegram.request import RequestData
 
 from gelbot.app import build_application
@@ -19,9 +19,12 @@ from gelbot.reminders.dispatcher import MAX_ATTEMPTS, Dispatcher
 from gelbot.reminders.tick import tick
 from gelbot.services import Services
 from gelbot.settings import Settings
+from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.fake_api import BotApiError, FakeBotApiRequest, FakeTelegram
 from gelbot.telegram.handlers.reminders import dispatcher_for
+from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.sender import TelegramSender
+from tests.delivery_world import SlowTelegram
 from tests.harness import Harness
 from tests.reminders_world import Engine, World, add_compromiso, add_person, make_world
 
@@ -39,7 +42,7 @@ async def editor_world(bot: Harness, services: Services) -> World:
 
 
 @pytest.mark.usefixtures("timedelta_retry_after")
-async def test_429_waits_retry_after_and_loses_nothing(
+async def test_429_hands_back_for_retry_after_and_loses_nothing(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
     world = await editor_world(bot, services)
@@ -48,7 +51,9 @@ async def test_429_waits_retry_after_and_loses_nothing(
                                                 retry_after=7), chat_id=eva)  # fmt: skip
     engine = Engine(bot, services, clock)
     report = await engine.tick()
-    assert engine.slept == [7.0]
+    assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
+    clock.advance(seconds=7)
+    report = await engine.tick()
     assert report.dispatch.sent == 1 and len(world.to("Eva")) == 1
     [row] = await engine.rows(kind="sitio_web", status="enviado")
     assert row.message_id == world.to("Eva")[0].message_id
@@ -175,7 +180,7 @@ async def test_bad_request_is_final(bot: Harness, services: Services, clock: Man
 
 
 class TimingOutRequest(FakeBotApiRequest):
-    """The network at the edge: the first `failures` sendMessage calls time out."""
+    """The network at the edge: the first `failures` sendMessage calls cannot connect."""
 
     def __init__(self, telegram: FakeTelegram, failures: int) -> None:
         super().__init__(telegram)
@@ -187,7 +192,8 @@ class TimingOutRequest(FakeBotApiRequest):
     ) -> tuple[int, bytes]:  # fmt: skip
         if url.endswith("/sendMessage") and self.failures > 0:
             self.failures -= 1
-            raise TimedOut("Timed out")
+            # It never connected: the request did not reach Telegram (see the sender).
+            raise TimedOut("Timed out") from httpx.ConnectTimeout("connect timed out")
         return await super().do_request(url, method, request_data, *args, **kwargs)
 
 
@@ -217,8 +223,10 @@ async def test_the_running_bot_sends_reminders_through_the_rate_limiter(settings
     application = build_application(settings, request=FakeBotApiRequest(FakeTelegram()))
     sender = dispatcher_for(application).sender
     assert isinstance(sender, TelegramSender)
+    assert isinstance(sender.budget, SharedBudget)  # shared with other instances
     limiter = sender.bot.rate_limiter  # type: ignore[attr-defined]
-    assert isinstance(limiter, AIORateLimiter)
+    assert isinstance(limiter, Pacing) and limiter.paced
+    assert (limiter.private_burst, limiter.private_per_second) == (3, 1.0)
     # 20 messages a minute into one group, 30 a second overall (PTB's defaults, Telegram's).
     assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)
     assert (limiter._base_limiter.max_rate, limiter._base_limiter.time_period) == (30, 1)
@@ -227,20 +235,19 @@ async def test_the_running_bot_sends_reminders_through_the_rate_limiter(settings
     assert reminders.job.trigger.interval.total_seconds() == settings.dispatch_interval_seconds
 
 
-@pytest.mark.usefixtures("timedelta_retry_after")
-async def test_long_waits_hand_the_rest_of_the_batch_back_before_the_lease_ends(
-    bot: Harness, services: Services, clock: ManualClock
+async def test_slow_answers_hand_the_rest_of_the_batch_back_before_the_lease_ends(
+    bot: Harness, services: Services, clock: ManualClock, telegram: FakeTelegram
 ) -> None:
     world = await editor_world(bot, services)
     await add_person(world, "Beto")
     await add_person(world, "Caro")
     for name in ("Beto", "Caro"):
         await add_compromiso(world, name, f"Tarea de {name}", date(2009, 3, 5))
-    flood = BotApiError(429, "Too Many Requests: retry after 55", retry_after=55)
-    bot.tg.fail_next("sendMessage", flood, chat_id=world.users["Eva"].id)
-    engine = Engine(bot, services, clock, lease=timedelta(seconds=100))
-    report = await engine.tick()
-    # Eva's nag waited 55 s, past half the lease: Beto's and Caro's reminders were handed back
+    slow = SlowTelegram(telegram, clock, [25.0])  # Eva's nag: answered after 25 s
+    async with Bot("0:offline", request=slow) as slow_bot:
+        dispatcher = Dispatcher(services, TelegramSender(slow_bot), lease=timedelta(seconds=40))
+        report = await tick(dispatcher)
+    # Eva's nag took 25 s, past half the lease: Beto's and Caro's reminders were handed back
     # and claimed again (with a fresh lease) in the same pass — each still delivered once.
-    assert engine.slept == [55.0] and report.dispatch.retried >= 1
+    assert report.dispatch.retried >= 1
     assert [len(world.to(n)) for n in ("Eva", "Beto", "Caro")] == [1, 1, 1]

@@ -25,6 +25,7 @@ from gelbot.models.reminders import (
     ReminderPlan,
     ReminderSetting,
     ReminderStatus,
+    SendBudget,
     TargetKind,
 )
 from gelbot.models.tracking import (
@@ -102,6 +103,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "SemesterItem",
+    "SendBudget",
     "TargetKind",
     "UTCDateTime",
 ]

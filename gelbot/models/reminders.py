@@ -88,6 +88,8 @@ class Reminder(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDIENTE.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Parts of a long message Telegram accepted: a retry sends only the rest (delivery rule).
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -118,6 +120,7 @@ class ReminderSetting(Base):
 class FollowStatus(enum.StrEnum):
     PENDIENTE = "pendiente"  # asked with /seguir, waiting for the coordinador
     ACEPTADO = "aceptado"
+    RECHAZADO = "rechazado"  # kept a while, so the same request cannot be posted again at once
 
 
 class DelegateFollow(Base):
@@ -135,6 +138,15 @@ class DelegateFollow(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+
+
+class SendBudget(Base):
+    """Messages sent to Telegram in one second, by every instance together (token bucket)."""
+
+    __tablename__ = "send_budget"
+
+    second: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PlanScope(enum.StrEnum):

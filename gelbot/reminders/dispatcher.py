@@ -7,7 +7,7 @@ writers are serialised — so two dispatchers never hold the same row; (3) claim
 made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of one (kind, target) go out
 as ONE message (after downtime that is the catch-up message), each claim committed before
 sending and each send recorded in its own commit before the next message: see gelbot.reminders
-for the delivery rule.
+for the delivery rule. The claim statements are in gelbot.reminders.claims.
 
 Every scan of due rows walks the index of pending rows in order, with a LIMIT, so its cost
 follows what is due. An UPDATE of "every due row that expired" had no LIMIT: PostgreSQL,
@@ -23,33 +23,37 @@ import socket
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import (
-    ARRAY,
-    Table,
-    Update,
-    bindparam,
-    func,
-    literal_column,
-    select,
-    text,
-    true,
-    tuple_,
-    update,
-)
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.domain import prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
-from gelbot.models import Committee, Person, Reminder, ReminderStatus, TargetKind
+from gelbot.models import Committee, Person, ReminderStatus, TargetKind
 from gelbot.reminders import messages
+from gelbot.reminders.claims import (
+    CLAIM_GROUPS,
+    CLAIM_GROUPS_PG,
+    CLAIM_ROWS,
+    NEXT_ROWS,
+    Group,
+    abandoned_claims,
+    attempt_returned,
+    group_params,
+)
 from gelbot.reminders.kinds import NAG_KINDS, Kind
 from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
-from gelbot.reminders.prepare import DispatchReport, Prepared, Preparer, finish, release
+from gelbot.reminders.prepare import (
+    DispatchReport,
+    Prepared,
+    Preparer,
+    finish,
+    parts_sent,
+    release,
+)
 from gelbot.reminders.records import SentRecorder
 from gelbot.services import Services
 
@@ -64,86 +68,6 @@ NAG_PROMPT = "sitio_web_veces"  # PendingPrompt kind: a reply with a number answ
 
 Hook = Callable[[str], None]
 
-_TABLE = cast(Table, Reminder.__table__)
-# What a claim reads back: exactly the columns a Claimed is made of.
-_CLAIM_COLUMNS = tuple(_TABLE.c[field.name] for field in fields(Claimed))
-_GROUP = (_TABLE.c.kind, _TABLE.c.target_kind, _TABLE.c.target_id)
-# Statuses as literals, not parameters: a partial index (migration 0002) serves only a query
-# that names its status, and PostgreSQL's generic plans don't look at parameter values.
-_PENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.PENDIENTE.value}'")
-_SENDING = _TABLE.c.status == literal_column(f"'{ReminderStatus.ENVIANDO.value}'")
-_DUE = (_PENDING, _TABLE.c.due_at <= bindparam("now"))
-# The next due rows and their groups, oldest first. On PostgreSQL the rows read are locked and
-# rows another dispatcher holds are skipped, so two dispatchers pick different rows (with a
-# plain read both would pick the same ones, and the second would find them all taken and stop).
-_NEXT_ROWS = (
-    select(_TABLE.c.id, *_GROUP)
-    .where(*_DUE)
-    .order_by(_TABLE.c.due_at, _TABLE.c.id)
-    .limit(bindparam("limit"))
-    .with_for_update(skip_locked=True)
-)
-# Every due row of those groups, claimed atomically: FOR UPDATE SKIP LOCKED on PostgreSQL (a
-# row another dispatcher holds is skipped, not waited for); SQLite serialises writers instead.
-# The three plain INs say nothing the tuple does not, but with them SQLite looks the groups up
-# in the (kind, target, occurrence) key instead of reading every due row: after downtime, with
-# thousands due, that made each batch's claim cost grow with the whole backlog.
-_GROUP_ROWS = (
-    select(_TABLE.c.id)
-    .where(
-        *_DUE,
-        *(column.in_(bindparam(f"{column.name}s", expanding=True)) for column in _GROUP),
-        tuple_(*_GROUP).in_(bindparam("groups", expanding=True)),
-    )
-    .with_for_update(skip_locked=True)
-)
-_CLAIMED = {
-    "status": ReminderStatus.ENVIANDO.value,
-    "claimed_at": bindparam("now"),
-    "claimed_by": bindparam("worker"),
-    "attempts": _TABLE.c.attempts + 1,
-}
-_CLAIM_GROUPS = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(_GROUP_ROWS.scalar_subquery()))
-    .values(_CLAIMED)
-    .returning(*_CLAIM_COLUMNS)
-)
-# PostgreSQL: the groups as a table (three arrays, unnested) and, for each group, a LATERAL
-# lookup of its due rows in the reminder key. With the IN form, on a table just planned and not
-# yet analysed, PostgreSQL read every row of the kinds for each batch: 34 ms a claim in bench
-# (a), 4 ms this way. (SQLite has no arrays to unnest; the IN form suits it.)
-_GROUPS = (
-    func.unnest(*(bindparam(f"group_{c.name}s", type_=ARRAY(c.type)) for c in _GROUP))
-    .table_valued(*(c.name for c in _GROUP))
-    .render_derived(name="groups")
-)
-_GROUP_ROWS_PG = (
-    select(_TABLE.c.id)
-    .where(*_DUE, *(column == _GROUPS.c[column.name] for column in _GROUP))
-    .with_for_update(skip_locked=True)
-    .lateral("due")
-)
-_CLAIM_GROUPS_PG = (
-    update(_TABLE)
-    .where(
-        _TABLE.c.id.in_(
-            select(_GROUP_ROWS_PG.c.id).select_from(_GROUPS).join(_GROUP_ROWS_PG, true())
-        )
-    )
-    .values(_CLAIMED)
-    .returning(*_CLAIM_COLUMNS)
-)
-# When every due row fits in the batch its groups are complete: claim those rows by key. (The
-# rows read are still checked to be pending: on SQLite another process may have claimed them
-# since they were read; on PostgreSQL they are locked until this transaction ends.)
-_CLAIM_ROWS = (
-    update(_TABLE)
-    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _PENDING)
-    .values(_CLAIMED)
-    .returning(*_CLAIM_COLUMNS)
-)
-
 __all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "NAG_PROMPT", "DispatchReport", "Dispatcher"]
 
 
@@ -153,28 +77,6 @@ class Record:
 
     connection: AsyncConnection
     fast: SentRecorder | None
-
-
-def abandoned_claims(claimed_before: datetime) -> Update:
-    """Back to the queue: rows claimed before that moment, by a dispatcher that died."""
-    return (
-        update(_TABLE)
-        .where(_SENDING, _TABLE.c.claimed_at < claimed_before)
-        .values(status=ReminderStatus.PENDIENTE.value, claimed_by=None)
-    )
-
-
-Group = tuple[str, str, int]  # (kind, target kind, target id)
-
-
-def group_params(dialect: str, groups: list[Group]) -> dict[str, object]:
-    """The parameters of the dialect's statement that claims every due row of these groups."""
-    if dialect == "postgresql":  # _CLAIM_GROUPS_PG: three arrays, a group at each position
-        return {f"group_{c.name}s": [group[n] for group in groups] for n, c in enumerate(_GROUP)}
-    params: dict[str, object] = {"groups": groups}
-    for n, column in enumerate(_GROUP):
-        params[f"{column.name}s"] = sorted({group[n] for group in groups})
-    return params
 
 
 def worker_name() -> str:
@@ -203,8 +105,10 @@ class Dispatcher:
         self.lease = lease
         self.tz = services.settings.zone
         self.calendar = calendar or WorkingCalendar(self.tz)
-        # Test machinery: called at "after_claim", "after_send" and "after_question" (a nag's
-        # question stored, its send not yet recorded): see tests/…_crash.py.
+        self._flooded: dict[int, datetime] = {}
+        # Test machinery: called at "after_claim", "after_part" (a part of a long message sent
+        # and recorded), "after_send" and "after_question" (a nag's question stored, its send
+        # not yet recorded): see tests/…_crash.py.
         self.hook = hook or (lambda point: None)
         self.preparer = Preparer(self.worker, self.tz, services.settings.timezone, self.calendar)
 
@@ -212,6 +116,9 @@ class Dispatcher:
         """One pass: send everything due now, grouped per target and kind."""
         report = DispatchReport()
         now = self.services.clock.now()
+        # Chats that answered 429 in this pass, and until when: their other messages are handed
+        # back without trying, and no other chat waits for them.
+        self._flooded = {}
         async with self.services.transaction() as session:
             report.released = await self._release_abandoned(session, now)
         for _ in range(MAX_BATCHES):
@@ -238,7 +145,7 @@ class Dispatcher:
                 try:
                     for index, prepared in enumerate(ready):
                         if self.services.clock.now() - now > self.lease / 2:
-                            # Long flood waits ate half the lease: hand the rest back before
+                            # Slow answers, backoff ate half the lease: hand the rest back before
                             # another dispatcher could take them as abandoned and send them too.
                             await self._hand_back(ready[index:], report)
                             break
@@ -269,17 +176,17 @@ class Dispatcher:
         """
         async with self.services.transaction() as session:
             found = (
-                await session.execute(_NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
+                await session.execute(NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
             ).all()
             if not found:
                 return []
             params: dict[str, object] = {"now": now, "worker": self.worker}
             if len(found) <= self.batch_size:
-                statement, params["ids"] = _CLAIM_ROWS, [row.id for row in found]
+                statement, params["ids"] = CLAIM_ROWS, [row.id for row in found]
             else:
                 groups = list(dict.fromkeys(tuple(row)[1:] for row in found[: self.batch_size]))
                 dialect = self.services.engine.dialect.name
-                statement = _CLAIM_GROUPS_PG if dialect == "postgresql" else _CLAIM_GROUPS
+                statement = CLAIM_GROUPS_PG if dialect == "postgresql" else CLAIM_GROUPS
                 params.update(group_params(dialect, groups))
             result = await session.execute(statement, params)
             # RETURNING keeps no order on PostgreSQL: send the oldest first, as claimed.
@@ -289,12 +196,25 @@ class Dispatcher:
 
     async def _send(self, prepared: Prepared, report: DispatchReport, record: Record) -> None:
         """Send one prepared message and record what Telegram answered, in its own commit."""
-        delivery = await self.sender.send(prepared.message)
+        ids, rows, job = prepared.ids, prepared.rows, prepared.job
+        flooded_until = self._flooded.get(prepared.message.chat_id)
+        if flooded_until is not None and flooded_until > self.services.clock.now():
+            async with self.services.transaction() as session:
+                await release(session, self.worker, ids, flooded_until, "espera por 429")
+            report.retried += 1
+            return
+
+        async def progress(parts: int) -> None:
+            # Each part Telegram accepted, in its own commit before the next part is sent.
+            await parts_sent(record.connection, self.worker, ids, parts)
+            self.hook("after_part")
+
+        delivery = await self.sender.send(prepared.message, progress)
         self.hook("after_send")
         now = self.services.clock.now()
-        ids, rows, job = prepared.ids, prepared.rows, prepared.job
         nag = job.kind in NAG_KINDS and job.person is not None
-        if delivery.outcome is Outcome.SENT and delivery.migrated_from is None:
+        plain = delivery.migrated_from is None and delivery.error is None
+        if delivery.outcome is Outcome.SENT and plain:
             # The common case, on a bare connection: one UPDATE and its commit per message.
             if nag:
                 # Before the record, so a crash between the two loses no question: the nag is
@@ -318,17 +238,27 @@ class Dispatcher:
             return
         retry_in_group = False
         async with self.services.transaction() as session:
-            if delivery.outcome is Outcome.SENT and delivery.migrated_from is not None:
-                # Sent to the supergroup the group became: record, and follow it, in one commit.
+            if delivery.outcome is Outcome.SENT:
+                # Sent to the supergroup the group became (record, and follow it, in one
+                # commit), or sent without an answer for some part: recorded as uncertain
+                # (last_error), never sent again.
                 done = await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now,
-                                    delivery=delivery)  # fmt: skip
+                                    delivery.error, delivery=delivery)  # fmt: skip
                 if done < len(ids):
                     log.warning("reminders %s: claim lost before recording the send", ids)
-                await follow_migration(session, delivery.migrated_from, delivery.chat_id)
-                if nag:
+                if delivery.migrated_from is not None:
+                    await follow_migration(session, delivery.migrated_from, delivery.chat_id)
+                if nag and delivery.message_id is not None:
                     await _remember_nag(session, job, delivery, now)
                 report.sent += 1
                 report.rows_sent += len(rows)
+            elif delivery.outcome is Outcome.FLOOD:
+                # Telegram asked this chat to wait: a wait is no failed attempt.
+                until = now + timedelta(seconds=delivery.retry_in)
+                self._flooded[delivery.chat_id] = until
+                await session.execute(attempt_returned(ids))
+                await release(session, self.worker, ids, until, delivery.error)
+                report.retried += 1
             elif delivery.outcome is Outcome.RETRY and max(r.attempts for r in rows) < MAX_ATTEMPTS:
                 when = now + timedelta(seconds=delivery.retry_in)
                 await release(session, self.worker, ids, when, delivery.error)

@@ -1,33 +1,91 @@
-"""Delegados following committees: asked with /seguir, accepted by the committee's coordinador."""
+"""Delegados following committees: asked with /seguir, accepted by the committee's coordinador.
+
+Anyone can write /seguir, and each request is posted in the committee's group, so three limits
+keep a stranger from flooding a group or listing committees: one pending request per person and
+committee (asking again posts nothing); one new request per person every REQUEST_COOLDOWN, and
+none to a committee that rejected them within REJECTION_COOLDOWN; and the search shows a
+committee only to whoever names it closely enough to single it out — a list of matches (with
+buttons) only to the delegados the operator configured (GELBOT_DELEGADOS).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, DelegateFollow, FollowStatus, Person
 
 MAX_MATCHES = 8
+MIN_WORD = 4  # a word of the query names a word of the entity when it starts it with 4+ letters
+REQUEST_COOLDOWN = timedelta(minutes=10)
+REJECTION_COOLDOWN = timedelta(days=30)
+ASK_AGAIN_AFTER = timedelta(days=7)  # a request pending this long may be posted once more
 
 
-async def search(session: AsyncSession, text: str) -> list[Committee]:
-    """Active committees whose entity name contains every word of `text` (accents ignored)."""
+def _names(query: list[str], name: str) -> bool:
+    """Whether every word of the query is a word of the name, or starts one (4+ letters)."""
+    words = name.split()
+    return all(
+        any(w == q or (len(q) >= MIN_WORD and w.startswith(q)) for w in words) for q in query
+    )
+
+
+@dataclass(frozen=True)
+class Search:
+    """What /seguir may show: the committees found, or how many matched without naming them."""
+
+    found: list[Committee]
+    hidden: int = 0  # several matched a stranger's words: none is shown
+
+
+async def search(session: AsyncSession, text: str, *, list_all: bool = False) -> Search:
+    """Active committees named by `text` (accents ignored). An exact name wins; otherwise a
+    delegado the operator configured (`list_all`) gets every name containing the words, anyone
+    else a committee only when their words name exactly one."""
     words = normalize(text).split()
     if not words:
-        return []
-    found = []
+        return Search([])
+    exact, close, containing = [], [], []
     for committee in await session.scalars(
         select(Committee).where(Committee.active.is_(True)).order_by(Committee.entity_name)
     ):
         name = normalize(committee.entity_name)
         if name == " ".join(words):
-            return [committee]  # an exact name wins over longer ones that contain it
+            exact.append(committee)
+        if _names(words, name):
+            close.append(committee)
         if all(word in name for word in words):
-            found.append(committee)
-    return found
+            containing.append(committee)
+    if exact:
+        return Search(exact)  # an exact name wins over longer ones that contain it
+    if list_all:
+        return Search(containing)
+    if len(close) > 1:
+        return Search([], hidden=len(close))
+    return Search(close)
+
+
+class Asked(enum.Enum):
+    """What became of a /seguir request."""
+
+    NEW = "new"  # recorded: post it in the group
+    AGAIN = "again"  # pending for long: post it once more
+    PENDING = "pending"  # already asked: post nothing
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"  # rejected recently: not again before `until`
+    WAIT = "wait"  # this person asked for another committee a moment ago
+
+
+@dataclass(frozen=True)
+class Request:
+    outcome: Asked
+    follow: DelegateFollow | None
+    until: datetime | None = None  # when the person may ask (REJECTED, WAIT)
 
 
 async def follow_of(
@@ -42,31 +100,43 @@ async def follow_of(
 
 async def request(
     session: AsyncSession, person: Person, committee: Committee, *, now: datetime
-) -> DelegateFollow:
-    """Ask to follow `committee` (again, if a request was pending); accepted ones stay so."""
+) -> Request:
+    """Ask to follow `committee`, within the limits above; accepted ones stay so."""
     follow = await follow_of(session, person.id, committee.id)
+    if follow is not None and follow.status == FollowStatus.ACEPTADO:
+        return Request(Asked.ACCEPTED, follow)
+    pending = follow is not None and follow.status == FollowStatus.PENDIENTE
+    if pending and follow is not None and now - follow.requested_at < ASK_AGAIN_AFTER:
+        return Request(Asked.PENDING, follow)
+    if follow is not None and follow.status == FollowStatus.RECHAZADO:
+        until = (follow.decided_at or follow.requested_at) + REJECTION_COOLDOWN
+        if now < until:
+            return Request(Asked.REJECTED, follow, until)
+    latest = await session.scalar(
+        select(func.max(DelegateFollow.requested_at)).where(DelegateFollow.person_id == person.id)
+    )
+    if latest is not None and now - latest < REQUEST_COOLDOWN:
+        return Request(Asked.WAIT, follow, latest + REQUEST_COOLDOWN)
+    outcome = (
+        Asked.NEW if follow is None or follow.status == FollowStatus.RECHAZADO else Asked.AGAIN
+    )
     if follow is None:
-        follow = DelegateFollow(
-            person_id=person.id,
-            committee_id=committee.id,
-            status=FollowStatus.PENDIENTE.value,
-            requested_at=now,
-        )
+        follow = DelegateFollow(person_id=person.id, committee_id=committee.id)
         session.add(follow)
-        await session.flush()
-    return follow
+    follow.status, follow.requested_at = FollowStatus.PENDIENTE.value, now
+    follow.decided_at = follow.decided_by_id = None
+    await session.flush()
+    return Request(outcome, follow)
 
 
 async def decide(
     session: AsyncSession, follow: DelegateFollow, *, accept: bool, by: Person, now: datetime
 ) -> None:
-    """The coordinador accepts (the digest starts) or rejects (the request disappears)."""
-    if accept:
-        follow.status = FollowStatus.ACEPTADO.value
-        follow.decided_at = now
-        follow.decided_by_id = by.id
-    else:
-        await session.delete(follow)
+    """The coordinador accepts (the digest starts) or rejects (kept, so it is not asked again
+    at once: REJECTION_COOLDOWN)."""
+    follow.status = (FollowStatus.ACEPTADO if accept else FollowStatus.RECHAZADO).value
+    follow.decided_at = now
+    follow.decided_by_id = by.id
     await session.flush()
 
 
@@ -75,7 +145,10 @@ async def following(session: AsyncSession, person: Person) -> list[tuple[Committ
     rows = await session.execute(
         select(Committee, DelegateFollow.status)
         .join(DelegateFollow, DelegateFollow.committee_id == Committee.id)
-        .where(DelegateFollow.person_id == person.id)
+        .where(
+            DelegateFollow.person_id == person.id,
+            DelegateFollow.status != FollowStatus.RECHAZADO.value,
+        )
         .order_by(Committee.entity_name)
     )
     return [(c, status) for c, status in rows]
@@ -83,7 +156,7 @@ async def following(session: AsyncSession, person: Person) -> list[tuple[Committ
 
 async def unfollow(session: AsyncSession, person: Person, committee: Committee) -> bool:
     follow = await follow_of(session, person.id, committee.id)
-    if follow is None:
+    if follow is None or follow.status == FollowStatus.RECHAZADO:
         return False
     await session.delete(follow)
     await session.flush()

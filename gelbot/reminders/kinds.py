@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import time
+from datetime import time, timedelta
 
 
 class Kind(enum.StrEnum):
@@ -38,6 +38,15 @@ PLANNED_KINDS: frozenset[str] = frozenset(
         Kind.RESUMEN_DELEGADO,
     }
 )
+
+# Warnings about the committee's calendar: one whose moment passed while the bot was down (or
+# the clock jumped) but that the next one has not yet superseded (expires_at) is still planned,
+# once, as a catch-up. Compromiso steps and digests are not: they are about each person.
+CATCH_UP_KINDS: frozenset[str] = frozenset(
+    {Kind.SITIO_WEB, Kind.SITIO_WEB_REPETICION, Kind.CONVOCATORIA, Kind.REUNION_HOY, Kind.FASE}
+)
+# How far back a catch-up reaches: a 90-day phase warning lives until the 30-day one.
+CATCH_UP = timedelta(days=65)
 
 # The weekly site-update question and its one re-nag.
 NAG_KINDS: frozenset[str] = frozenset({Kind.SITIO_WEB, Kind.SITIO_WEB_REPETICION})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -89,6 +89,7 @@ class Claimed:
     expires_at: datetime | None
     attempts: int
     payload: dict[str, Any]
+    parts_sent: int
 
     @property
     def group(self) -> tuple[str, str, int]:
@@ -118,11 +119,13 @@ class OutgoingMessage:
     chat_id: int
     parts: tuple[str, ...]
     buttons: tuple[tuple[Button, ...], ...] = ()
+    first_part: int = 0  # the parts before it were sent on an earlier attempt
 
 
 class Outcome(enum.StrEnum):
     SENT = "sent"
-    RETRY = "retry"  # try again later (flood wait too long, network down): nothing lost
+    RETRY = "retry"  # try again later (network down): nothing lost
+    FLOOD = "flood"  # 429: try again after retry_in; costs no attempt
     FORBIDDEN = "forbidden"  # 403: the bot was removed from the group or blocked by the person
     FAILED = "failed"  # Telegram refuses this message for good
 
@@ -135,9 +138,17 @@ class Delivery:
     retry_in: float = 0.0  # seconds, for RETRY
     error: str | None = None
     migrated_from: int | None = None  # the group became a supergroup: chat_id is the new id
+    parts_sent: int = 0  # parts Telegram accepted (or, uncertain, may have), this attempt included
+    # SENT with an error: a part got no answer and may or may not have arrived; not repeated.
+
+
+# Told the number of parts sent so far, after each part Telegram accepted but the last.
+Progress = Callable[[int], Awaitable[None]]
 
 
 class Sender(Protocol):
     """The one way reminders reach Telegram (gelbot.telegram.sender.TelegramSender)."""
 
-    async def send(self, message: OutgoingMessage) -> Delivery: ...
+    async def send(
+        self, message: OutgoingMessage, progress: Progress | None = None
+    ) -> Delivery: ...

@@ -2,8 +2,11 @@
 
 A tick plans only the scopes (committees, delegados) whose inputs changed or whose plan runs
 short; everything else costs nothing, so a tick's cost follows the work to do, not the number of
-rows stored. Re-planning touches future rows only: rows already due, sent or failed stay as they
-are, and keys that still exist keep their row (so a sent reminder is never planned again).
+rows stored. Re-planning touches future rows only — and, of the committee's calendar warnings
+(kinds.CATCH_UP_KINDS), due ones not yet superseded by the next: a warning whose moment passed
+while the bot was down is still planned once, and a pending one follows a change (a new editor
+web). Rows sent or failed stay as they are, and keys that still exist keep their row (so a sent
+reminder is never planned again).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from gelbot.models import (
     Role,
     TargetKind,
 )
-from gelbot.reminders.kinds import PLANNED_KINDS, Kind
+from gelbot.reminders.kinds import CATCH_UP, CATCH_UP_KINDS, PLANNED_KINDS, Kind
 from gelbot.reminders.outbox import insert_new
 from gelbot.reminders.rules import (
     DEFAULT_MEETING_RULE,
@@ -309,7 +312,9 @@ async def _future_rows(
     # committee: 70–90 ms a chunk with 90,000 rows stored — instead of by the committee's
     # (committee_id, scheduled_for), which finds just the chunk's rows. The rows left out in
     # Python (claimed or sent, a delegado's digest) are few.
-    query = select(Reminder).where(Reminder.scheduled_for >= now)
+    # Past rows too, as far back as a catch-up reaches: a pending warning that is due but not
+    # yet sent follows a change (a new editor) like a future one.
+    query = select(Reminder).where(Reminder.scheduled_for >= now - CATCH_UP)
     if committee_ids is not None:
         query = query.where(Reminder.committee_id.in_(committee_ids))
     else:
@@ -322,6 +327,9 @@ async def _future_rows(
     for r in await session.scalars(query):
         if r.status not in _LIVE or (committee_ids is not None and r.kind not in _COMMITTEE_KINDS):
             continue
+        past = r.scheduled_for < now
+        if past and (r.kind not in CATCH_UP_KINDS or r.expires_at is None or r.expires_at <= now):
+            continue  # due and not a live catch-up: the dispatcher's, not the planner's
         scope = r.committee_id if committee_ids is not None and r.committee_id else 0
         found[scope][(r.kind, r.target_kind, r.target_id, r.occurrence)] = r
     return found

@@ -99,6 +99,15 @@ _FINISH_ONE = (
         message_id=bindparam("message_id"),
     )
 )
+_PARTS_SENT = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
+        _TABLE.c.claimed_by == bindparam("worker"),
+        _TABLE.c.status == ReminderStatus.ENVIANDO.value,
+    )
+    .values(parts_sent=bindparam("parts"))
+)
 _RELEASE = (
     update(_TABLE)
     .where(
@@ -136,6 +145,13 @@ async def finish(
         },
     )  # fmt: skip
     return max(getattr(result, "rowcount", 0) or 0, 0)
+
+
+async def parts_sent(
+    connection: AsyncSession | AsyncConnection, worker: str, ids: list[int], parts: int
+) -> None:
+    """Record that the first `parts` parts of the rows' message were accepted by Telegram."""
+    await connection.execute(_PARTS_SENT, {"ids": ids, "worker": worker, "parts": parts})
 
 
 async def release(
@@ -308,7 +324,11 @@ class Preparer:
             outgoing.template, **outgoing.values, comite=committee, destinatario=person,
             privado=route.private, atrasado=late,
         )  # fmt: skip
-        message = OutgoingMessage(route.chat_id, tuple(split_message(text)), outgoing.buttons)
+        parts = tuple(split_message(text))
+        # Parts an earlier attempt got accepted are not sent again (delivery rule); the last
+        # part, with the buttons, always goes.
+        done = min(min(r.parts_sent for r in rows), len(parts) - 1)
+        message = OutgoingMessage(route.chat_id, parts, outgoing.buttons, first_part=done)
         return Prepared(rows, message, route, job)
 
     def _today(self, now: datetime) -> Any:

@@ -21,6 +21,8 @@ from gelbot.domain.spanish import MeetingRule
 from gelbot.models import TargetKind
 from gelbot.reminders.calendar_rules import calendar_warnings
 from gelbot.reminders.kinds import (
+    CATCH_UP,
+    CATCH_UP_KINDS,
     COMPROMISO_NOTICE_DAYS,
     CONVOCATORIA_WORKING_DAYS,
     COORDINADOR_AFTER_DAYS,
@@ -94,7 +96,15 @@ class Window:
         return _utc_at(day, moment, self.tz)
 
     def keeps(self, planned: Planned) -> bool:
-        return self.start <= planned.scheduled_for < self.end
+        """In the window; or, for a catch-up kind, past but not yet superseded."""
+        if planned.scheduled_for >= self.end:
+            return False
+        return self.start <= planned.scheduled_for or (
+            planned.kind in CATCH_UP_KINDS
+            and planned.expires_at is not None
+            and planned.expires_at > self.start
+            and planned.scheduled_for >= max(self.since, self.start - CATCH_UP)
+        )
 
 
 def plan_committee(facts: CommitteeFacts, window: Window) -> list[Planned]:

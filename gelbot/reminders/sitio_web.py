@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committees import DomainError
-from gelbot.models import Frequency, Indicator, IndicatorReading, ReadingStatus
+from gelbot.models import Committee, Frequency, Indicator, IndicatorReading, ReadingStatus
 
 INDICATOR_KEY = "sitio_web_semanal"
 INDICATOR_NAME = "Número de veces que se actualiza el sitio web por semana"
@@ -75,9 +75,11 @@ async def answered(
     return {key: key in recorded for key in asked}
 
 
-def check_week(week: date, today: date) -> None:
-    """A week one may answer about: a Monday, not in the future."""
-    if week.weekday() != 0 or week > today:
+def check_week(week: date, today: date, since: date | None = None) -> None:
+    """A week one may answer about: a Monday, not in the future, and not before the week the
+    committee's first nag asked about (the one before the committee was created, `since`)."""
+    first = since - timedelta(days=since.weekday() + 7) if since is not None else date.min
+    if week.weekday() != 0 or week > today or week < first:
         raise DomainError("sitio_semana_invalida")
 
 
@@ -90,9 +92,12 @@ async def record_answer(
     person_id: int | None,
     now: datetime,
     today: date,
+    zone: tzinfo = UTC,
 ) -> tuple[IndicatorReading, bool]:
     """Record how many times the site was updated that week; (reading, replaced an answer?)."""
-    check_week(week, today)
+    committee = await session.get(Committee, committee_id)
+    since = committee.created_at.astimezone(zone).date() if committee is not None else None
+    check_week(week, today, since)
     if not 0 <= times <= MAX_UPDATES:
         raise DomainError("sitio_numero_invalido", limit=MAX_UPDATES)
     found = await reading(session, committee_id, week)

@@ -60,12 +60,26 @@ def parse_plan(data: bytes, filename: str) -> PlanDeAccion:
             "Parece una hoja de cálculo (Excel u otra). Guárdela como CSV "
             "(Archivo → Guardar como → CSV UTF-8) y envíe ese archivo."
         )
+    if _utf16(data):
+        raise PlanImportError(
+            "El archivo no está en UTF-8: está en UTF-16 («Texto Unicode» en Excel), y así no "
+            "puedo leer sus columnas. Guárdelo como CSV UTF-8 (Archivo → Guardar como → "
+            "«CSV UTF-8 (delimitado por comas)») y envíe ese archivo."
+        )
     text = _decode(data)
     if extension in {"yaml", "yml"}:
         return _parse_yaml(text)
     if extension in {"csv", "tsv"}:
         return _parse_csv(text)
     return _parse_csv(text) if _looks_like_csv(text) else _parse_yaml(text)
+
+
+def _utf16(data: bytes) -> bool:
+    """A UTF-16 (or UTF-32) file: its byte-order mark, or a zero byte in every other place."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:1000]
+    return len(sample) >= 8 and sample.count(0) * 3 >= len(sample)
 
 
 def _decode(data: bytes) -> str:

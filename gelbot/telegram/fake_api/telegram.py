@@ -11,11 +11,13 @@ from typing import Any
 
 from gelbot.telegram.fake_api.errors import BotApiError
 from gelbot.telegram.fake_api.html import MAX_CAPTION, MAX_TEXT, check_html, utf16_length
-from gelbot.telegram.fake_api.params import _ADMIN_RIGHTS, _int, _json, _markup, _upload
+from gelbot.telegram.fake_api.limits import Failure, FloodControl
+from gelbot.telegram.fake_api.params import _int, _json, _markup, _upload
+from gelbot.telegram.fake_api.settings_api import SettingsApi
 from gelbot.telegram.fake_api.world import FakeChat, FakeUser, SentMessage
 
 
-class FakeTelegram:
+class FakeTelegram(SettingsApi):
     """The simulated Telegram: users, chats, the bot's messages, and pending updates."""
 
     def __init__(
@@ -34,7 +36,8 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
-        self.failures: list[tuple[str, int | None, BotApiError]] = []
+        self.failures: list[Failure] = []
+        self.flood: FloodControl | None = None  # Telegram's send limits, when a test wants them
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
@@ -200,7 +203,7 @@ class FakeTelegram:
         )
         self.chats[new.id] = new
         update = self._push({"message": self._message(by, chat, migrate_to_chat_id=new.id)})
-        chat.bot_status = "left"
+        chat.migrated_to = new.id  # sends to the old id now answer 400 with the new id
         return new, update
 
     # -- long polling ---------------------------------------------------------------------------
@@ -217,9 +220,12 @@ class FakeTelegram:
         return list(self._updates)
 
     # -- the Bot API ------------------------------------------------------------------------------
-    def fail_next(self, method: str, error: BotApiError, *, chat_id: int | None = None) -> None:
-        """Make the next call of `method` (to `chat_id`, if given) fail with `error`."""
-        self.failures.append((method, chat_id, error))
+    def fail_next(
+        self, method: str, error: BotApiError, *, chat_id: int | None = None, skip: int = 0
+    ) -> None:
+        """Make the next call of `method` (to `chat_id`, if given) fail with `error` — or the one
+        after `skip` such calls succeed."""
+        self.failures.append(Failure(method, chat_id, error, skip))
 
     def messages_to(self, chat: FakeChat | int) -> list[SentMessage]:
         chat_id = chat if isinstance(chat, int) else chat.id
@@ -236,10 +242,14 @@ class FakeTelegram:
     ) -> Any:
         """Answer one Bot API call, or raise BotApiError as Telegram would."""
         self.calls.append((method, params))
-        for index, (name, chat_id, error) in enumerate(self.failures):
-            if name == method and (chat_id is None or _int(params.get("chat_id")) == chat_id):
-                del self.failures[index]
-                raise error
+        failure = next((f for f in self.failures if f.matches(method, params)), None)
+        if failure is not None and failure.skip > 0:
+            failure.skip -= 1
+        elif failure is not None:
+            self.failures.remove(failure)
+            raise failure.error
+        if self.flood is not None:
+            self.flood.check(method, params)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             raise BotApiError(404, "Not Found: method not found")
@@ -250,6 +260,9 @@ class FakeTelegram:
         chat = self.chats.get(chat_id) if chat_id is not None else None
         if chat is None:
             raise BotApiError(400, "Bad Request: chat not found")
+        if chat.migrated_to is not None:
+            raise BotApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                              migrate_to_chat_id=chat.migrated_to)  # fmt: skip
         if chat.type == "private" and chat.bot_status == "kicked":
             raise BotApiError(403, "Forbidden: bot was blocked by the user")
         if chat.type != "private" and chat.bot_status in {"left", "kicked"}:
@@ -328,7 +341,10 @@ class FakeTelegram:
 
     def _api_editMessageReplyMarkup(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
         message = self._edited(params)
-        message.reply_markup = _markup(params.get("reply_markup"))
+        markup = _markup(params.get("reply_markup"))
+        if markup == message.reply_markup:  # removing buttons already removed, too
+            raise BotApiError(400, "Bad Request: message is not modified")
+        message.reply_markup = markup
         message.edits += 1
         return message.to_message(self.bot, self.chats[message.chat_id], self.now())
 
@@ -340,45 +356,6 @@ class FakeTelegram:
     def _api_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> bool:
         if len(str(params.get("text", ""))) > 200:
             raise BotApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        return True
-
-    def _api_setMyCommands(self, params: dict[str, Any], files: Any) -> bool:
-        commands = _json(params.get("commands")) or []
-        for command in commands:
-            if (
-                not 1 <= len(command["command"]) <= 32
-                or not 1 <= len(command["description"]) <= 256
-            ):
-                raise BotApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        scope = _json(params.get("scope")) or {"type": "default"}
-        self.commands[scope["type"]] = commands
-        return True
-
-    def _api_deleteWebhook(self, params: dict[str, Any], files: Any) -> bool:
-        self.webhook = None
-        return True
-
-    def _api_setWebhook(self, params: dict[str, Any], files: Any) -> bool:
-        self.webhook = {"url": params.get("url"), "secret_token": params.get("secret_token")}
-        return True
-
-    def _api_getChatMember(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
-        chat = self._chat(params)
-        user = self.users.get(_int(params.get("user_id")) or 0)
-        if user is None:
-            raise BotApiError(400, "Bad Request: user not found")
-        if user.id == chat.creator:
-            return {"status": "creator", "user": user.to_dict(), "is_anonymous": False}
-        if user.id in chat.admins:
-            return {"status": "administrator", "user": user.to_dict(), **_ADMIN_RIGHTS}
-        return {"status": "member", "user": user.to_dict()}
-
-    def _api_getChat(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
-        chat = self._chat(params)
-        return {**chat.to_dict(), "accent_color_id": 0, "max_reaction_count": 11}
-
-    def _api_leaveChat(self, params: dict[str, Any], files: Any) -> bool:
-        self._chat(params).bot_status = "left"
         return True
 
     def _api_getFile(self, params: dict[str, Any], files: Any) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class FakeChat:
     creator: int | None = None
     bot_status: str = "member"
     private_user: FakeUser | None = None
+    migrated_to: int | None = None  # the supergroup this group became
 
     def to_dict(self) -> dict[str, Any]:
         if self.type == "private" and self.private_user is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
@@ -57,8 +58,11 @@ async def follow(update: Update, context: Context) -> None:
     svc = services(context)
     async with svc.transaction() as session:
         person = await _me(session, user, context, private=not is_group(chat))
+        hidden = 0
         if text:
-            found = await follows.search(session, text)
+            delegado = user.id in svc.settings.delegados  # configured by the operator
+            search = await follows.search(session, text, list_all=delegado)
+            found, hidden = search.found, search.hidden
         elif is_group(chat):
             here = await domain.committee_for_chat(session, chat.id)
             found = [here] if here is not None and here.active else []
@@ -66,7 +70,7 @@ async def follow(update: Update, context: Context) -> None:
             await reply(update, context, "seguir_uso")
             return
         if not found:
-            await reply(update, context, "seguir_sin_resultados", buscado=text)
+            await reply(update, context, "seguir_sin_resultados", buscado=text, varios=hidden)
             return
         if len(found) > 1:
             await reply(
@@ -98,16 +102,29 @@ async def choose(update: Update, context: Context) -> None:
 async def _request(
     update: Update, context: Context, session: AsyncSession, person: Person, committee: Committee
 ) -> None:
-    """Record the request and ask the coordinador in the committee's group."""
-    request = await follows.request(session, person, committee, now=services(context).clock.now())
-    if request.status == FollowStatus.ACEPTADO:
+    """Record the request and ask the coordinador in the committee's group (once)."""
+    svc = services(context)
+    now = svc.clock.now()
+    request = await follows.request(session, person, committee, now=now)
+    if request.outcome is follows.Asked.ACCEPTED:
         await reply(update, context, "seguir_ya", comite=committee)
         return
+    if request.outcome not in (follows.Asked.NEW, follows.Asked.AGAIN):
+        asked = request.follow.requested_at if request.follow is not None else now
+        until = request.until or now
+        await reply(
+            update, context, "seguir_no_ahora", comite=committee, motivo=request.outcome.value,
+            desde=asked.astimezone(svc.settings.zone).date(),
+            hasta=until.astimezone(svc.settings.zone).date(),
+            minutos=math.ceil((until - now).total_seconds() / 60),
+        )  # fmt: skip
+        return
+    assert request.follow is not None
     keyboard = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    label, callback_data=callbacks.encode(DECIDE, request.id, code)
+                    label, callback_data=callbacks.encode(DECIDE, request.follow.id, code)
                 )
                 for code, label in (("a", "Aceptar"), ("r", "Rechazar"))
             ]
@@ -139,6 +156,8 @@ async def decide(update: Update, context: Context) -> None:
     async with svc.transaction() as session:
         request = await session.get(DelegateFollow, follow_id) if follow_id else None
         committee = await session.get(Committee, request.committee_id) if request else None
+        if request is not None and request.status == FollowStatus.RECHAZADO:
+            request = None  # already rejected: gone for the buttons
         if parts is None or parts[1] not in {"a", "r"} or committee is None or request is None:
             await query.answer("Esa solicitud ya no existe.", show_alert=True)
             return
@@ -184,7 +203,9 @@ async def leave(update: Update, context: Context) -> None:
             await reply(update, context, "dejar_no_sigue", buscado=text)
             return
         if text:
-            names = {c.id for c in await follows.search(session, text)}
+            # Among the person's own committees: every name that contains the words.
+            search = await follows.search(session, text, list_all=True)
+            names = {c.id for c in search.found}
             matches = [c for c, _ in mine if c.id in names]
         elif is_group(chat):
             matches = [c for c, _ in mine if c.chat_id == chat.id]

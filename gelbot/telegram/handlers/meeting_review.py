@@ -82,7 +82,8 @@ async def send_review(
             committee.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard,
             disable_web_page_preview=True,
         )  # fmt: skip
-        records.append({"message_id": message.message_id, "compromiso_ids": ids})
+        records.append({"message_id": message.message_id, "compromiso_ids": ids,
+                        "botones": keyboard is not None})  # fmt: skip
     meeting.review_messages = records  # reassigned, not mutated: JSON columns track assignment
     if not chunks:
         await send(context, committee.chat_id, "reunion_revision_vacia", held_on=meeting.held_on)
@@ -116,12 +117,19 @@ async def refresh(
         except BadRequest as error:
             # Deleted by someone, or already showing this: the database is what counts.
             log.info("review message not updated: %s", error.message)
+        # Whether it still shows buttons, so closing the meeting edits only those that do.
+        shown = {**record, "botones": keyboard is not None}
+        meeting.review_messages = [*records[:index], shown, *records[index + 1 :]]
         return
 
 
 async def close_review(context: Context, committee: Committee, meeting: Meeting) -> None:
     """Take the buttons off the roll call and review messages of a closed meeting."""
-    message_ids = [int(r["message_id"]) for r in meeting.review_messages or []]
+    # Only messages that still show buttons: Telegram answers 400 «message is not modified»
+    # to removing buttons already removed (a review whose compromisos were all settled).
+    message_ids = [
+        int(r["message_id"]) for r in meeting.review_messages or [] if r.get("botones", True)
+    ]
     if meeting.roll_message_id is not None:
         message_ids.append(meeting.roll_message_id)
     for message_id in message_ids:

@@ -39,6 +39,7 @@ from gelbot.reminders.schedule import (
 )
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.telegram import callbacks
+from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.common import (
     Context,
     edit,
@@ -244,6 +245,12 @@ async def answer_nag_button(update: Update, context: Context) -> None:
         if not await _answerer(session, committee, person):
             await query.answer(render("sitio_solo_editor"), show_alert=True)
             return
+        created = committee.created_at.astimezone(svc.settings.zone).date()
+        try:  # before asking «how many?» too: a forged week gets no question
+            sitio_web.check_week(week, _today(context), created)
+        except DomainError as error:
+            await query.answer(render(error.code, **error.details), show_alert=True)
+            return
         if value == "m":
             await query.answer()
             await ask(
@@ -255,7 +262,7 @@ async def answer_nag_button(update: Update, context: Context) -> None:
         try:
             _, replaced = await sitio_web.record_answer(
                 session, committee.id, week, int(value), person_id=person.id,
-                now=svc.clock.now(), today=_today(context),
+                now=svc.clock.now(), today=_today(context), zone=svc.settings.zone,
             )  # fmt: skip
         except DomainError as error:
             await query.answer(render(error.code, **error.details), show_alert=True)
@@ -298,6 +305,7 @@ async def answer_nag_reply(
         _, replaced = await sitio_web.record_answer(
             session, committee.id, week, int(number), person_id=person.id,
             now=services(context).clock.now(), today=_today(context),
+            zone=services(context).settings.zone,
         )  # fmt: skip
     except DomainError as error:
         await reply(update, context, error.code, **error.details)
@@ -357,7 +365,9 @@ def dispatcher_for(application: Application) -> Dispatcher:  # type: ignore[type
     """The process's dispatcher (built on first use, over the application's bot)."""
     found = application.bot_data.get("reminder_dispatcher")
     if found is None:
-        found = Dispatcher(application.bot_data["services"], TelegramSender(application.bot))
+        services = application.bot_data["services"]
+        sender = TelegramSender(application.bot, budget=SharedBudget(services))
+        found = Dispatcher(services, sender)
         application.bot_data["reminder_dispatcher"] = found
     assert isinstance(found, Dispatcher)
     return found
