@@ -5,8 +5,8 @@ A long reminder goes out in parts; `parts_sent` records each part Telegram accep
 counts the messages every instance sent in each second, so together they stay under
 Telegram's global limit.
 
-Revision ID: 0003_delivery
-Revises: 0002
+Revision ID: 0005_delivery
+Revises: 0004_acta
 Create Date: 2026-12-04
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_delivery"
-down_revision: str | None = "0002"
+revision: str = "0005_delivery"
+down_revision: str | None = "0004_acta"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
