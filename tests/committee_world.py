@@ -46,3 +46,10 @@ async def confirmed(world: World, user: FakeUser, text: str) -> SentMessage:
     assert [b["text"] for b in echo.buttons()] == ["Confirmar", "Cancelar"], echo.plain
     [done] = await world.bot.press(user, echo, 1)
     return done
+
+
+async def close_anyway(world: World) -> list[SentMessage]:
+    """/reunion cerrar when nobody took the roll call asks first (issue 12); «Cerrar así»."""
+    [question] = await world.say(world.ana, "/reunion cerrar")
+    assert "Nadie tomó el llamado a lista" in question.plain
+    return await world.bot.press(world.ana, question, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.committee_world import committee, confirmed
+from tests.committee_world import close_anyway, committee, confirmed
 from tests.harness import Harness
 
 
@@ -17,7 +17,7 @@ async def test_closing_a_meeting_leaves_alone_a_review_without_buttons(bot: Harn
     redrawn = next(m for m in sent if m.message_id == review.message_id)
     assert "→ ✅ cumplido" in redrawn.plain and redrawn.buttons() == []
     calls = len(bot.tg.calls)
-    await world.say(world.ana, "/reunion cerrar")
+    await close_anyway(world)
     edits = [p for m, p in bot.tg.calls[calls:] if m == "editMessageReplyMarkup"]
     # The roll call loses its buttons; the review, which has none, is not edited (Telegram
     # would answer 400 «message is not modified», as the fake does).

@@ -20,7 +20,7 @@ from gelbot.models import (
 )
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
-from tests.committee_world import World, committee, confirmed
+from tests.committee_world import World, close_anyway, committee, confirmed
 from tests.harness import Harness, texts
 
 
@@ -45,13 +45,6 @@ async def attendance(services: Services, meeting_id: int = 1) -> dict[str, str]:
             .where(MeetingAttendance.meeting_id == meeting_id)
         )
         return {name: status for name, status in rows}
-
-
-async def close_anyway(world: World) -> list[SentMessage]:
-    """/reunion cerrar when nobody took the roll call asks first (issue 12); «Cerrar así»."""
-    [question] = await world.say(world.ana, "/reunion cerrar")
-    assert "Nadie tomó el llamado a lista" in question.plain
-    return await world.bot.press(world.ana, question, 1)
 
 
 def labels(message: SentMessage) -> list[str]:
