@@ -12,7 +12,12 @@ from gelbot.models.flows import (
     RunStatus,
     SemesterItem,
 )
-from gelbot.models.informe import InformeDraft, InformeRowEdit
+from gelbot.models.informe import (
+    InformeDraft,
+    InformeManualRow,
+    InformeRowEdit,
+    InformeSettings,
+)
 from gelbot.models.plans import PlanImport
 from gelbot.models.prompts import PendingPrompt
 from gelbot.models.reminders import (
@@ -74,7 +79,9 @@ __all__ = [
     "Indicator",
     "IndicatorReading",
     "InformeDraft",
+    "InformeManualRow",
     "InformeRowEdit",
+    "InformeSettings",
     "Meeting",
     "MeetingAttendance",
     "MeetingStatus",
