@@ -73,7 +73,7 @@ class InformeRowEdit(Base):
 
 
 class InformeManualRow(Base):
-    """A row the coordinador added by hand (a contract signed, a service bought): row_key manual:<id>."""
+    """A row added by hand (a contract signed, a service bought); its row_key is manual:<id>."""
 
     __tablename__ = "informe_manual_rows"
 
