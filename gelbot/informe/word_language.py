@@ -6,6 +6,8 @@ in some styles, and in the theme font language; every one of them is set to es-C
 
 from __future__ import annotations
 
+import re
+
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -13,6 +15,12 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 
 LANGUAGE = "es-CO"
 _LANG_ATTRIBUTES = ("w:val", "w:eastAsia")
+_LANG_ELEMENT = re.compile(rb"<w:(?:lang|themeFontLang)\b[^>]*>")
+_LANG_VALUE = re.compile(rb'\bw:(val|eastAsia)="[^"]*"')
+
+
+def _retag_bytes(xml: bytes) -> bytes:
+    return _LANG_ELEMENT.sub(lambda m: _LANG_VALUE.sub(rb'w:\1="es-CO"', m.group()), xml)
 
 
 def _retag(root: BaseOxmlElement) -> None:
@@ -47,9 +55,12 @@ def set_spanish(word: WordDocument) -> None:
         theme = OxmlElement("w:themeFontLang")
         word.settings.element.append(theme)
         _retag(word.settings.element)
-    _retag(word.element)
-    for section in word.sections:
-        for part in (section.header, section.footer, section.first_page_header,
-                     section.first_page_footer):  # fmt: skip
-            _retag(part._element)
+    # Every other part: the body, headers, footers, and the parts python-docx keeps as plain
+    # bytes (Word 2010's stylesWithEffects.xml carries its own en-US).
+    for part in word.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is not None:
+            _retag(element)
+        elif str(part.partname).endswith(".xml") and b"w:lang" in part.blob:
+            part._blob = _retag_bytes(part.blob)
     word.core_properties.language = LANGUAGE

@@ -158,9 +158,13 @@ def build(path: Path) -> None:
     annex = word.add_section(WD_SECTION.NEW_PAGE)
     annex.different_first_page_header_footer = False
     word.add_heading("{{ h.anexo }}", level=1)
+    word.add_paragraph("{%p if trazabilidad %}")
     _loop_table(
         word, "h.anexo_table", "trazabilidad", ["numero", "accion", "fuente"], [1.3, 5.5, 9.7]
     )
+    word.add_paragraph("{%p else %}")
+    word.add_paragraph("{{ h.no_trazabilidad }}")
+    word.add_paragraph("{%p endif %}")
 
     for number, part in enumerate(word.sections):
         header = part.header.paragraphs[0]
