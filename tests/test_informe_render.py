@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from gelbot.domain.spanish import format_date
 from gelbot.informe.chart import PNG_SIGNATURE, phase_chart_png
 from gelbot.informe.document import (
+    Firma,
     InformeDocument,
     InformeRow,
-    Firma,
     PhaseProgress,
     fecha_rango,
     period_label,

@@ -82,7 +82,7 @@ def _firmas(record: Record, settings: InformeSettings | None) -> list[Firma]:
 
 
 def _avances(
-    record: Record, committee: Committee, w: Window, tz: tzinfo
+    record: Record, committee: Committee, w: Window, tz: tzinfo, now: datetime
 ) -> tuple[list[InformeRow], list[InformeRow], list[str], list[PhaseProgress]]:
     dated: list[tuple[tuple[date, int, tuple[object, ...]], InformeRow]] = []
 
@@ -109,7 +109,7 @@ def _avances(
     lived_from = committee.created_at.astimezone(tz).date()
     sin_informacion: list[str] = []
     for position, ind in enumerate(record.indicators):
-        measured = measures.indicator_row(ind, w, record.people, lived_from)
+        measured = measures.indicator_row(ind, w, record.people, lived_from, now)
         if measured is None:
             sin_informacion.append(ind.indicator.name)
         add("indicador", None, (position,), measured)
@@ -137,7 +137,7 @@ async def compile_informe(
     today = write.local_day(now, tz)
     record = await gather(session, committee, w)
     settings = await informe_settings(session, committee)
-    rows, pending_items, sin_informacion, progress = _avances(record, committee, w, tz)
+    rows, pending_items, sin_informacion, progress = _avances(record, committee, w, tz, now)
     texts = textos(
         framework_of(committee), entidad=committee.entity_name, periodo=period_phrase(start, end),
         own_introduccion=settings.introduccion if settings else None,

@@ -35,6 +35,7 @@ class _Headings:
 
 
 HEADINGS = _Headings()
+_MAX_MISSING = 6
 
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Characters XML 1.0 forbids (python-docx refuses them) and that no renderer can show.
@@ -89,7 +90,10 @@ def _content(doc: InformeDocument) -> _Content:
     city = _clean(doc.city or "")
     issued = fecha_mes(doc.issued_on)
     paragraphs = (_clean(p) for p in re.split(r"\n\s*\n", _LINE_BREAKS.sub("\n", doc.introduccion)))
-    missing = [m for m in map(_clean, doc.sin_informacion) if m]
+    missing = [m.rstrip(" .;") for m in map(_clean, doc.sin_informacion) if m.rstrip(" .;")]
+    if len(missing) > _MAX_MISSING:
+        # A short note: a plan with twenty indicators nobody answered needs no list of twenty.
+        missing = [*missing[: _MAX_MISSING - 1], f"y {len(missing) - _MAX_MISSING + 1} más"]
     return _Content(
         entity=entity,
         letterhead=[line for line in map(_clean, doc.letterhead) if line],

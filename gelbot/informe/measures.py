@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from gelbot.domain import indicators as indicator_domain
 from gelbot.domain.phases import framework_of
@@ -40,13 +40,14 @@ def _listing(names: list[str], limit: int = _MAX_NAMES) -> str:
 
 
 def indicator_row(
-    r: IndicatorRecord, w: Window, people: dict[int, Person], lived_from: date
+    r: IndicatorRecord, w: Window, people: dict[int, Person], lived_from: date, now: datetime
 ) -> InformeRow | None:
     """The indicator over the periods gelbot asked about; None when nobody answered any."""
     ind = r.indicator
-    # Asked: a reading exists (answered or not), recorded by the informe's moment, for a period
-    # that ended after the committee existed. Periods nobody was asked about do not count.
-    asked = [x for x in r.readings if x.period_end >= lived_from and x.recorded_at < w.end_at]
+    # Asked: a reading exists (answered or not), recorded by the informe's moment (the last
+    # period's value comes in after it ends), for a period that ended after the committee
+    # existed. Periods nobody was asked about do not count.
+    asked = [x for x in r.readings if x.period_end >= lived_from and x.recorded_at <= now]
     answered = [x for x in asked if x.value is not None]
     if not answered:
         return None
