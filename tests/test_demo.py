@@ -67,8 +67,11 @@ def test_short_demo_writes_the_informe_from_a_month_of_conversation(tmp_path: Pa
     assert ["Publicar la misión y visión en el sitio web",
             "Misión y visión publicadas en https://www.mocoa-putumayo.gov.co/mision.",
             "Febrero de 2009"] in rows  # fmt: skip
-    assert ["Ampliación del canal de acceso a Internet",
-            "Se amplió el canal dedicado de la alcaldía de 2 MB a 4 MB.", "Junio de 2009"] in rows
+    assert [
+        "Ampliación del canal de acceso a Internet",
+        "Se amplió el canal dedicado de la alcaldía de 2 MB a 4 MB.",
+        "Junio de 2009",
+    ] in rows
     # Nobody was asked about these in February: no row counts them, the note names them once.
     assert not any("sin respuesta" in r[1] and "0 de" in r[1] for r in rows)
     texts = [p.text for p in document.paragraphs]
