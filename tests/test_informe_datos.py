@@ -4,10 +4,12 @@ once and kept, and what the documents then say."""
 from __future__ import annotations
 
 import io
+import logging
 from datetime import UTC, datetime
 
 import docx
 import pytest
+from hypothesis import example, given
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from gelbot.models import InformeSettings, Person
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
 from tests.harness import Harness, texts
+from tests.hostile import HYPOTHESIS, arguments, assert_clean
 from tests.informe_world import AFTER, Built, Semester, fake_people, semester, semester_file
 from tests.informe_world import with_semester as _with_semester
 
@@ -134,3 +137,18 @@ async def test_the_coordinador_sets_the_entity_data_and_the_documents_use_it(
 
 def _generate(review: SentMessage) -> str:
     return next(b["callback_data"] for b in review.buttons() if "Generar" in b["text"])
+
+
+@HYPOTHESIS
+@given(args=arguments("informe datos"))
+@example(args="membrete " + "REPÚBLICA / " * 10)
+@example(args="ciudad " + "<b>&amp;</b>" * 400)
+@example(args="firma <b>Ana</b>; <i>cargo</i>")
+async def test_any_data_text_gets_a_clean_answer(
+    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], args: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    group, users = people
+    caplog.set_level(logging.ERROR)
+    answer = await bot.say(users["Ana"], group, f"/informe datos {args}")
+    assert_clean(answer, caplog)

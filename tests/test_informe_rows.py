@@ -3,18 +3,23 @@ existed, and «vencido» is said only of what is past due on the informe's date.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime, timedelta
 
-from gelbot.domain import committees, compromisos, indicators
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from gelbot.domain import committees, compromisos, indicators, meetings
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromisos import Responsable
 from gelbot.informe.compile import compile_informe
 from gelbot.informe.document import InformeDocument
 from gelbot.informe.measures import compliance_rows
-from gelbot.models import Committee, Role
+from gelbot.informe.render import render_markdown, render_pdf
+from gelbot.models import Committee, Person, Role
 from gelbot.services import Services
-from tests.informe_world import at
+from tests.informe_world import BOGOTA, at
 
 START, END = date(2009, 2, 1), date(2009, 7, 31)
 
@@ -120,3 +125,31 @@ def test_compliance_rows_take_any_framework_sections() -> None:
          "Se cumplen 9 de 12 criterios (75 %).", "Enero – Junio de 2026"),
     ]  # fmt: skip
     assert empty == ["el Anexo de Accesibilidad"]
+
+
+LONG_DECISION = (
+    "Aprobar el plan de acción de Gobierno en Línea para la vigencia, con sus indicadores, metas "
+    "y responsables, y encargar a la Secretaría de Planeación de presentar cada trimestre el "
+    "informe de gestión de su ejecución, que se publicará en el sitio web de la alcaldía para "
+    "conocimiento de los ciudadanos y de los organismos de control, según el artículo tercero"
+)
+
+
+async def test_a_long_decision_is_never_cut_in_any_format(services: Services) -> None:
+    committee_id = await _ocana(services)
+    async with services.transaction() as session:
+        committee = await session.get(Committee, committee_id)
+        assert committee is not None
+        ana = await session.scalar(select(Person).where(Person.telegram_id == 2001))
+        assert ana is not None
+        day = at(date(2009, 3, 20))
+        meeting = await meetings.start_meeting(session, committee, ana, now=day, tz=BOGOTA)
+        await meetings.add_decision(session, meeting, LONG_DECISION, ana, now=day)
+        await meetings.close_meeting(session, committee, meeting, ana, now=day)
+    doc = await _compile(services, committee_id, at(date(2009, 4, 10), 12))
+    assert doc.rows[0].row_key == "reuniones"
+    assert f"{LONG_DECISION} (20 de marzo)." in doc.rows[0].resultado
+    assert f"{LONG_DECISION} (20 de marzo)." in " ".join(render_markdown(doc).split())
+    pdf = PdfReader(io.BytesIO(render_pdf(doc)))
+    flat = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "organismos de control, según el artículo tercero (20 de marzo)." in flat

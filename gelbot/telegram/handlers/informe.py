@@ -2,8 +2,11 @@
 
 `/informe [semestral|trimestral] [desde] [hasta]` (in the group, or in private) compiles the
 period's informe and shows its rows a page at a time, each under 4096 characters, with buttons
-to leave a row out («Quitar» / «Incluir»), rewrite its RESULTADOS («Reescribir», a ForceReply
-question), turn pages (‹ ›) and «Generar documento», which sends DOCX, PDF and Markdown.
+to leave a row out («Quitar» / «Incluir»), edit its RESULTADOS, ACCIÓN or FECHA («Editar»),
+add a row by hand, merge rows (ForceReply questions, gelbot.telegram.handlers.informe_edit),
+turn pages (‹ ›) and «Generar documento», which sends DOCX, PDF and Markdown. When the
+period is still running the review says so. `/informe datos …` sets the entity's data for the
+cover and signatures (gelbot.telegram.handlers.informe_datos).
 What the coordinador decides is stored (gelbot.informe.drafts), so a restart loses nothing.
 Every press re-checks the committee, the chat and that the presser coordinates it, since
 callback data comes from the client.
