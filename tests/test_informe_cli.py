@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -135,6 +136,23 @@ def test_without_dates_it_reports_the_last_completed_period(
     assert status == 0, err
     assert out.startswith("Informe semestral de Gobernación de Norte de Santander (")
     assert target.read_text().startswith("# ")
+    assert "Aviso" not in out
+
+
+def test_a_period_still_running_is_written_with_a_warning(
+    database_url: str, semester: Semester, tmp_path: Path
+) -> None:
+    today = datetime.now(UTC).date()
+    status, out, err, _ = _run(
+        database_url, "--comite", str(semester.committee_id), "--desde", f"{today:%Y-%m}",
+        "--hasta", f"{today.year + 1}-{today.month:02d}", "-o", str(tmp_path / "x.md"),
+        "--formato", "md",
+    )  # fmt: skip
+    assert status == 0, err
+    assert out.strip().endswith(
+        "Aviso: el período aún no termina; el informe muestra lo registrado hasta hoy."
+    )
+    assert "# INFORME DE GOBIERNO EN LÍNEA" in (tmp_path / "x.md").read_text()
 
 
 @pytest.mark.parametrize(

@@ -115,4 +115,7 @@ async def write_informe(
     )
     if path is not None:
         message += f", escrito en {path}."
+    if not doc.final:
+        # A warning, not a refusal: a progress report of the running period is legitimate.
+        message += " Aviso: el período aún no termina; el informe muestra lo registrado hasta hoy."
     return Outcome(0, message, content, path)
