@@ -6,6 +6,7 @@ import io
 import logging
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import docx
 import pytest
@@ -408,3 +409,25 @@ async def test_any_period_text_gets_a_clean_answer(
     caplog.set_level(logging.ERROR)
     answer = await bot.say(users["Ana"], group, f"{command} {args}")
     assert_clean(answer, caplog)
+
+
+async def test_a_running_period_is_reviewed_with_a_warning_within_limits(
+    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], clock: ManualClock
+) -> None:
+    group, users = people
+    ana = users["Ana"]
+    clock.set(datetime(2009, 7, 20, 15, tzinfo=UTC))
+    [review] = await bot.say(ana, group, "/informe actual")
+    assert review.plain.startswith("Informe semestral · febrero – julio de 2009")
+    assert "⚠️ Este período aún no termina" in review.plain
+    long_text = "👩🏽‍💻 <b>&amp;</b> " * 300
+    for row in (1, 2, 3):
+        [question] = await _press(bot, ana, review, f"Editar {row}")
+        answered = await bot.say(ana, group, long_text[:2990], reply_to=question)
+        assert "Listo" in texts(answered), texts(answered)
+    while True:
+        assert utf16_length(review.plain) <= 4096
+        assert "⚠️ Este período aún no termina" in review.plain
+        if "Siguiente ›" not in [b["text"] for b in review.buttons()]:
+            break
+        await _press(bot, ana, review, "Siguiente ›")
