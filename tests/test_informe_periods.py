@@ -130,6 +130,11 @@ def test_committee_boundaries_from_their_start_months() -> None:
         PeriodRequest(), committee_months=6, start_month=2, today=date(2009, 9, 10),
         starts=starts,
     ) == InformePeriod("semestral", date(2009, 2, 1), date(2009, 8, 31))  # fmt: skip
+    # Boundaries every three months make trimestral informes.
+    assert resolve(
+        PeriodRequest(), committee_months=6, start_month=2, today=date(2009, 9, 10),
+        starts=[1, 4, 7, 10],
+    ) == InformePeriod("trimestral", date(2009, 4, 1), date(2009, 6, 30))  # fmt: skip
     # An explicit trimestral keeps the quarters of the committee's anchor.
     assert resolve(
         PeriodRequest("trimestral"), committee_months=6, start_month=2, today=date(2009, 9, 10),

@@ -132,8 +132,13 @@ def _containing(
 ) -> InformePeriod:  # fmt: skip
     """The period containing `day`: the committee's own boundaries unless another kind is asked."""
     chosen, months = _months_for(kind, committee_months)
-    if starts and (kind is None or kind == "semestral"):
-        return period_from_starts(day, starts, kind or "semestral")
+    if starts and kind is None:
+        found = period_from_starts(day, starts, "semestral")
+        # Boundaries a quarter apart or less make trimestral informes (seed 004's Artículo 3).
+        short = found.end < _add_months(found.start, 3)
+        return InformePeriod("trimestral" if short else "semestral", found.start, found.end)
+    if starts and kind == "semestral":
+        return period_from_starts(day, starts, kind)
     return period_containing(day, months=months, start_month=start_month, kind=chosen)
 
 
