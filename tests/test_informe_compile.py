@@ -408,3 +408,30 @@ async def test_edits_leave_rows_out_rewrite_them_and_are_kept_for_the_period(
     ]
     assert [r.excluded for r in rows].count(True) == 1  # the difficulty is still left out
     assert not any(r.rewritten for r in rows)
+
+
+async def test_a_corrected_attendance_shows_in_the_next_compilation(
+    services: Services, semester: Semester
+) -> None:
+    """The informe keeps no copy of the roll call: a correction to the record is what it says."""
+    s = semester
+    async with services.transaction() as session:
+        dora = await session.scalar(
+            select(Membership).where(Membership.person_id == s.people["Dora"])
+        )
+        assert dora is not None
+        # Dora came to the February meeting after all (as reopening the meeting would record).
+        row = await session.scalar(
+            select(MeetingAttendance).where(
+                MeetingAttendance.meeting_id == s.meetings["febrero"],
+                MeetingAttendance.membership_id == dora.id,
+            )
+        )
+        assert row is not None and row.status == Attendance.AUSENTE.value
+        row.status = Attendance.PRESENTE.value
+    doc = await _compile(services, s)
+    [meetings] = [r for r in doc.rows if r.row_key == "reuniones"]
+    assert meetings.source.splitlines()[0] == (
+        "Acta de la reunión del 27 de febrero de 2009: convocada y abierta por Ana Pérez; "
+        "asistieron 3 de 4 (1 con excusa), sin quórum."
+    )
