@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
@@ -23,6 +25,7 @@ from gelbot.informe.document import (
     period_phrase,
 )
 from gelbot.informe.render import render_docx, render_markdown, render_pdf
+from gelbot.informe.word_template import build as build_template
 
 ENTITY = "Gobernación de Norte de Santander"
 EMPTY_LINE = "Sin acciones registradas en el período"
@@ -367,3 +370,37 @@ def test_empty_informe_says_so_in_every_format() -> None:
     # The cover, one page that holds every short section, and the annex.
     assert len(reader.pages) == 3
     assert "Página 2 de 3" in pages[1]
+
+
+def _word_texts(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+def test_the_committed_template_is_the_one_the_script_builds(tmp_path: Path) -> None:
+    built = tmp_path / "informe.docx"
+    build_template(built)
+    assert _word_texts(render_docx(SEED, built)) == _word_texts(render_docx(SEED))
+
+
+def test_an_entity_can_use_its_own_word_template(tmp_path: Path) -> None:
+    """Any .docx with the tags works, and comes out in Spanish whatever it said."""
+    own = docx.Document()
+    own.add_paragraph("ALCALDÍA — {{ entidad_mayusculas }}")
+    own.add_paragraph("{{ titulo }} · {{ periodo }} · {{ lugar_y_fecha }}")
+    own.add_paragraph("{%p for fila in filas %}")
+    own.add_paragraph("{{ fila.accion }}: {{ fila.fecha }}")
+    own.add_paragraph("{%p endfor %}")
+    path = tmp_path / "propia.docx"
+    own.save(str(path))
+    data = render_docx(SEED, path)
+    texts = _word_texts(data)
+    assert texts[0] == f"ALCALDÍA — {ENTITY.upper()}"
+    assert texts[1] == (
+        "INFORME FINAL DE GOBIERNO EN LÍNEA · FEBRERO – AGOSTO DE 2009 · Cúcuta, Septiembre de 2009"
+    )
+    assert texts[2] == f"{SEED_ROWS[0].accion}: 25 de febrero de 2009"
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = "".join(package.read(n).decode() for n in package.namelist() if n.endswith(".xml"))
+    assert "en-US" not in xml and 'w:val="es-CO"' in xml
