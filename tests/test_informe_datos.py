@@ -152,3 +152,46 @@ async def test_any_data_text_gets_a_clean_answer(
     caplog.set_level(logging.ERROR)
     answer = await bot.say(users["Ana"], group, f"/informe datos {args}")
     assert_clean(answer, caplog)
+
+
+def _docx(*paragraphs: str) -> bytes:
+    own = docx.Document()
+    for text in paragraphs:
+        own.add_paragraph(text)
+    out = io.BytesIO()
+    own.save(out)
+    return out.getvalue()
+
+
+async def test_the_entity_replaces_the_word_template_in_the_chat(
+    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]]
+) -> None:
+    group, users = people
+    ana = users["Ana"]
+    [question] = await bot.say(ana, group, "/informe datos plantilla")
+    assert "responda a este mensaje con la plantilla de Word de la entidad" in question.plain
+    assert "{{ titulo }}" in question.plain
+
+    async def send(name: str, content: bytes) -> str:
+        return texts(
+            await bot.deliver(bot.tg.send_document(ana, group, name, content, reply_to=question))
+        )
+
+    assert "no es un archivo .docx" in await send("plantilla.txt", b"hola")
+    assert "No puedo usar esa plantilla de Word" in await send("rota.docx", _docx("{{ titulo "))
+    # Its Jinja runs sandboxed: no reaching into Python from a template.
+    hostile = _docx("{{ titulo.__class__.__mro__[1].__subclasses__() }}")
+    assert "No puedo usar esa plantilla de Word" in await send("mala.docx", hostile)
+    answer = await send("propia.docx", _docx("MEMBRETE PROPIO", "{{ titulo }} — {{ entidad }}"))
+    assert "el próximo informe en Word sale de su plantilla" in answer
+    assert "Plantilla de Word: la de la entidad" in answer
+
+    [review] = await bot.say(ana, group, "/informe")
+    documents = await bot.press_data(ana, review, _generate(review))
+    word = docx.Document(io.BytesIO(documents[0].file_bytes or b""))
+    assert [p.text for p in word.paragraphs] == [
+        "MEMBRETE PROPIO", "INFORME FINAL DE GOBIERNO EN LÍNEA — Gobernación de Norte de Santander"
+    ]  # fmt: skip
+    assert word.core_properties.language == "es-CO"
+    answer = await _datos(bot, ana, group, "plantilla original")
+    assert "el informe en Word vuelve a la plantilla de gelbot" in answer

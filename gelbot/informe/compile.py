@@ -163,4 +163,5 @@ async def compile_informe(
         firmas=_firmas(record, settings),
         letterhead=list(settings.letterhead) if settings else [],
         logo=settings.logo if settings else None,
+        plantilla=settings.plantilla if settings else None,
     )

@@ -14,17 +14,19 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committees import DomainError
 from gelbot.domain.spanish import normalize
 from gelbot.informe.compile import informe_settings
+from gelbot.informe.document import Firma, InformeDocument, InformeRow, PhaseProgress
 from gelbot.models import Committee, InformeSettings, Membership, Person
 
 CAMPOS = ("ciudad", "membrete", "representante", "firma", "periodos", "introduccion",
-          "objetivo", "objetivos", "logo")  # fmt: skip
+          "objetivo", "objetivos", "logo", "plantilla")  # fmt: skip
+FILE_CAMPOS = ("logo", "plantilla")  # asked for as a reply with the file
 _ALIASES = {"periodo": "periodos", "membretes": "membrete", "firmas": "firma"}
 _SECOND_WORDS = {"representante": "legal", "objetivo": "general", "objetivos": "especificos"}
 CLEAR_WORDS = {"original", "quitar", "borrar", "ninguno", "ninguna"}
@@ -160,6 +162,8 @@ async def apply(
         ] or None
     elif campo == "logo" and clear:
         settings.logo = None
+    elif campo == "plantilla" and clear:
+        settings.plantilla = None
     settings.updated_at, settings.updated_by_id = now, person.id
     await session.flush()
     return settings
@@ -184,3 +188,40 @@ def logo_png(data: bytes) -> bytes:
     out = io.BytesIO()
     converted.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+MAX_TEMPLATE_BYTES = 3_000_000
+
+
+def check_template(data: bytes) -> bytes:
+    """The entity's Word template, if gelbot can fill it: a .docx whose tags render (sandboxed)
+    with a sample informe; DomainError("informe_datos", motivo="plantilla", detalle=…) if not."""
+    import zipfile
+
+    from gelbot.informe.word import render_docx
+
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise DomainError(
+            "informe_datos", motivo="archivo_grande", limite=MAX_TEMPLATE_BYTES // 1_000_000
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise DomainError("informe_datos", motivo="plantilla", detalle="no es un archivo .docx")
+    try:
+        render_docx(sample_document(), data)
+    except Exception as error:  # whatever the template does wrong, say it and keep the old one
+        detail = " ".join(str(error).split())[:200] or type(error).__name__
+        raise DomainError("informe_datos", motivo="plantilla", detalle=detail) from error
+    return data
+
+
+def sample_document() -> InformeDocument:
+    """A small informe with every part filled, to try a template on."""
+    row = InformeRow("Acción", "Resultado", date(2009, 3, 2), "Marzo de 2009", "Origen", "ejemplo")
+    return InformeDocument(
+        entity="Entidad", title="Informe Final de Gobierno en Línea", kind="semestral",
+        period_start=date(2009, 2, 1), period_end=date(2009, 7, 31), city="Ciudad",
+        issued_on=date(2009, 8, 3), introduccion="Introducción.", objetivo_general="Objetivo.",
+        objetivos=["Objetivo específico."], rows=[row], pendientes=[row],
+        phases=[PhaseProgress("Información", 0.2, 0.5)], sin_informacion=["Indicador"],
+        firmas=[Firma("Nombre Completo", "Cargo")], letterhead=["REPÚBLICA DE COLOMBIA"],
+    )  # fmt: skip

@@ -74,6 +74,8 @@ class InformeDocument:
     firmas: list[Firma] = field(default_factory=list)
     letterhead: list[str] = field(default_factory=list)
     logo: bytes | None = None
+    # The entity's Word template (docxtpl); None uses the one shipped with gelbot.
+    plantilla: bytes | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in get_args(InformeKind):

@@ -14,6 +14,7 @@ from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
+from jinja2.sandbox import SandboxedEnvironment
 
 from gelbot.informe.chart import phase_chart_png
 from gelbot.informe.content import HEADINGS, _content
@@ -23,9 +24,11 @@ from gelbot.informe.word_language import set_spanish
 DEFAULT_TEMPLATE = ("templates", "informe", "informe.docx")
 
 
-def _template_bytes(path: Path | None) -> bytes:
-    if path is not None:
-        return path.read_bytes()
+def _template_bytes(template: bytes | Path | None) -> bytes:
+    if isinstance(template, Path):
+        return template.read_bytes()
+    if template is not None:
+        return template
     return resources.files("gelbot").joinpath(*DEFAULT_TEMPLATE).read_bytes()
 
 
@@ -74,10 +77,13 @@ def context(doc: InformeDocument, template: DocxTemplate) -> dict[str, Any]:
     }
 
 
-def render_docx(doc: InformeDocument, template_path: Path | None = None) -> bytes:
-    """Render the informe through the Word template (the shipped one unless given)."""
-    template = DocxTemplate(io.BytesIO(_template_bytes(template_path)))
-    template.render(context(doc, template), autoescape=True)
+def render_docx(doc: InformeDocument, template_path: bytes | Path | None = None) -> bytes:
+    """Render the informe through a Word template: the one given, the entity's, or gelbot's.
+
+    An entity's template is untrusted (uploaded in the chat): its Jinja runs sandboxed.
+    """
+    template = DocxTemplate(io.BytesIO(_template_bytes(template_path or doc.plantilla)))
+    template.render(context(doc, template), jinja_env=SandboxedEnvironment(), autoescape=True)
     word = template.docx
     assert word is not None
     c = _content(doc)

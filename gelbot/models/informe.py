@@ -99,7 +99,9 @@ class InformeSettings(Base):
     )
     # The cover's letterhead, one line each («REPÚBLICA DE COLOMBIA», «GOBERNACIÓN»…).
     letterhead: Mapped[list[str]] = mapped_column(JSON, default=list)
-    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG or JPEG, already checked
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG, already checked and shrunk
+    # The entity's own Word template (docxtpl tags), already checked; None uses gelbot's.
+    plantilla: Mapped[bytes | None] = mapped_column(LargeBinary)
     representante_nombre: Mapped[str | None] = mapped_column(String(200))
     representante_cargo: Mapped[str | None] = mapped_column(String(200))
     # The committee's own texts; None keeps the framework's (gelbot/data/informe/).

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("committee_id", sa.Integer(), nullable=False),
         sa.Column("letterhead", sa.JSON(), nullable=False),
         sa.Column("logo", sa.LargeBinary(), nullable=True),
+        sa.Column("plantilla", sa.LargeBinary(), nullable=True),
         sa.Column("representante_nombre", sa.String(length=200), nullable=True),
         sa.Column("representante_cargo", sa.String(length=200), nullable=True),
         sa.Column("introduccion", sa.Text(), nullable=True),
