@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import docx
 import pytest
 from hypothesis import example, given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -431,3 +432,23 @@ async def test_a_running_period_is_reviewed_with_a_warning_within_limits(
         if "Siguiente ›" not in [b["text"] for b in review.buttons()]:
             break
         await _press(bot, ana, review, "Siguiente ›")
+
+
+@HYPOTHESIS
+@given(label=st.sampled_from(["➕ Agregar fila", "🔗 Unir filas", "Editar 2"]),
+       text=arguments("informe").filter(str.strip))  # fmt: skip  # Telegram sends no empty text
+@example(label="🔗 Unir filas", text="1 99999")
+@example(label="➕ Agregar fila", text="<b>a</b> | b | c | d")
+@example(label="Editar 2", text="fecha: " + "x" * 300)
+async def test_any_answer_to_the_reviews_questions_gets_a_clean_answer(
+    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], label: str, text: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    group, users = people
+    caplog.set_level(logging.ERROR)
+    ana = users["Ana"]
+    [review] = await bot.say(ana, group, "/informe")
+    [question] = await _press(bot, ana, review, label)
+    answered = await bot.say(ana, group, text, reply_to=question)
+    assert_clean(answered, caplog)
+    assert utf16_length(review.plain) <= 4096
