@@ -82,8 +82,10 @@ def clears(value: str) -> bool:
 
 
 def _name_and_cargo(value: str, campo: str) -> tuple[str, str]:
-    """«NOMBRE COMPLETO; CARGO» (or on two lines)."""
-    name, _, cargo = re.sub(r"\s*\n\s*", ";", value.strip(), count=1).partition(";")
+    """«NOMBRE COMPLETO; CARGO» (or on two lines, or split by « | » or a dash between spaces)."""
+    value = value.strip()
+    separator = next((s for s in (";", "\n", " | ", " — ", " – ") if s in value), ";")
+    name, _, cargo = value.partition(separator)
     name, cargo = " ".join(name.split()), " ".join(cargo.split())
     if not name or not cargo:
         raise DomainError("informe_datos", motivo="nombre_cargo", campo=campo)
