@@ -18,7 +18,7 @@ from gelbot.domain.phases import framework_of
 from gelbot.domain.spanish import format_date
 from gelbot.informe.document import InformeRow, PhaseProgress, fecha_rango
 from gelbot.informe.gather import CriterionChange, IndicatorRecord, Window
-from gelbot.informe.rows import name_of, plural, sentences, who_counts
+from gelbot.informe.rows import plural, sentences, who_counts
 from gelbot.models import Committee, Frequency, Person
 
 _MAX_NAMES = 8
@@ -168,11 +168,3 @@ def phase_rows(
             source=f"{row.source[:-1]}; {trace}.", row_key=f"fase:{key}",
         )  # fmt: skip
     return rows, empty, progress
-
-
-def people_in(changes: list[CriterionChange], w: Window) -> set[int]:
-    """Who marked criteria in the period (the annex names them)."""
-    return {c.actor_id for c in changes if c.actor_id and c.at >= w.start_at}
-
-
-__all__ = ["compliance_rows", "indicator_row", "name_of", "people_in", "phase_rows"]
