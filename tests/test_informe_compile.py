@@ -435,3 +435,37 @@ async def test_a_corrected_attendance_shows_in_the_next_compilation(
         "Acta de la reunión del 27 de febrero de 2009: convocada y abierta por Ana Pérez; "
         "asistieron 3 de 4 (1 con excusa), sin quórum."
     )
+
+
+async def test_merges_chain_into_one_row_and_come_apart(
+    services: Services, semester: Semester
+) -> None:
+    s = semester
+    period = InformePeriod("semestral", START, END)
+    note, taller = f"nota:{s.note_id}", f"cuestionario:{s.items['taller']}:taller"
+    c1 = f"compromiso:{s.compromisos['C1']}"
+    async with services.transaction() as session:
+        committee = await session.get(Committee, s.committee_id)
+        ana = await session.get(Person, s.people["Ana"])
+        assert committee is not None and ana is not None
+        draft = await drafts.open_draft(session, committee, period, person=ana, now=AFTER)
+        await drafts.prepared(session, committee, draft, now=AFTER)
+        await drafts.merge(session, draft, [taller, note], ana, AFTER)
+        # The row that received another is merged in turn: both end up in C1's row.
+        await drafts.merge(session, draft, [c1, taller], ana, AFTER)
+        doc = await drafts.edited_document(session, committee, period, now=AFTER)
+        [row] = [r for r in doc.rows if r.row_key == c1]
+        assert row.resultado.splitlines() == [
+            "Directorio publicado en el sitio web. Evidencia: "
+            "https://nortedesantander.gov.co/directorio.",
+            "Se pidió la línea con la orden No. 75187.",
+            "Conferencias de 2 horas para todas las dependencias. Asistieron 224 personas.",
+        ]
+        assert row.fecha_texto == "Marzo – Mayo de 2009"
+        assert len(row.source.splitlines()) == 3  # the annex keeps every trace
+        assert note not in [r.row_key for r in doc.rows]
+        # «Incluir» on a merged row takes it back out of the merge.
+        await drafts.toggle_excluded(session, draft, note, ana, AFTER)
+        again = await drafts.edited_document(session, committee, period, now=AFTER)
+    assert note in [r.row_key for r in again.rows]
+    assert len(again.rows) == len(doc.rows) + 1

@@ -218,6 +218,13 @@ async def merge(
     for key in others:
         edit = await _edit(session, draft, key, person, now)
         edit.merged_into, edit.excluded = target, False
+        # Rows already joined to this one follow it into the target, so none is lost.
+        for joined in await session.scalars(
+            select(InformeRowEdit).where(
+                InformeRowEdit.draft_id == draft.id, InformeRowEdit.merged_into == key
+            )
+        ):
+            joined.merged_into = target
     # A row that received others cannot itself be merged away: that would hide them all.
     (await _edit(session, draft, target, person, now)).merged_into = None
     await session.flush()

@@ -101,16 +101,15 @@ def apply_edits(rows: list[InformeRow], edits: Mapping[str, InformeRowEdit]) -> 
     """The rows as printed: left-out and merged-away rows gone, texts edited, merges joined."""
     by_key = {row.row_key: row for row in rows}
     joined: dict[str, list[InformeRow]] = {}
-    for key, edit in edits.items():
-        target = edit.merged_into
+    # In table order, so a merged row reads in the order its parts happened.
+    for row in rows:
+        edit = edits.get(row.row_key)
+        target = edit.merged_into if edit is not None else None
         target_edit = edits.get(target) if target else None
-        if (
-            target
-            and key in by_key
-            and target in by_key
-            and not (target_edit and target_edit.excluded)
-        ):
-            joined.setdefault(target, []).append(by_key[key])
+        if target_edit is not None and target_edit.excluded:
+            continue
+        if target and target in by_key:
+            joined.setdefault(target, []).append(row)
     gone = {row.row_key for extra in joined.values() for row in extra}
     printed = []
     for row in rows:
