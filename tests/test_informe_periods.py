@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import UTC, date, datetime
 
+import docx
 import pytest
 
+from gelbot.clock import ManualClock
 from gelbot.domain.committees import DomainError
 from gelbot.informe.periods import (
     InformePeriod,
+    PeriodRequest,
+    is_running,
     last_completed,
     parse_request,
     period_containing,
+    period_from_starts,
     resolve,
 )
+from tests.harness import Harness
 
 TODAY = date(2009, 9, 10)
 
@@ -89,3 +96,75 @@ def test_committee_periods_follow_their_configuration() -> None:
     assert period_containing(
         date(2010, 1, 15), months=3, start_month=2, kind="trimestral"
     ) == InformePeriod("trimestral", date(2009, 11, 1), date(2010, 1, 31))
+
+
+def test_the_default_is_the_last_complete_period_the_committee_lived() -> None:
+    """Registered on 2 March 2009: on 2 April it has lived no complete period yet."""
+
+    def default(today: date, lived_from: date) -> InformePeriod:
+        return resolve(
+            PeriodRequest(), committee_months=6, start_month=2, today=today, lived_from=lived_from
+        )
+
+    young = default(date(2009, 4, 2), date(2009, 3, 2))
+    assert young == InformePeriod("semestral", date(2009, 2, 1), date(2009, 7, 31))
+    assert is_running(young, date(2009, 4, 2))
+    # Once February–July is over, that is the one (lived from March on).
+    lived = default(date(2009, 8, 10), date(2009, 3, 2))
+    assert lived == InformePeriod("semestral", date(2009, 2, 1), date(2009, 7, 31))
+    assert not is_running(lived, date(2009, 8, 10))
+    # An older committee gets the last closed period, as before.
+    assert default(date(2009, 4, 2), date(2008, 5, 1)).start == date(2008, 8, 1)
+
+
+def test_committee_boundaries_from_their_start_months() -> None:
+    """Seed 000 ran February–August: periods starting in February and September."""
+    starts = [2, 9]
+    assert period_from_starts(date(2009, 5, 5), starts, "semestral") == InformePeriod(
+        "semestral", date(2009, 2, 1), date(2009, 8, 31)
+    )
+    assert period_from_starts(date(2010, 1, 20), starts, "semestral") == InformePeriod(
+        "semestral", date(2009, 9, 1), date(2010, 1, 31)
+    )
+    assert resolve(
+        PeriodRequest(), committee_months=6, start_month=2, today=date(2009, 9, 10),
+        starts=starts,
+    ) == InformePeriod("semestral", date(2009, 2, 1), date(2009, 8, 31))  # fmt: skip
+    # Boundaries every three months make trimestral informes.
+    assert resolve(
+        PeriodRequest(), committee_months=6, start_month=2, today=date(2009, 9, 10),
+        starts=[1, 4, 7, 10],
+    ) == InformePeriod("trimestral", date(2009, 4, 1), date(2009, 6, 30))  # fmt: skip
+    # An explicit trimestral keeps the quarters of the committee's anchor.
+    assert resolve(
+        PeriodRequest("trimestral"), committee_months=6, start_month=2, today=date(2009, 9, 10),
+        starts=starts,
+    ) == InformePeriod("trimestral", date(2009, 5, 1), date(2009, 7, 31))  # fmt: skip
+
+
+def _generate(review: object) -> str:
+    buttons = review.buttons()  # type: ignore[attr-defined]
+    return str(next(b["callback_data"] for b in buttons if "Generar" in b["text"]))
+
+
+async def test_a_young_committee_gets_its_running_period_with_a_warning(
+    bot: Harness, clock: ManualClock
+) -> None:
+    """Registered on 2 March 2009, asking on 2 April: never «agosto de 2008 – enero de 2009»."""
+    ana = bot.tg.add_user("Ana", "ana")
+    group = bot.tg.add_group("GEL Ocaña", admins=[ana])
+    [question] = await bot.say(ana, group, "/comite Alcaldía de Ocaña")
+    answered = await bot.press(ana, question, 1)  # territorial
+    await bot.press(ana, next(m for m in answered if m.buttons()), 1)  # municipal
+    clock.set(datetime(2009, 4, 2, 15, tzinfo=UTC))
+    [review] = await bot.say(ana, group, "/informe")
+    assert review.plain.startswith("Informe semestral · febrero – julio de 2009")
+    assert "agosto de 2008" not in review.plain
+    assert "⚠️ Este período aún no termina: el informe muestra lo registrado hasta hoy." in (
+        review.plain
+    )
+    documents = await bot.press_data(ana, review, _generate(review))
+    word = docx.Document(io.BytesIO(documents[0].file_bytes or b""))
+    titles = [p.text for p in word.paragraphs]
+    assert "INFORME DE GOBIERNO EN LÍNEA" in titles  # not «FINAL»: the period runs
+    assert "INFORME FINAL DE GOBIERNO EN LÍNEA" not in titles

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
@@ -14,14 +16,16 @@ from pypdf import PdfReader
 from gelbot.domain.spanish import format_date
 from gelbot.informe.chart import PNG_SIGNATURE, phase_chart_png
 from gelbot.informe.document import (
+    Firma,
     InformeDocument,
     InformeRow,
     PhaseProgress,
-    default_introduccion,
-    default_objetivos,
+    fecha_rango,
     period_label,
+    period_phrase,
 )
 from gelbot.informe.render import render_docx, render_markdown, render_pdf
+from gelbot.informe.word_template import build as build_template
 
 ENTITY = "Gobernación de Norte de Santander"
 EMPTY_LINE = "Sin acciones registradas en el período"
@@ -134,18 +138,26 @@ PERIOD = (date(2009, 2, 1), date(2009, 8, 31))
 
 SEED = InformeDocument(
     entity=ENTITY,
-    title="Informe de Gobierno en Línea",
+    title="Informe Final de Gobierno en Línea",
     kind="semestral",
     period_start=PERIOD[0],
     period_end=PERIOD[1],
     city="Cúcuta",
-    issued_on=date(2009, 8, 31),
-    introduccion=default_introduccion(ENTITY, PERIOD),
-    objetivos=default_objetivos(),
+    issued_on=date(2009, 9, 2),
+    introduccion="La Estrategia de Gobierno en Línea contribuye con la construcción de un Estado "
+    "más eficiente.\n\nEl presente documento evidencia los avances obtenidos entre febrero y "
+    "agosto de 2009.",
+    objetivo_general="Establecer los avances de la Implementación de la Estrategia.",
+    objetivos=["Definir las acciones realizadas.", "Precisar los resultados de las acciones."],
     rows=SEED_ROWS,
     pendientes=SEED_PENDIENTES,
     phases=SEED_PHASES,
-    coordinador="María Fernanda Rolón",
+    sin_informacion=["Cantidad de quejas recibidas", "la Fase de Democracia"],
+    firmas=[
+        Firma("María Fernanda Rolón Pérez", "Coordinadora de la Implementación de la Estrategia"),
+        Firma("William Villamizar Laguado", "Gobernador del Departamento"),
+    ],
+    letterhead=["REPÚBLICA DE COLOMBIA", "DEPARTAMENTO NORTE DE SANTANDER", "GOBERNACIÓN"],
 )
 
 HOSTILE = (
@@ -157,7 +169,7 @@ HOSTILE = (
 
 
 def _expected_cells(row: InformeRow) -> tuple[str, str, str]:
-    fecha = row.fecha_texto or (format_date(row.fecha) if row.fecha else "Sin fecha")
+    fecha = row.fecha_texto or (format_date(row.fecha) if row.fecha else "")
     return row.accion, row.resultado, fecha
 
 
@@ -183,7 +195,11 @@ def test_dates_and_period_are_spanish() -> None:
     assert format_date(date(2009, 2, 27)) == "27 de febrero de 2009"
     assert period_label(*PERIOD) == "febrero – agosto de 2009"
     assert period_label(date(2009, 12, 1), date(2010, 5, 31)) == "diciembre de 2009 – mayo de 2010"
-    assert "entre febrero y agosto de 2009" in default_introduccion(ENTITY, PERIOD)
+    assert period_phrase(*PERIOD) == "febrero y agosto de 2009"
+    # FECHA as seed 000 writes it: a month, or a range of months.
+    assert fecha_rango(date(2009, 7, 2), date(2009, 7, 30)) == "Julio de 2009"
+    assert fecha_rango(date(2009, 4, 2), date(2009, 5, 30)) == "Abril – Mayo de 2009"
+    assert fecha_rango(date(2008, 12, 2), date(2009, 1, 3)) == "Diciembre de 2008 – Enero de 2009"
 
 
 def test_document_rejects_shares_outside_zero_to_one() -> None:
@@ -194,7 +210,7 @@ def test_document_rejects_shares_outside_zero_to_one() -> None:
 def test_markdown_holds_the_table_rows_in_order() -> None:
     markdown = render_markdown(SEED)
 
-    lines = _table_lines(markdown, "2. AVANCES Y RESULTADOS")
+    lines = _table_lines(markdown, "2. AVANCES Y RESULTADOS OBTENIDOS")
     assert lines[0] == "| ACCIONES | RESULTADOS | FECHA |"
     body = lines[2:]
     assert len(body) == len(SEED_ROWS)
@@ -205,12 +221,21 @@ def test_markdown_holds_the_table_rows_in_order() -> None:
     assert "| 27 de febrero de 2009 |" in body[1]
     assert "Asistieron un total de 224" in body[4]
     assert "<br>Asistieron" in body[4]  # the user's newline, kept inside the cell
-    assert "# INFORME DE GOBIERNO EN LÍNEA" in markdown
+    assert "# INFORME FINAL DE GOBIERNO EN LÍNEA" in markdown
     assert "FEBRERO – AGOSTO DE 2009" in markdown
-    assert "Cúcuta, 31 de agosto de 2009" in markdown
+    assert "Cúcuta, Septiembre de 2009" in markdown
+    assert "**REPÚBLICA DE COLOMBIA**" in markdown
+    assert "### Objetivo General" in markdown
+    assert (
+        "_Sin información registrada en el período sobre: Cantidad de quejas recibidas; la Fase "
+        "de Democracia._" in markdown
+    )
+    assert "**MARÍA FERNANDA ROLÓN PÉREZ**<br>\nCoordinadora de la Implementación" in markdown
+    assert "**WILLIAM VILLAMIZAR LAGUADO**<br>\nGobernador del Departamento" in markdown
     assert "Instalación de una línea de atención gratuita" in markdown
     assert "| Información | 60 % | 98 % |" in markdown
     assert "Reunión del 14 de abril de 2009, acta \\#2" in markdown
+    assert "Ref.:" not in markdown and "compromiso:1" not in markdown
 
 
 def test_docx_has_cover_and_a_real_table_with_exactly_the_rows() -> None:
@@ -218,20 +243,29 @@ def test_docx_has_cover_and_a_real_table_with_exactly_the_rows() -> None:
 
     texts = [paragraph.text for paragraph in document.paragraphs]
     for cover_line in (
-        ENTITY,
-        "INFORME DE GOBIERNO EN LÍNEA",
+        "REPÚBLICA DE COLOMBIA",
+        "GOBERNACIÓN",
+        ENTITY.upper(),
+        "INFORME FINAL DE GOBIERNO EN LÍNEA",
         "FEBRERO – AGOSTO DE 2009",
-        "Cúcuta, 31 de agosto de 2009",
+        "Cúcuta, Septiembre de 2009",
     ):
         assert cover_line in texts
-    assert texts.index("INFORME DE GOBIERNO EN LÍNEA") < texts.index("2. AVANCES Y RESULTADOS")
+    final = texts.index("INFORME FINAL DE GOBIERNO EN LÍNEA")
+    assert final < texts.index("2. AVANCES Y RESULTADOS OBTENIDOS")
+    assert "Objetivo General" in texts and "Presentado por:" in texts
+    assert texts.index("MARÍA FERNANDA ROLÓN PÉREZ") + 1 == texts.index(
+        "Coordinadora de la Implementación de la Estrategia"
+    )
+    assert "WILLIAM VILLAMIZAR LAGUADO" in texts
+    assert not any("{{" in t or "{%" in t for t in texts)
 
     table = document.tables[0]
     cells = [tuple(cell.text for cell in row.cells) for row in table.rows]
     assert cells[0] == ("ACCIONES", "RESULTADOS", "FECHA")
     assert cells[1:] == [_expected_cells(row) for row in SEED_ROWS]
 
-    anexo = document.tables[1]
+    anexo = document.tables[2]
     assert len(anexo.rows) == 1 + len(SEED_ROWS) + len(SEED_PENDIENTES)
     assert "Reunión del 14 de abril de 2009, acta #2" in anexo.rows[3].cells[2].text
     assert anexo.rows[-1].cells[0].text == "P1"
@@ -244,11 +278,13 @@ def test_pdf_has_sections_rows_chart_and_page_numbers() -> None:
     total = len(reader.pages)
     assert total >= 2
     everything = _flat("\n".join(pages))
-    assert "INFORME DE GOBIERNO EN LÍNEA" in pages[0]
+    assert "INFORME FINAL DE GOBIERNO EN LÍNEA" in pages[0]
+    assert "REPÚBLICA DE COLOMBIA" in pages[0] and "Cúcuta, Septiembre de 2009" in pages[0]
     assert "AVANCES Y RESULTADOS" in everything
+    assert "MARÍA FERNANDA ROLÓN PÉREZ Coordinadora de la Implementación" in everything
     assert "Asistieron un total de 224 funcionarios" in everything
     assert "27 de febrero de 2009" in everything
-    assert "ANEXO: TRAZABILIDAD" in everything
+    assert "ANEXO: DE DÓNDE SALE CADA FILA" in everything
     assert "Página" not in pages[0]  # the cover carries no number
     for number, text in enumerate(pages[1:], start=2):
         assert f"Página {number} de {total}" in text
@@ -280,14 +316,17 @@ def test_hostile_text_renders_in_every_format(caplog: pytest.LogCaptureFixture) 
         city="Cúcuta | <b>",
         introduccion=HOSTILE,
         objetivos=[HOSTILE],
+        objetivo_general=HOSTILE,
+        letterhead=[HOSTILE[:300]],
+        sin_informacion=[HOSTILE[:300]],
         rows=[SEED_ROWS[0], hostile_row, SEED_ROWS[1]],
         pendientes=[hostile_row],
         phases=[PhaseProgress(HOSTILE[:200], 0.1, 0.2)],
-        coordinador=HOSTILE[:100],
+        firmas=[Firma(HOSTILE[:100], HOSTILE[:100])],
     )
 
     markdown = render_markdown(doc)
-    lines = _table_lines(markdown, "2. AVANCES Y RESULTADOS")
+    lines = _table_lines(markdown, "2. AVANCES Y RESULTADOS OBTENIDOS")
     assert len(lines) == 2 + 3
     assert all(_unescaped_pipes(line) == 4 for line in lines)
     assert "<script>" not in markdown
@@ -314,7 +353,9 @@ def test_hostile_text_renders_in_every_format(caplog: pytest.LogCaptureFixture) 
 
 
 def test_empty_informe_says_so_in_every_format() -> None:
-    empty = replace(SEED, rows=[], pendientes=[], phases=[], coordinador=None, city=None)
+    empty = replace(
+        SEED, rows=[], pendientes=[], phases=[], firmas=[], city=None, sin_informacion=[]
+    )
 
     markdown = render_markdown(empty)
     assert f"_{EMPTY_LINE}._" in markdown
@@ -326,5 +367,40 @@ def test_empty_informe_says_so_in_every_format() -> None:
 
     reader, pages = _pdf_text(render_pdf(empty))
     assert EMPTY_LINE in _flat("\n".join(pages))
-    assert len(reader.pages) == 2  # the cover, and one page that holds every short section
-    assert "Página 2 de 2" in pages[1]
+    # The cover, one page that holds every short section, and the annex.
+    assert len(reader.pages) == 3
+    assert "Página 2 de 3" in pages[1]
+
+
+def _word_texts(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+def test_the_committed_template_is_the_one_the_script_builds(tmp_path: Path) -> None:
+    built = tmp_path / "informe.docx"
+    build_template(built)
+    assert _word_texts(render_docx(SEED, built)) == _word_texts(render_docx(SEED))
+
+
+def test_an_entity_can_use_its_own_word_template(tmp_path: Path) -> None:
+    """Any .docx with the tags works, and comes out in Spanish whatever it said."""
+    own = docx.Document()
+    own.add_paragraph("ALCALDÍA — {{ entidad_mayusculas }}")
+    own.add_paragraph("{{ titulo }} · {{ periodo }} · {{ lugar_y_fecha }}")
+    own.add_paragraph("{%p for fila in filas %}")
+    own.add_paragraph("{{ fila.accion }}: {{ fila.fecha }}")
+    own.add_paragraph("{%p endfor %}")
+    path = tmp_path / "propia.docx"
+    own.save(str(path))
+    data = render_docx(SEED, path)
+    texts = _word_texts(data)
+    assert texts[0] == f"ALCALDÍA — {ENTITY.upper()}"
+    assert texts[1] == (
+        "INFORME FINAL DE GOBIERNO EN LÍNEA · FEBRERO – AGOSTO DE 2009 · Cúcuta, Septiembre de 2009"
+    )
+    assert texts[2] == f"{SEED_ROWS[0].accion}: 25 de febrero de 2009"
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = "".join(package.read(n).decode() for n in package.namelist() if n.endswith(".xml"))
+    assert "en-US" not in xml and 'w:val="es-CO"' in xml

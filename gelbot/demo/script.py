@@ -168,7 +168,11 @@ def semester(*, short: bool = False) -> list[Event]:
             _at(informe_day, 10),
             [
                 *readings(informe_day.month),
+                *informe_datos(),
                 Say(COORDINADORA.name, f"/informe semestral {START:%Y-%m} {until}"),
+                # Seed 000 has rows no reminder collects (a contract, a service bought).
+                Press(COORDINADORA.name, "➕ Agregar fila"),
+                Say(COORDINADORA.name, HAND_ADDED_ROW),
                 Say(COORDINADORA.name, "/fases"),
                 Press(COORDINADORA.name, "Generar documento"),
             ],
@@ -177,6 +181,25 @@ def semester(*, short: bool = False) -> list[Event]:
         )
     )
     return sorted(events, key=lambda e: e.at)
+
+
+HAND_ADDED_ROW = (
+    "Ampliación del canal de acceso a Internet | Se amplió el canal dedicado de la alcaldía de "
+    "2 MB a 4 MB. | Junio de 2009"
+)
+
+
+def informe_datos() -> list[Action]:
+    """The entity's data for the informe's cover and signatures, set once (seed 004's Mocoa)."""
+    c = COORDINADORA.name
+    return [
+        Say(c, "/informe datos ciudad Mocoa, Putumayo"),
+        Say(c, "/informe datos membrete REPÚBLICA DE COLOMBIA / DEPARTAMENTO DEL PUTUMAYO / "
+               "MUNICIPIO DE MOCOA / DESPACHO MUNICIPAL"),
+        Say(c, "/informe datos representante Mario Luis Narváez Gómez; Alcalde Municipal de "
+               "Mocoa - Putumayo"),
+        Say(c, f"/informe datos firma Ana Milena Rosero Bolaños; {COORDINADORA.cargo}"),
+    ]  # fmt: skip
 
 
 def questionnaire() -> Event:

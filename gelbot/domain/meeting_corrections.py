@@ -210,13 +210,4 @@ async def signing_names(
     people = {
         p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))
     }
-    names = {pid: p.display_name for pid, p in people.items()}
-    if committee_id is not None:
-        for member in await session.scalars(
-            select(Membership).where(
-                Membership.committee_id == committee_id, Membership.person_id.in_(person_ids)
-            )
-        ):
-            if member.full_name:
-                names[member.person_id] = member.full_name
-    return names
+    return {pid: p.signing_name for pid, p in people.items()}

@@ -236,12 +236,12 @@ async def set_signer(
     setattr(meeting, column, signer.id)
 
 
-def set_full_name(member: Membership, text: str) -> str:
+def set_full_name(person: Person, text: str) -> str:
     """The name the committee's documents sign with: "Fernando Chávez Ayala"."""
     name = " ".join(text.split()).strip(" .,")
     if len(name.split()) < 2 or any(ch.isdigit() for ch in name):
         raise DomainError("nombre_completo_formato", given=text)
     if len(name) > MAX_NAME:
         raise DomainError("reunion_texto_largo", limit=MAX_NAME, length=len(name))
-    member.full_name = name
+    person.full_name = name
     return name

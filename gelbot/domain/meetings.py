@@ -257,7 +257,7 @@ async def mark_attendance(
     before = None if row is None else row.status
     if corrections.was_closed(meeting) and before != status.value:
         person = await session.get(Person, target.person_id)
-        name = target.full_name or (person.display_name if person else None)
+        name = person.signing_name if person else None
         await corrections.record(session, meeting, CorrectionKind.ASISTENCIA, actor, now=now,
                                  subject=name, before=before,
                                  after=status.value)  # fmt: skip

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.domain.committees import DomainError
 from gelbot.informe import drafts, output
+from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import period_label
 from gelbot.informe.periods import parse_request, resolve
 from gelbot.models import Committee
@@ -89,11 +90,14 @@ async def write_informe(
             committee, listing = await _committee_or_listing(session, committee_id)
             if committee is None:
                 return Outcome(2, listing)
+            own = await informe_settings(session, committee)
             try:
                 period = resolve(
                     request, committee_months=committee.informe_months,
                     start_month=committee.informe_start_month,
                     today=now.astimezone(settings.zone).date(),
+                    starts=own.period_starts if own else (),
+                    lived_from=committee.created_at.astimezone(settings.zone).date(),
                 )  # fmt: skip
             except DomainError as error:
                 return Outcome(2, _plain(error.code, **error.details))
@@ -111,4 +115,7 @@ async def write_informe(
     )
     if path is not None:
         message += f", escrito en {path}."
+    if not doc.final:
+        # A warning, not a refusal: a progress report of the running period is legitimate.
+        message += " Aviso: el período aún no termina; el informe muestra lo registrado hasta hoy."
     return Outcome(0, message, content, path)

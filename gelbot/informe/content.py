@@ -6,9 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from gelbot.domain.spanish import format_date
 from gelbot.informe.chart import percent_label
-from gelbot.informe.document import InformeDocument, InformeRow, period_label
+from gelbot.informe.document import InformeDocument, InformeRow, fecha_dia, fecha_mes, period_label
 
 
 @dataclass(frozen=True)
@@ -17,13 +16,18 @@ class _Headings:
 
     introduccion: str = "INTRODUCCIÓN"
     objetivos: str = "1. OBJETIVOS"
-    avances: str = "2. AVANCES Y RESULTADOS"
+    objetivo_general: str = "Objetivo General"
+    objetivos_especificos: str = "Objetivos específicos"
+    avances: str = "2. AVANCES Y RESULTADOS OBTENIDOS"
     pendientes: str = "3. PENDIENTES"
     fases: str = "4. AVANCE POR FASE"
-    anexo: str = "ANEXO: TRAZABILIDAD"
+    firmas: str = "Presentado por:"
+    anexo: str = "ANEXO: DE DÓNDE SALE CADA FILA"
     table: tuple[str, ...] = ("ACCIONES", "RESULTADOS", "FECHA")
+    pending_table: tuple[str, ...] = ("COMPROMISO O ASUNTO", "ESTADO", "FECHA LÍMITE")
     phase_table: tuple[str, ...] = ("FASE", "INICIO DEL PERÍODO", "FIN DEL PERÍODO")
-    anexo_table: tuple[str, ...] = ("N.º", "ACCIÓN", "FUENTE")
+    anexo_table: tuple[str, ...] = ("N.º", "ACCIÓN", "DE DÓNDE SALE")
+    sin_informacion: str = "Sin información registrada en el período sobre:"
     no_rows: str = "Sin acciones registradas en el período."
     no_pendientes: str = "Sin pendientes registrados."
     no_phases: str = "Sin avance por fase registrado."
@@ -31,8 +35,7 @@ class _Headings:
 
 
 HEADINGS = _Headings()
-_NO_DATE = "Sin fecha"
-
+_MAX_MISSING = 6
 
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Characters XML 1.0 forbids (python-docx refuses them) and that no renderer can show.
@@ -51,18 +54,20 @@ class _Content:
     """What every format prints, as clean plain text; formats differ only in layout."""
 
     entity: str
+    letterhead: list[str]
     title: str
-    kind: str
     period: str
     place_and_date: str
     running_header: str
     introduccion: list[str]
+    objetivo_general: str
     objetivos: list[str]
     rows: list[tuple[str, str, str]]
+    sin_informacion: str | None
     pendientes: list[tuple[str, str, str]]
     phases: list[tuple[str, str, str]]
     chart_title: str
-    firma: str | None
+    firmas: list[tuple[str, str]]
     trazabilidad: list[tuple[str, str, str]]
 
 
@@ -70,43 +75,44 @@ def _cells(row: InformeRow) -> tuple[str, str, str]:
     if row.fecha_texto and row.fecha_texto.strip():
         fecha = _clean(row.fecha_texto)
     else:
-        fecha = format_date(row.fecha) if row.fecha else _NO_DATE
+        fecha = fecha_dia(row.fecha) if row.fecha else ""
     return _clean(row.accion), _clean(row.resultado), fecha
 
 
 def _trace(number: str, row: InformeRow) -> tuple[str, str, str]:
-    return number, _clean(row.accion), f"{_clean(row.source)}\nRef.: {_clean(row.row_key)}"
+    return number, _clean(row.accion), _clean(row.source)
 
 
 def _content(doc: InformeDocument) -> _Content:
     period = period_label(doc.period_start, doc.period_end)
     entity = _clean(doc.entity)
     title = _clean(doc.title)
-    issued = format_date(doc.issued_on)
     city = _clean(doc.city or "")
-    coordinador = _clean(doc.coordinador or "")
+    issued = fecha_mes(doc.issued_on)
     paragraphs = (_clean(p) for p in re.split(r"\n\s*\n", _LINE_BREAKS.sub("\n", doc.introduccion)))
+    missing = [m.rstrip(" .;") for m in map(_clean, doc.sin_informacion) if m.rstrip(" .;")]
+    if len(missing) > _MAX_MISSING:
+        # A short note: a plan with twenty indicators nobody answered needs no list of twenty.
+        missing = [*missing[: _MAX_MISSING - 1], f"y {len(missing) - _MAX_MISSING + 1} más"]
     return _Content(
         entity=entity,
+        letterhead=[line for line in map(_clean, doc.letterhead) if line],
         title=title.upper(),
-        kind=f"Informe {doc.kind}",
         period=period.upper(),
         place_and_date=f"{city}, {issued}" if city else issued,
         running_header=f"{title} · {period.capitalize()} · {entity}",
         introduccion=[p for p in paragraphs if p],
+        objetivo_general=_clean(doc.objetivo_general),
         objetivos=[o for o in map(_clean, doc.objetivos) if o],
         rows=[_cells(row) for row in doc.rows],
+        sin_informacion=f"{HEADINGS.sin_informacion} {'; '.join(missing)}." if missing else None,
         pendientes=[_cells(row) for row in doc.pendientes],
         phases=[
             (_clean(p.name), percent_label(p.start_share), percent_label(p.end_share))
             for p in doc.phases
         ],
         chart_title=f"Criterios cumplidos por fase — {period}",
-        firma=(
-            f"Presentado por: {coordinador}, Coordinación de la Implementación de la Estrategia"
-            if coordinador
-            else None
-        ),
+        firmas=[(_clean(f.nombre).upper(), _clean(f.cargo)) for f in doc.firmas],
         trazabilidad=[_trace(str(i), row) for i, row in enumerate(doc.rows, start=1)]
         + [_trace(f"P{i}", row) for i, row in enumerate(doc.pendientes, start=1)],
     )

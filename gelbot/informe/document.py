@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, get_args
 
-from gelbot.domain.spanish import month_name
+from gelbot.domain.spanish import format_date, month_name
 
 InformeKind = Literal["semestral", "trimestral"]
 
@@ -17,12 +17,15 @@ class InformeRow:
 
     accion: str
     resultado: str
+    # The day the row sorts by (None: at the end of the period).
     fecha: date | None
-    # Free text wins over `fecha` when set, as in the seed ("Marzo – Agosto de 2009").
+    # FECHA as printed: a date, a month or a range, as the seed writes them («Marzo – Agosto de
+    # 2009»); None prints `fecha` in full.
     fecha_texto: str | None
-    # Human trace for the annex, e.g. "Reunión del 27 de febrero de 2009, acta #3".
+    # The annex's trace, in plain words: who said it, when, in which meeting or answer.
     source: str
-    # Stable identity of the underlying record, so a regenerated informe can be diffed.
+    # Stable identity of the underlying record, so the review's edits keep pointing at it.
+    # Never printed.
     row_key: str
 
 
@@ -41,6 +44,14 @@ class PhaseProgress:
 
 
 @dataclass(frozen=True)
+class Firma:
+    """One signature under the informe: a full name and a cargo, as seeds 001 and 004 sign."""
+
+    nombre: str
+    cargo: str
+
+
+@dataclass(frozen=True)
 class InformeDocument:
     """Everything an informe says, already decided; renderers only lay it out."""
 
@@ -53,17 +64,29 @@ class InformeDocument:
     issued_on: date
     # Paragraphs are separated by blank lines.
     introduccion: str
-    objetivos: list[str]
+    objetivo_general: str
+    objetivos: list[str]  # the specific ones
     rows: list[InformeRow]
     pendientes: list[InformeRow]
     phases: list[PhaseProgress]
-    coordinador: str | None
+    # What nobody answered or has no data in the period, said once below the table.
+    sin_informacion: list[str] = field(default_factory=list)
+    firmas: list[Firma] = field(default_factory=list)
+    letterhead: list[str] = field(default_factory=list)
+    logo: bytes | None = None
+    # The entity's Word template (docxtpl); None uses the one shipped with gelbot.
+    plantilla: bytes | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in get_args(InformeKind):
             raise ValueError(f"Tipo de informe desconocido: {self.kind!r}")
         if self.period_end < self.period_start:
             raise ValueError("El período termina antes de empezar.")
+
+    @property
+    def final(self) -> bool:
+        """Issued after its period closed: the informe final, not a progress report."""
+        return self.issued_on > self.period_end
 
 
 def _month_year(d: date) -> tuple[str, int]:
@@ -80,38 +103,34 @@ def period_label(start: date, end: date) -> str:
     return f"{first} de {first_year} – {last} de {last_year}"
 
 
-def _period_phrase(start: date, end: date) -> str:
+def period_phrase(start: date, end: date) -> str:
+    """The period inside a sentence: "febrero y agosto de 2009" (after «entre»)."""
     (first, first_year), (last, last_year) = _month_year(start), _month_year(end)
     if (first, first_year) == (last, last_year):
-        return f"el mes de {last} de {last_year}"
+        return f"el 1 y el {end.day} de {last} de {last_year}"
     if first_year == last_year:
-        return f"el período comprendido entre {first} y {last} de {last_year}"
-    return f"el período comprendido entre {first} de {first_year} y {last} de {last_year}"
+        return f"{first} y {last} de {last_year}"
+    return f"{first} de {first_year} y {last} de {last_year}"
 
 
-def default_introduccion(entity: str, period: tuple[date, date]) -> str:
-    """Return the standard introduction, in the seed's words but without its legal history."""
-    return (
-        "La Estrategia de Gobierno en Línea contribuye con la construcción de un Estado más "
-        "eficiente, más transparente, más participativo y que preste mejores servicios a los "
-        "ciudadanos y las empresas, mediante el aprovechamiento de las Tecnologías de la "
-        "Información y la Comunicación (TIC). Se implementa de manera gradual en cinco fases: "
-        "información, interacción, transacción, transformación y democracia en línea."
-        "\n\n"
-        "El presente documento, elaborado por el Comité de Gobierno en Línea de la entidad "
-        f"{entity}, evidencia los avances obtenidos en {_period_phrase(*period)} con respecto a "
-        "la implementación de la Estrategia, de acuerdo con los criterios y fases establecidos "
-        "en el Manual de Implementación. Se publica en el sitio web de la entidad para "
-        "conocimiento de los ciudadanos."
-    )
+# --- FECHA as the seed writes it ----------------------------------------------------------------
 
 
-def default_objetivos() -> list[str]:
-    """Return the standard objectives, shortened from the seed's general and specific ones."""
-    return [
-        "Establecer los avances de la implementación de la Estrategia de Gobierno en Línea "
-        "en la entidad durante el período.",
-        "Definir las acciones realizadas por el Comité y precisar sus resultados.",
-        "Dar cuenta de lo que queda pendiente y del cumplimiento de los criterios de cada fase.",
-        "Poner el informe a disposición de los ciudadanos a través del sitio web de la entidad.",
-    ]
+def fecha_dia(day: date) -> str:
+    """A day: "27 de febrero de 2009"."""
+    return format_date(day)
+
+
+def fecha_mes(day: date) -> str:
+    """A month: "Julio de 2009"."""
+    return f"{month_name(day.month).capitalize()} de {day.year}"
+
+
+def fecha_rango(first: date, last: date) -> str:
+    """A range of months: "Abril – Mayo de 2009"; one month when both fall in it."""
+    first, last = min(first, last), max(first, last)
+    if (first.year, first.month) == (last.year, last.month):
+        return fecha_mes(first)
+    if first.year == last.year:
+        return f"{month_name(first.month).capitalize()} – {fecha_mes(last)}"
+    return f"{fecha_mes(first)} – {fecha_mes(last)}"

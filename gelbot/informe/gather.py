@@ -108,7 +108,7 @@ class Record:
     notes: list[NoteRecord]
     items: list[tuple[SemesterItem, Person | None]]
     people: dict[int, Person]
-    coordinadores: list[Person]
+    coordinadores: list[tuple[Person, Membership]]
 
 
 async def _meetings(session: AsyncSession, committee: Committee, w: Window) -> list[MeetingRecord]:
@@ -291,9 +291,11 @@ async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Person]:
     return {p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
-async def _coordinadores(session: AsyncSession, committee: Committee) -> list[Person]:
-    rows = await session.scalars(
-        select(Person)
+async def _coordinadores(
+    session: AsyncSession, committee: Committee
+) -> list[tuple[Person, Membership]]:
+    rows = await session.execute(
+        select(Person, Membership)
         .join(Membership, Membership.person_id == Person.id)
         .where(
             Membership.committee_id == committee.id,
@@ -302,7 +304,7 @@ async def _coordinadores(session: AsyncSession, committee: Committee) -> list[Pe
         )
         .order_by(Membership.joined_at, Membership.id)
     )
-    return list(rows)
+    return [(person, member) for person, member in rows]
 
 
 async def gather(session: AsyncSession, committee: Committee, w: Window) -> Record:

@@ -10,7 +10,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 from gelbot.informe.chart import DEJAVU_SANS, DEJAVU_SANS_BOLD, drawable_text, phase_chart_png
-from gelbot.informe.content import HEADINGS, _content
+from gelbot.informe.content import HEADINGS, _Content, _content
 from gelbot.informe.document import InformeDocument
 
 _FONT = "DejaVu"
@@ -42,12 +42,9 @@ class _InformePdf(FPDF):
             return
         self.set_font(_FONT, "", 8)
         self.set_text_color(90)
-        self.set_y(10)
-        # Shortened so a long entity name stays on one line.
-        header = self.running_header
-        while len(header) > 20 and self.get_string_width(header) > self.epw:
-            header = header[:-10] + "…"
-        self.cell(0, 5, header, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_y(8)
+        # Wrapped, never cut: a long entity name takes a second line.
+        self.multi_cell(0, 3.6, self.running_header, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
         self.set_y(20)
 
@@ -188,8 +185,46 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
+def _cover(pdf: _InformePdf, c: _Content, logo: bytes | None) -> None:
+    """Seed 000's cover: logo and letterhead, title, period, entity, then «Ciudad, fecha»."""
+    pdf.add_page()
+    pdf.set_y(24)
+    if logo:
+        pdf.image(io.BytesIO(logo), x=Align.C, h=28)
+        pdf.ln(4)
+    for line in c.letterhead:
+        pdf.set_font(_FONT, "B", 12)
+        pdf.multi_cell(0, 6, drawable_text(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.y + 30, 95))
+    for text, size in ((c.title, 20), (c.period, 16), (c.entity.upper(), 16)):
+        pdf.set_font(_FONT, "B", size)
+        pdf.multi_cell(0, size * 0.5, drawable_text(text), align="C", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)  # fmt: skip
+        pdf.ln(4)
+    pdf.set_y(max(pdf.y + 20, 220))
+    pdf.set_font(_FONT, "", 12)
+    pdf.multi_cell(0, 6, drawable_text(c.place_and_date), align="C")
+
+
+def _signatures(pdf: _InformePdf, c: _Content) -> None:
+    """«Presentado por:» and each full name over its cargo, with room to sign above."""
+    if not c.firmas:
+        return
+    if pdf.y + 16 + 26 * len(c.firmas) > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.ln(6)
+    _pdf_text(pdf, HEADINGS.firmas)
+    for nombre, cargo in c.firmas:
+        if pdf.y + 26 > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.ln(12)
+        _pdf_text(pdf, nombre, bold=True)
+        pdf.set_y(pdf.y - 2)
+        _pdf_text(pdf, cargo)
+
+
 def render_pdf(doc: InformeDocument) -> bytes:
-    """Render the informe as a PDF: cover, sections, paged table, chart and page numbers."""
+    """Render the informe as a PDF: cover, sections, paged tables, chart, signatures, annex."""
     c = _content(doc)
     pdf = _InformePdf(c.running_header)
     pdf.set_title(f"{c.title} — {c.period} — {c.entity}")
@@ -197,41 +232,31 @@ def render_pdf(doc: InformeDocument) -> bytes:
     pdf.set_creator("gelbot")
     # The same document always yields the same bytes.
     pdf.set_creation_date(datetime.combine(doc.issued_on, time(), tzinfo=UTC))
-
-    pdf.add_page()
-    pdf.set_y(70)
-    for text, size, bold, gap in (
-        (c.entity, 20, True, 18),
-        (c.title, 22, True, 4),
-        (c.kind, 13, False, 4),
-        (c.period, 16, True, 0),
-    ):
-        pdf.set_font(_FONT, "B" if bold else "", size)
-        pdf.multi_cell(0, size * 0.5, drawable_text(text), align="C")
-        pdf.set_x(pdf.l_margin)
-        pdf.ln(gap)
-    pdf.set_y(max(pdf.y + 20, 220))
-    pdf.set_font(_FONT, "", 12)
-    pdf.multi_cell(0, 6, drawable_text(c.place_and_date), align="C")
+    _cover(pdf, c, doc.logo)
 
     pdf.add_page()
     _pdf_heading(pdf, HEADINGS.introduccion)
     for paragraph in c.introduccion:
         _pdf_text(pdf, paragraph)
     _pdf_heading(pdf, HEADINGS.objetivos)
+    _pdf_text(pdf, HEADINGS.objetivo_general, size=11.5, bold=True)
+    _pdf_text(pdf, c.objetivo_general)
+    _pdf_text(pdf, HEADINGS.objetivos_especificos, size=11.5, bold=True)
     for objetivo in c.objetivos:
         _pdf_bullet(pdf, objetivo)
 
     _pdf_heading(pdf, HEADINGS.avances)
     if c.rows:
-        _pdf_table(pdf, HEADINGS.table, c.rows, [0.28, 0.52, 0.20])
+        _pdf_table(pdf, HEADINGS.table, c.rows, [0.28, 0.50, 0.22])
     else:
         _pdf_text(pdf, HEADINGS.no_rows)
+    if c.sin_informacion:
+        _pdf_text(pdf, c.sin_informacion, size=9.5)
 
     _pdf_heading(pdf, HEADINGS.pendientes)
-    for accion, resultado, fecha in c.pendientes:
-        _pdf_bullet(pdf, f"{accion}: {resultado} ({fecha})" if resultado else f"{accion} ({fecha})")
-    if not c.pendientes:
+    if c.pendientes:
+        _pdf_table(pdf, HEADINGS.pending_table, c.pendientes, [0.32, 0.46, 0.22])
+    else:
         _pdf_text(pdf, HEADINGS.no_pendientes)
 
     if doc.phases:
@@ -243,13 +268,12 @@ def render_pdf(doc: InformeDocument) -> bytes:
     else:
         _pdf_heading(pdf, HEADINGS.fases)
         _pdf_text(pdf, HEADINGS.no_phases)
-    if c.firma:
-        pdf.ln(8)
-        _pdf_text(pdf, c.firma)
+    _signatures(pdf, c)
 
+    pdf.add_page()
     _pdf_heading(pdf, HEADINGS.anexo)
     if c.trazabilidad:
-        _pdf_table(pdf, HEADINGS.anexo_table, c.trazabilidad, [0.08, 0.42, 0.50])
+        _pdf_table(pdf, HEADINGS.anexo_table, c.trazabilidad, [0.08, 0.34, 0.58])
     else:
         _pdf_text(pdf, HEADINGS.no_trazabilidad)
     return bytes(pdf.output())

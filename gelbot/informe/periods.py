@@ -4,16 +4,19 @@ A committee's periods are `informe_months` long and the year's first one starts 
 `informe_start_month` (6 and 2 by default): semestral informes cover February–July and
 August–January, the same periods the semester questionnaire and /fases use. Trimestral
 informes (seed 004, Artículo Tercero) cover three months from the same anchor (February–April,
-May–July, …), so two quarters make one semester. Seed 000's informe ran "febrero–agosto":
-a committee that reports like that asks for the window explicitly
-(`/informe semestral 2009-02 2009-08`), and any explicit window is honoured as given.
+May–July, …), so two quarters make one semester. A committee may set its own boundaries as the
+months its periods start in (`/informe datos periodos febrero septiembre`: seed 000's
+February–August, then September–January); any explicit window is honoured as given.
 
-`/informe` alone is the committee's last completed period. No Telegram here.
+`/informe` alone is the last complete period the committee lived: a committee registered in
+March 2009 has lived no complete period before August 2009, so until then it gets the running
+one (the chat warns that it is still running). No Telegram here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -103,28 +106,67 @@ def committee_period(committee: Committee, day: date) -> InformePeriod:
     )
 
 
+def period_from_starts(day: date, starts: Sequence[int], kind: InformeKind) -> InformePeriod:
+    """The period containing `day` when periods start in the months `starts` (e.g. [2, 9])."""
+    months = sorted({m for m in starts if 1 <= m <= 12})
+    if not months:
+        raise ValueError("sin meses de inicio")
+    index = day.year * 12 + day.month - 1
+    firsts = [y * 12 + m - 1 for y in (day.year - 1, day.year, day.year + 1) for m in months]
+    first = max(f for f in firsts if f <= index)
+    following = min(f for f in firsts if f > index)
+    start = date(first // 12, first % 12 + 1, 1)
+    end = date(following // 12, following % 12 + 1, 1) - timedelta(days=1)
+    return InformePeriod(kind, start, end)
+
+
 def _months_for(kind: InformeKind | None, committee_months: int) -> tuple[InformeKind, int]:
     if kind is None:
         return default_kind(committee_months), committee_months
     return kind, MONTHS_OF[kind]
 
 
-def last_completed(
-    today: date, *, committee_months: int, start_month: int, kind: InformeKind | None = None
-) -> InformePeriod:
-    """The committee's latest period that ended before `today`: what /informe reports."""
+def _containing(
+    day: date, kind: InformeKind | None, *, committee_months: int, start_month: int,
+    starts: Sequence[int],
+) -> InformePeriod:  # fmt: skip
+    """The period containing `day`: the committee's own boundaries unless another kind is asked."""
     chosen, months = _months_for(kind, committee_months)
-    running = period_containing(today, months=months, start_month=start_month, kind=chosen)
-    return period_containing(
-        running.start - timedelta(days=1), months=months, start_month=start_month, kind=chosen
-    )
+    if starts and kind is None:
+        found = period_from_starts(day, starts, "semestral")
+        # Boundaries a quarter apart or less make trimestral informes (seed 004's Artículo 3).
+        short = found.end < _add_months(found.start, 3)
+        return InformePeriod("trimestral" if short else "semestral", found.start, found.end)
+    if starts and kind == "semestral":
+        return period_from_starts(day, starts, kind)
+    return period_containing(day, months=months, start_month=start_month, kind=chosen)
+
+
+def last_completed(
+    today: date, *, committee_months: int, start_month: int, kind: InformeKind | None = None,
+    starts: Sequence[int] = (), lived_from: date | None = None,
+) -> InformePeriod:  # fmt: skip
+    """The latest period that ended before `today` and that the committee lived (existed in);
+    the running one if it lived none."""
+    calendar = {"committee_months": committee_months, "start_month": start_month}
+    running = _containing(today, kind, starts=starts, **calendar)
+    previous = _containing(running.start - timedelta(days=1), kind, starts=starts, **calendar)
+    if lived_from is not None and previous.end < lived_from:
+        return running
+    return previous
+
+
+def is_running(period: InformePeriod, today: date) -> bool:
+    """Whether the period has not ended yet on `today` (the informe is a progress report)."""
+    return period.end >= today
 
 
 def resolve(
-    request: PeriodRequest, *, committee_months: int, start_month: int, today: date
-) -> InformePeriod:
+    request: PeriodRequest, *, committee_months: int, start_month: int, today: date,
+    starts: Sequence[int] = (), lived_from: date | None = None,
+) -> InformePeriod:  # fmt: skip
     """The period a request means for a committee; DomainError("informe_uso") when it can't be."""
-    kind, months = _months_for(request.kind, committee_months)
+    kind, _ = _months_for(request.kind, committee_months)
     if request.start is not None and request.end is not None:
         if request.kind is None:  # a window of a quarter or less is a trimestral informe
             short = request.end < _add_months(request.start.replace(day=1), 3)
@@ -132,11 +174,15 @@ def resolve(
         period = InformePeriod(kind, request.start, request.end)
     elif request.around is not None or request.current:
         day = request.around or today
-        period = period_containing(day, months=months, start_month=start_month, kind=kind)
+        period = _containing(
+            day, request.kind, committee_months=committee_months, start_month=start_month,
+            starts=starts,
+        )  # fmt: skip
     else:
         return last_completed(
-            today, committee_months=committee_months, start_month=start_month, kind=request.kind
-        )
+            today, committee_months=committee_months, start_month=start_month, kind=request.kind,
+            starts=starts, lived_from=lived_from,
+        )  # fmt: skip
     if period.end < period.start:
         raise DomainError("informe_uso", motivo="orden", desde=period.start, hasta=period.end)
     if period.start > today:

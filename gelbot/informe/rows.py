@@ -1,30 +1,21 @@
-"""The informe's rows, one writer per kind of record: what was done, and where it was said.
+"""The informe's rows of what was done, one writer per kind of record, traced in plain words.
 
-Each writer turns what gelbot.informe.gather read into an InformeRow whose `source` traces it:
-who said it, when, in which meeting or answer. No database and no Telegram here.
+Each writer turns what gelbot.informe.gather read into an InformeRow whose `source` says, in
+words a reader of the annex understands, who said it, when, and in which meeting or answer.
+Measured rows (indicators, phases) are in gelbot.informe.measures. No database, no Telegram.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
 from gelbot.domain import compromisos as compromiso_domain
-from gelbot.domain import indicators as indicator_domain
-from gelbot.domain.phases import framework_of
 from gelbot.domain.spanish import format_date, normalize
-from gelbot.informe.document import InformeRow, PhaseProgress
-from gelbot.informe.gather import (
-    CompromisoRecord,
-    CriterionChange,
-    IndicatorRecord,
-    MeetingRecord,
-    NoteRecord,
-    Record,
-    Window,
-)
-from gelbot.models import Attendance, Committee, Frequency, Person, SemesterItem
+from gelbot.informe.document import InformeRow, fecha_dia, fecha_mes, fecha_rango
+from gelbot.informe.gather import CompromisoRecord, MeetingRecord, NoteRecord, Record, Window
+from gelbot.models import Attendance, Person, SemesterItem
 
 _ITEM_KINDS = {"taller": "taller o capacitación", "equipos": "equipos o tecnología",
                "convenio": "convenio o acuerdo", "otro": "otro logro",
@@ -32,108 +23,123 @@ _ITEM_KINDS = {"taller": "taller o capacitación", "equipos": "equipos o tecnolo
 PENDING_ITEMS = {"dificultad": "Dificultades del período", "proximo_paso": "Próximos pasos"}
 _NOTHING = {"ninguna", "ninguno", "ningun", "no", "nada", "n/a", "na", "-", "no hubo"}
 _STATUS = {"abierto": "Abierto", "en_curso": "En curso", "bloqueado": "Bloqueado"}
-_MAX_DECISIONS = 5
-_MAX_NAMES = 8
+MEETINGS_KEY = "reuniones"
+MEETINGS_ACCION = "Reuniones permanentes del Comité de Gobierno en Línea"
 
 
 def local_day(moment: datetime, tz: tzinfo) -> date:
     return moment.astimezone(tz).date()
 
 
-def _plural(count: int, one: str, many: str) -> str:
+def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _number(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def _percent(share: float) -> str:
-    return f"{round(share * 100)} %"
-
-
-def _listing(names: list[str], limit: int = _MAX_NAMES) -> str:
-    shown = names[:limit]
-    more = len(names) - len(shown)
-    return "; ".join(shown) + (f"; y {more} más" if more else "")
-
-
-def _sentences(*parts: str | None) -> str:
+def sentences(*parts: str | None) -> str:
+    """Join parts as sentences, each ending in a full stop."""
     return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in parts if p)
 
 
-def _name(people: dict[int, Person], person_id: int | None) -> str:
+def name_of(people: dict[int, Person], person_id: int | None) -> str:
     person = people.get(person_id) if person_id is not None else None
-    return person.display_name if person is not None else "alguien sin registrar"
+    return person.signing_name if person is not None else "alguien sin registrar"
 
 
-def _who_counts(people: dict[int, Person], ids: Iterable[int | None]) -> str:
+def who_counts(people: dict[int, Person], ids: Iterable[int | None]) -> str:
+    """ "Carla Gómez (20), Beto Ruiz (4)": who did something, and how many times."""
     counts = Counter(i for i in ids if i is not None)
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], _name(people, kv[0])))
-    return ", ".join(f"{_name(people, person_id)} ({n})" for person_id, n in ordered)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], name_of(people, kv[0])))
+    return ", ".join(f"{name_of(people, person_id)} ({n})" for person_id, n in ordered)
+
+
+def _days(days: list[date]) -> str:
+    """ "3 de febrero, 3 de marzo y 7 de abril de 2009": the year once when they share it."""
+    if len({d.year for d in days}) == 1:
+        parts = [format_date(d).rsplit(" de ", 1)[0] for d in days]
+        head = ", ".join(parts[:-1])
+        return f"{head} y {parts[-1]} de {days[0].year}" if head else format_date(days[0])
+    texts = [format_date(d) for d in days]
+    return f"{', '.join(texts[:-1])} y {texts[-1]}" if len(texts) > 1 else texts[0]
 
 
 # --- avances ---------------------------------------------------------------------------------
 
 
-def meeting_row(r: MeetingRecord, people: dict[int, Person], tz: tzinfo) -> InformeRow:
-    m = r.meeting
+def _attendance(r: MeetingRecord) -> str:
     total = sum(r.attendance.values())
+    if not total:
+        return "sin llamado a lista registrado"
     present = r.attendance[Attendance.PRESENTE.value]
+    text = f"asistieron {present} de {total}"
     excused = r.attendance[Attendance.EXCUSA.value]
-    if total:
-        attendance = f"Asistieron {present} de {_plural(total, 'miembro', 'miembros')} convocados"
-        if excused:
-            attendance += f" ({excused} con excusa)"
-        if m.quorum is not None:
-            attendance += ", con quórum" if m.quorum else ", sin quórum"
-    else:
-        attendance = "Sin llamado a lista registrado"
-    decisions = None
-    if r.decisions:
-        texts = [" ".join(d.split()).rstrip(".;")[:200] for d in r.decisions]
-        decisions = "Decisiones: " + _listing(texts, _MAX_DECISIONS)
-    assigned = None
-    if r.assigned:
-        assigned = "Se asign" + (
-            "ó 1 compromiso" if r.assigned == 1 else f"aron {r.assigned} compromisos"
-        )
-    how = (
-        f"registrada después por {_name(people, m.opened_by_id)} el "
-        f"{format_date(local_day(m.started_at, tz))}"
-        if m.after_the_fact
-        else f"abierta por {_name(people, m.opened_by_id)}"
-    )
-    if m.closed_by_id is not None:
-        how += f" y cerrada por {_name(people, m.closed_by_id)}"
-    return InformeRow(
-        accion="Reunión del Comité de Gobierno en Línea",
-        resultado=_sentences(attendance, decisions, assigned),
-        fecha=m.held_on,
-        fecha_texto=None,
-        source=f"Acta de la reunión del {format_date(m.held_on)} (reunión #{m.id}), {how}.",
-        row_key=f"reunion:{m.id}",
-    )
+    if excused:
+        text += f" ({excused} con excusa)"
+    if r.meeting.quorum is not None:
+        text += ", con quórum" if r.meeting.quorum else ", sin quórum"
+    return text
 
 
-def _evidence(r: CompromisoRecord) -> str | None:
-    c = r.compromiso
-    if not c.evidence:
+def meetings_row(meetings: list[MeetingRecord], people: dict[int, Person]) -> InformeRow | None:
+    """One row for every meeting of the period, as the seed's «Reuniones permanentes»."""
+    if not meetings:
         return None
-    if c.evidence_kind == "documento":
-        return f"Evidencia: documento «{c.evidence}» enviado al grupo"
-    if c.evidence_kind == "foto":
-        return "Evidencia: foto enviada al grupo"
-    return f"Evidencia: {c.evidence}"
+    days = [r.meeting.held_on for r in meetings]
+    decisions = [(r.meeting.held_on, " ".join(d.split())) for r in meetings for d in r.decisions]
+    assigned = sum(r.assigned for r in meetings)
+    held = "una vez" if len(days) == 1 else f"{len(days)} veces"
+    summary = f"El Comité se reunió {held} en el período para revisar los avances de la "
+    summary += "Estrategia, tomar decisiones y asignar compromisos"
+    counts = []
+    if decisions:
+        verb = "se tomó" if len(decisions) == 1 else "se tomaron"
+        counts.append(f"{verb} {plural(len(decisions), 'decisión', 'decisiones')}")
+    if assigned:
+        verb = "se asignó" if assigned == 1 else "se asignaron"
+        counts.append(f"{verb} {plural(assigned, 'compromiso', 'compromisos')}")
+    listed = None
+    if decisions:
+        listed = "Decisiones: " + "; ".join(
+            f"{text.rstrip('.;')} ({format_date(day).rsplit(' de ', 1)[0]})"
+            for day, text in decisions
+        )
+    traces = []
+    for r in meetings:
+        m = r.meeting
+        how = (
+            f"registrada después por {name_of(people, m.opened_by_id)}"
+            if m.after_the_fact
+            else f"convocada y abierta por {name_of(people, m.opened_by_id)}"
+        )
+        traces.append(f"Acta de la reunión del {format_date(m.held_on)}: {how}; {_attendance(r)}.")
+    return InformeRow(
+        accion=MEETINGS_ACCION,
+        resultado=sentences(summary, " y ".join(counts).capitalize() or None, listed),
+        fecha=days[0],
+        fecha_texto="\n".join(fecha_dia(d) for d in days),
+        source="\n".join(traces),
+        row_key=MEETINGS_KEY,
+    )
+
+
+def _evidence(c_evidence: str | None, kind: str | None, result: str) -> str | None:
+    """The evidence, unless the result already says it (no «…/mision. Evidencia: …/mision.»)."""
+    if not c_evidence or c_evidence in result:
+        return None
+    if kind == "documento":
+        return f"Evidencia: documento «{c_evidence}»"
+    if kind == "foto":
+        return "Evidencia: fotografía enviada al grupo del Comité"
+    return f"Evidencia: {c_evidence}"
 
 
 def _compromiso_origin(r: CompromisoRecord, record: Record, tz: tzinfo) -> str:
     c = r.compromiso
-    text = f"Compromiso #{c.id}, registrado por {_name(record.people, c.created_by_id)} el "
-    text += format_date(local_day(c.created_at, tz))
     if c.meeting_id in record.meeting_days:
-        text += f" en la reunión del {format_date(record.meeting_days[c.meeting_id])}"
+        held = record.meeting_days[c.meeting_id]
+        text = f"Compromiso asignado en la reunión del {format_date(held)}"
+    else:
+        text = f"Compromiso registrado el {format_date(local_day(c.created_at, tz))}"
+    text += f" por {name_of(record.people, c.created_by_id)}"
     return f"{text}; responsable: {compromiso_domain.responsable_label(c)}"
 
 
@@ -141,169 +147,56 @@ def done_row(r: CompromisoRecord, record: Record, tz: tzinfo) -> InformeRow:
     c = r.compromiso
     assert c.closed_at is not None
     closed = local_day(c.closed_at, tz)
-    source = f"{_compromiso_origin(r, record, tz)}; marcado cumplido por "
-    source += f"{_name(record.people, r.done_by)} el {format_date(closed)}"
+    result = " ".join((c.result or "Cumplido").split())
+    source = f"{_compromiso_origin(r, record, tz)}; cumplido el {format_date(closed)}, según "
+    source += name_of(record.people, r.done_by)
     if r.done_in_meeting in record.meeting_days:
-        source += f", en la reunión del {format_date(record.meeting_days[r.done_in_meeting])}"
+        source += f" en la reunión del {format_date(record.meeting_days[r.done_in_meeting])}"
     return InformeRow(
         accion=c.description,
-        resultado=_sentences(c.result or "Cumplido", _evidence(r)),
+        resultado=sentences(result, _evidence(c.evidence, c.evidence_kind, result)),
         fecha=closed,
-        fecha_texto=None,
+        fecha_texto=fecha_mes(closed),
         source=f"{source}.",
         row_key=f"compromiso:{c.id}",
     )
 
 
-def pending_row(r: CompromisoRecord, record: Record, w: Window, tz: tzinfo) -> InformeRow:
-    c = r.compromiso
-    if c.closed_at is None:
-        status = _STATUS.get(c.status, c.status)
-    else:
-        outcome = "cumplido" if c.status == "cumplido" else "cerrado"
-        status = f"Abierto al cierre del período ({outcome} el "
-        status += f"{format_date(local_day(c.closed_at, tz))})"
-    overdue = " (vencido)" if c.due_on < w.end else ""
-    rescheduled = (
-        f"Reprogramado {_plural(r.rescheduled, 'vez', 'veces')}" if r.rescheduled else None
-    )
-    return InformeRow(
-        accion=c.description,
-        resultado=_sentences(
-            status,
-            f"Responsable: {compromiso_domain.responsable_label(c)}",
-            f"Vence el {format_date(c.due_on)}{overdue}",
-            rescheduled,
-        ),
-        fecha=c.due_on,
-        fecha_texto=f"Vence el {format_date(c.due_on)}",
-        source=f"{_compromiso_origin(r, record, tz)}.",
-        row_key=f"compromiso:{c.id}",
-    )
-
-
-def indicator_row(
-    r: IndicatorRecord, w: Window, people: dict[int, Person], today: date, label: str
-) -> InformeRow | None:
-    ind = r.indicator
-    meta = ind.meta_text or (
-        f"{_number(ind.meta)}{f' {ind.unit}' if ind.unit else ''}" if ind.meta is not None else None
-    )
-    unanswered = sum(1 for x in r.readings if x.status == "sin_respuesta")
-    if ind.frequency == Frequency.UNICA.value:
-        valued = [x for x in r.readings if x.value is not None]
-        if not valued:
-            return None
-        last = valued[-1]
-        met = indicator_domain.reading_meets(ind, last)
-        result = f"Último valor: {_number(last.value or 0)}, del {format_date(last.period_start)}"
-        if met is not None:
-            result += ", meta alcanzada" if met else ", aún por debajo de la meta"
-    else:
-        c = indicator_domain.compliance_between(ind, r.readings, w.start, w.end, today=today)
-        if not c.total:
-            return None
-        noun = indicator_domain.period_noun(ind.frequency, c.missing)
-        if ind.key == indicator_domain.SITIO_WEB_SEMANAL:
-            result = f"Sitio web actualizado {c.describe()}"
-        elif ind.meta is not None:
-            result = f"Meta cumplida en {c.describe()}"
-        else:
-            noun_total = indicator_domain.period_noun(ind.frequency, c.total)
-            result = f"Valores registrados en {c.answered} de {c.total} {noun_total}"
-        if c.missing:
-            result += f"; {c.missing} {noun} sin respuesta"
-    who = _who_counts(people, (x.person_id for x in r.readings if x.value is not None))
-    source = f"Lecturas del indicador «{ind.key}» en {label}"
-    source += f": respondieron {who}" if who else ": sin respuestas"
-    if unanswered:
-        source += f"; {unanswered} recordatorios quedaron sin respuesta"
-    return InformeRow(
-        accion=ind.name,
-        resultado=_sentences(result, f"Meta: {meta}" if meta else None),
-        fecha=None,
-        fecha_texto=label.capitalize(),
-        source=f"{source}.",
-        row_key=f"indicador:{ind.key}",
-    )
-
-
-def phase_rows(
-    committee: Committee, changes: list[CriterionChange], w: Window, people: dict[int, Person],
-    label: str,
-) -> tuple[list[InformeRow], list[PhaseProgress]]:  # fmt: skip
-    """Each phase's share at the start and end of the period, and a row for those under way."""
-    framework = framework_of(committee)
-    at_start: dict[str, bool] = {}
-    at_end: dict[str, bool] = {}
-    for change in changes:
-        if change.at < w.start_at:
-            at_start[change.key] = change.met
-        at_end[change.key] = change.met
-    during = [c for c in changes if c.at >= w.start_at]
-    rows: list[InformeRow] = []
-    progress: list[PhaseProgress] = []
-    for phase in framework.phases:
-        total = len(phase.criteria)
-        before = [c for c in phase.criteria if at_start.get(c.key)]
-        after = [c for c in phase.criteria if at_end.get(c.key)]
-        start_share, end_share = len(before) / total, len(after) / total
-        progress.append(PhaseProgress(phase.name, start_share, end_share))
-        if not after and not before:
-            continue
-        gained = [c.name for c in after if c not in before]
-        lost = [c.name for c in before if c not in after]
-        missing = [c.name for c in phase.criteria if c not in after]
-        keys = phase.criterion_keys()
-        mine = [c for c in during if c.key in keys]
-        source = (
-            f"Criterios marcados en gelbot (/criterio): {_plural(len(mine), 'cambio', 'cambios')} "
-            f"en el período, por {_who_counts(people, (c.actor_id for c in mine))}"
-            if mine
-            else f"Criterios marcados en gelbot (/criterio) antes del {format_date(w.start)}; "
-            "sin cambios en el período"
-        )
+def notes_rows(notes: list[NoteRecord]) -> list[InformeRow]:
+    """The progress members reported, one row per thing reported on, with how many reports."""
+    groups: dict[str, list[NoteRecord]] = defaultdict(list)
+    for n in notes:
+        author = n.author.signing_name if n.author is not None else "un miembro"
+        groups[n.compromiso or n.action or f"Avance reportado por {author}"].append(n)
+    rows = []
+    for accion, group in groups.items():
+        days = [n.note.noted_on for n in group]
+        authors = sorted({n.author.signing_name for n in group if n.author is not None})
+        count = plural(len(group), "avance reportado", "avances reportados")
+        source = f"{count.capitalize()} en el chat del Comité"
+        if authors:
+            source += f" por {', '.join(authors)}"
+        source += f", el {_days(days)}."
+        resultado = " ".join(sentences(" ".join(n.note.text.split())) for n in group)
+        if len(group) > 1:
+            resultado = sentences(f"{count.capitalize()}: {resultado}")
         rows.append(
             InformeRow(
-                accion=f"Cumplimiento del {_percent(end_share)} de la Fase de {phase.name}",
-                resultado=_sentences(
-                    f"Se cumplen {len(after)} de {total} criterios ({_percent(end_share)}); al "
-                    f"inicio del período, {len(before)} ({_percent(start_share)})",
-                    f"Cumplidos en el período: {_listing(gained)}" if gained else None,
-                    f"Dejaron de cumplirse: {_listing(lost)}" if lost else None,
-                    f"Pendientes: {_listing(missing, 5)}" if missing else None,
-                ),
-                fecha=None,
-                fecha_texto=label.capitalize(),
-                source=f"{source}.",
-                row_key=f"fase:{phase.key}",
+                accion=accion,
+                resultado=resultado,
+                fecha=min(days),
+                fecha_texto=fecha_rango(min(days), max(days)),
+                source=source,
+                row_key=f"nota:{group[0].note.id}",
             )
         )
-    return rows, progress
+    return rows
 
 
-def note_row(n: NoteRecord) -> InformeRow:
-    note = n.note
-    author = n.author.display_name if n.author is not None else "un miembro"
-    source = f"Avance reportado por {author} el {format_date(note.noted_on)} con /avance"
-    if note.answer_id is not None:
-        source += f" (respuesta #{note.answer_id})"
-    return InformeRow(
-        accion=n.compromiso or n.action or f"Avance reportado por {author}",
-        resultado=note.text,
-        fecha=note.noted_on,
-        fecha_texto=None,
-        source=f"{source}.",
-        row_key=f"nota:{note.id}",
-    )
-
-
-def item_row(item: SemesterItem, person: Person | None, label: str, tz: tzinfo) -> InformeRow:
-    who = person.display_name if person is not None else "un miembro"
+def item_row(item: SemesterItem, person: Person | None, w: Window, tz: tzinfo) -> InformeRow:
+    who = person.signing_name if person is not None else "un miembro"
     source = f"Cuestionario del semestre ({_ITEM_KINDS.get(item.kind, item.kind)}), respondido por "
     source += f"{who} el {format_date(local_day(item.created_at, tz))}"
-    if item.answer_id is not None:
-        source += f" (respuesta #{item.answer_id})"
     if local_day(item.updated_at, tz) != local_day(item.created_at, tz):
         source += f"; corregido el {format_date(local_day(item.updated_at, tz))}"
     pending = PENDING_ITEMS.get(item.kind)
@@ -312,12 +205,15 @@ def item_row(item: SemesterItem, person: Person | None, label: str, tz: tzinfo) 
     else:
         accion, resultado = item.accion, item.resultado or ""
         if item.asistentes is not None and str(item.asistentes) not in resultado:
-            resultado = _sentences(resultado, f"Asistentes: {item.asistentes}")
+            resultado = sentences(resultado or None, f"Asistieron {item.asistentes} personas")
+    fecha = None if pending else item.fecha
     return InformeRow(
         accion=accion,
         resultado=resultado,
-        fecha=None if pending else item.fecha,
-        fecha_texto=label.capitalize() if pending or item.fecha is None else None,
+        fecha=fecha,
+        fecha_texto=fecha_mes(fecha)
+        if fecha
+        else (None if pending else fecha_rango(w.start, w.end)),
         source=f"{source}.",
         row_key=f"cuestionario:{item.id}:{item.kind}",
     )
@@ -326,3 +222,30 @@ def item_row(item: SemesterItem, person: Person | None, label: str, tz: tzinfo) 
 def says_nothing(item: SemesterItem) -> bool:
     """A difficulty or next step answered «ninguna»: nothing to report."""
     return item.kind in PENDING_ITEMS and normalize(item.accion).strip(" .") in _NOTHING
+
+
+# --- pendientes ------------------------------------------------------------------------------
+
+
+def pending_row(r: CompromisoRecord, record: Record, issued_on: date, tz: tzinfo) -> InformeRow:
+    """A compromiso open when the period ended; «vencido» only if past due on the informe's date."""
+    c = r.compromiso
+    closed = local_day(c.closed_at, tz) if c.closed_at is not None else None
+    if closed is not None and closed <= issued_on:
+        outcome = "cumplido" if c.status == "cumplido" else "cerrado"
+        status = f"Quedó abierto al cierre del período; {outcome} el {format_date(closed)}"
+        overdue = False
+    else:
+        status = _STATUS.get(c.status, c.status)
+        overdue = c.due_on < issued_on
+    rescheduled = f"Reprogramado {plural(r.rescheduled, 'vez', 'veces')}" if r.rescheduled else None
+    return InformeRow(
+        accion=c.description,
+        resultado=sentences(
+            status, f"Responsable: {compromiso_domain.responsable_label(c)}", rescheduled
+        ),
+        fecha=c.due_on,
+        fecha_texto=f"{fecha_dia(c.due_on)}{' (vencido)' if overdue else ''}",
+        source=f"{_compromiso_origin(r, record, tz)}.",
+        row_key=f"compromiso:{c.id}",
+    )

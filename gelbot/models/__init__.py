@@ -14,7 +14,12 @@ from gelbot.models.flows import (
     RunStatus,
     SemesterItem,
 )
-from gelbot.models.informe import InformeDraft, InformeRowEdit
+from gelbot.models.informe import (
+    InformeDraft,
+    InformeManualRow,
+    InformeRowEdit,
+    InformeSettings,
+)
 from gelbot.models.plans import PlanImport
 from gelbot.models.prompts import PendingPrompt
 from gelbot.models.reminders import (
@@ -78,7 +83,9 @@ __all__ = [
     "Indicator",
     "IndicatorReading",
     "InformeDraft",
+    "InformeManualRow",
     "InformeRowEdit",
+    "InformeSettings",
     "Meeting",
     "MeetingAttendance",
     "MeetingCorrection",

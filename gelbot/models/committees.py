@@ -71,6 +71,9 @@ class Person(Base):
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str | None] = mapped_column(String(200))
+    # The full name as it is signed («ANA MARÍA PÉREZ GÓMEZ»), set in the chat; Telegram's
+    # first and last name are often a nickname.
+    full_name: Mapped[str | None] = mapped_column(String(200))
     # True once the person opened a private chat, so personal reminders can reach them.
     private_chat_open: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when a private send answered 403 (the person blocked the bot).
@@ -84,6 +87,11 @@ class Person(Base):
     def display_name(self) -> str:
         full = " ".join(p for p in (self.first_name, self.last_name) if p).strip()
         return full or (f"@{self.username}" if self.username else f"usuario {self.telegram_id}")
+
+    @property
+    def signing_name(self) -> str:
+        """The name an acta or informe is signed with: the full name when one was given."""
+        return self.full_name or self.display_name
 
     @property
     def reachable_privately(self) -> bool:
@@ -101,8 +109,6 @@ class Membership(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20), default=Role.MIEMBRO.value)
     cargo: Mapped[str | None] = mapped_column(String(120))
-    # The name documents are signed with ("Fernando Chávez Ayala"); Telegram's name otherwise.
-    full_name: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -111,5 +117,5 @@ class Membership(Base):
 
     @property
     def signing_name(self) -> str:
-        """The full name the committee's documents show for this member."""
-        return self.full_name or self.person.display_name
+        """The full name the committee's documents show for this member (see Person)."""
+        return self.person.signing_name

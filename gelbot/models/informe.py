@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gelbot.models.base import Base, UTCDateTime
@@ -53,8 +63,56 @@ class InformeRowEdit(Base):
     excluded: Mapped[bool] = mapped_column(Boolean, default=False)
     # None keeps the text compiled from the record.
     resultado: Mapped[str | None] = mapped_column(Text)
+    accion: Mapped[str | None] = mapped_column(Text)
+    fecha_texto: Mapped[str | None] = mapped_column(String(200))
+    # The row_key of the row this one was merged into: its text joins that row's, and it
+    # leaves the table (the annex keeps both traces).
+    merged_into: Mapped[str | None] = mapped_column(String(200))
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     edited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InformeManualRow(Base):
+    """A row added by hand (a contract signed, a service bought); its row_key is manual:<id>."""
+
+    __tablename__ = "informe_manual_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(
+        ForeignKey("informe_drafts.id", ondelete="CASCADE"), index=True
+    )
+    accion: Mapped[str] = mapped_column(Text)
+    resultado: Mapped[str] = mapped_column(Text)
+    fecha_texto: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InformeSettings(Base):
+    """What a committee's informe says about the entity, set once in the chat (/informe datos)."""
+
+    __tablename__ = "informe_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(
+        ForeignKey("committees.id", ondelete="CASCADE"), unique=True
+    )
+    # The cover's letterhead, one line each («REPÚBLICA DE COLOMBIA», «GOBERNACIÓN»…).
+    letterhead: Mapped[list[str]] = mapped_column(JSON, default=list)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # a PNG, already checked and shrunk
+    # The entity's own Word template (docxtpl tags), already checked; None uses gelbot's.
+    plantilla: Mapped[bytes | None] = mapped_column(LargeBinary)
+    representante_nombre: Mapped[str | None] = mapped_column(String(200))
+    representante_cargo: Mapped[str | None] = mapped_column(String(200))
+    # The committee's own texts; None keeps the framework's (gelbot/data/informe/).
+    introduccion: Mapped[str | None] = mapped_column(Text)
+    objetivo_general: Mapped[str | None] = mapped_column(Text)
+    objetivos_especificos: Mapped[list[str] | None] = mapped_column(JSON)
+    # The months the committee's periods start in (seed 000: [2, 9] for febrero–agosto and
+    # septiembre–enero); empty keeps informe_months / informe_start_month of the committee.
+    period_starts: Mapped[list[int]] = mapped_column(JSON, default=list)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # Indexes the informe's compiler needs on other features' tables, declared here beside the

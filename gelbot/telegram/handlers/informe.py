@@ -2,8 +2,11 @@
 
 `/informe [semestral|trimestral] [desde] [hasta]` (in the group, or in private) compiles the
 period's informe and shows its rows a page at a time, each under 4096 characters, with buttons
-to leave a row out («Quitar» / «Incluir»), rewrite its RESULTADOS («Reescribir», a ForceReply
-question), turn pages (‹ ›) and «Generar documento», which sends DOCX, PDF and Markdown.
+to leave a row out («Quitar» / «Incluir»), edit its RESULTADOS, ACCIÓN or FECHA («Editar»),
+add a row by hand, merge rows (ForceReply questions, gelbot.telegram.handlers.informe_edit),
+turn pages (‹ ›) and «Generar documento», which sends DOCX, PDF and Markdown. When the
+period is still running the review says so. `/informe datos …` sets the entity's data for the
+cover and signatures (gelbot.telegram.handlers.informe_datos).
 What the coordinador decides is stored (gelbot.informe.drafts), so a restart loses nothing.
 Every press re-checks the committee, the chat and that the presser coordinates it, since
 callback data comes from the client.
@@ -21,9 +24,10 @@ from gelbot.domain import prompts as prompt_store
 from gelbot.domain.committees import DomainError
 from gelbot.domain.meetings import local_today
 from gelbot.informe import drafts
+from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import InformeDocument
 from gelbot.informe.periods import PeriodRequest, parse_request, resolve
-from gelbot.models import Committee, InformeDraft, Membership, PendingPrompt, Person, Role
+from gelbot.models import Committee, InformeDraft, Person
 from gelbot.services import Services
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
@@ -36,6 +40,7 @@ from gelbot.telegram.common import (
     send,
     services,
 )
+from gelbot.telegram.handlers import informe_datos, informe_edit
 from gelbot.telegram.handlers.informe_review import (
     REVIEW,
     current,
@@ -43,21 +48,13 @@ from gelbot.telegram.handlers.informe_review import (
     review_page,
     send_documents,
 )
-from gelbot.telegram.prompts import ask
 from gelbot.texts import render
 
 CHOOSE = "inc"  # inc:<committee id>  which committee a private /informe is about
 CHOOSE_KIND = "informe_comite"  # PendingPrompt: a private /informe waiting for its committee
-REWRITE_KIND = "informe_resultado"  # PendingPrompt: a row waiting for its new RESULTADOS
 
 
-def _is_coordinador(committee: Committee, member: Membership | None) -> bool:
-    return (
-        committee.active
-        and member is not None
-        and member.active
-        and member.role == Role.COORDINADOR.value
-    )
+_is_coordinador = informe_edit.coordinates
 
 
 # --- /informe --------------------------------------------------------------------------------
@@ -68,6 +65,10 @@ async def informe(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     args = raw_args(update)
+    head = args.split(maxsplit=1)[0] if args.split() else ""
+    if head.lower().strip(":") == "datos":
+        await informe_datos.datos(update, context, args[len("datos") :].strip(" :"))
+        return
     svc = services(context)
     async with svc.transaction() as session:
         person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
@@ -115,17 +116,20 @@ async def _open_review(
 ) -> None:  # fmt: skip
     svc = services(context)
     now = svc.clock.now()
+    settings = await informe_settings(session, committee)
     try:
         period = resolve(
             request, committee_months=committee.informe_months,
             start_month=committee.informe_start_month, today=local_today(now, svc.settings.zone),
+            starts=settings.period_starts if settings else (),
+            lived_from=local_today(committee.created_at, svc.settings.zone),
         )  # fmt: skip
     except DomainError as error:
         await reply(update, context, error.code, **error.details)
         return
     draft = await drafts.open_draft(session, committee, period, person=person, now=now)
-    _, rows = await current(session, svc, committee, draft)
-    shown = review_page(committee, draft, rows, 0)
+    doc, rows = await current(session, svc, committee, draft)
+    shown = review_page(committee, draft, rows, 0, running=not doc.final)
     await reply(update, context, "informe_revision", reply_markup=shown.keyboard, **shown.values)
 
 
@@ -217,7 +221,7 @@ async def press(update: Update, context: Context) -> None:
     assert query is not None
     parts = callbacks.decode(query.data, REVIEW, 4)
     numbers = [callbacks.decode_int(parts[i]) for i in (0, 2, 3)] if parts else []
-    if parts is None or None in numbers or parts[1] not in {"x", "w", "p", "g"}:
+    if parts is None or None in numbers or parts[1] not in {"x", "w", "p", "g", "a", "u"}:
         await _alert(update, "invalido")
         return
     draft_id, index, page = (int(n or 0) for n in numbers)
@@ -240,7 +244,8 @@ async def _edit_review(
     update: Update, context: Context, session: AsyncSession, found: Press, op: str, index: int,
     page: int,
 ) -> None:  # fmt: skip
-    """Quitar/Incluir (x) and page turns (p) redraw the review; Reescribir (w) asks."""
+    """Quitar/Incluir (x) and page turns (p) redraw the review; Editar (w), Agregar fila (a)
+    and Unir filas (u) ask."""
     query = update.callback_query
     assert query is not None
     svc = services(context)
@@ -248,86 +253,40 @@ async def _edit_review(
     if op in {"x", "w"} and key is None:
         await _alert(update, "invalido")
         return
-    _, rows = await current(session, svc, found.committee, found.draft)
+    doc, rows = await current(session, svc, found.committee, found.draft)
     row = next((r for r in rows if r.index == index), None)
     if op in {"x", "w"} and row is None:
         await _alert(update, "fila")
         return
-    if op == "w":
-        assert row is not None
-        await ask(
-            context, session, found.message.chat.id, "informe_pide_resultado",
-            person=found.person, kind=REWRITE_KIND, subject_id=found.draft.id,
+    if op in {"w", "a", "u"}:
+        kinds = {"w": informe_edit.REWRITE_KIND, "a": informe_edit.ADD_KIND,
+                 "u": informe_edit.MERGE_KIND}  # fmt: skip
+        await informe_edit.ask_about(
+            context, session, found.message.chat.id, kinds[op], person=found.person,
+            draft=found.draft, reply_to=found.message.message_id, r=row,
             data={"index": index, "page": page, "message_id": found.message.message_id},
-            reply_to=found.message.message_id, placeholder="El nuevo texto de RESULTADOS", r=row,
         )  # fmt: skip
         await query.answer()
         return
     if op == "x" and key is not None:
         await drafts.toggle_excluded(session, found.draft, key, found.person, svc.clock.now())
-        _, rows = await current(session, svc, found.committee, found.draft)
-    shown = review_page(found.committee, found.draft, rows, index if op == "p" else page)
+        doc, rows = await current(session, svc, found.committee, found.draft)
+    shown = review_page(
+        found.committee, found.draft, rows, index if op == "p" else page, running=not doc.final
+    )
     await query.answer()
     await redraw(context, found.message.chat.id, found.message.message_id, shown)
 
 
 async def _generated(session: AsyncSession, svc: Services, found: Press) -> InformeDocument:
     """The informe as reviewed, compiled afresh; the draft remembers who generated it."""
-    doc, edits = await drafts.prepared(
+    doc, edits, manual = await drafts.prepared(
         session, found.committee, found.draft, now=svc.clock.now(), tz=svc.settings.zone
     )
     found.draft.generated_at = svc.clock.now()
     found.draft.generated_by_id = found.person.id
-    return drafts.edited(doc, edits)
-
-
-# --- the rewrite question --------------------------------------------------------------------
-
-
-async def _answer_rewrite(
-    update: Update, context: Context, session: AsyncSession, prompt: PendingPrompt, person: Person
-) -> None:
-    """A reply with the row's new RESULTADOS (or «original»): store it and redraw the review."""
-    message = update.effective_message
-    assert message is not None
-    svc = services(context)
-    draft = await drafts.get_draft(session, prompt.subject_id or 0)
-    committee = await session.get(Committee, draft.committee_id) if draft else None
-    member = await committees.membership(session, committee, person) if committee else None
-    data = dict(prompt.data or {})
-    index = int(data.get("index", -1))
-    key = drafts.key_at(draft, index) if draft is not None else None
-    if draft is None or committee is None or key is None:
-        await prompt_store.resolve(session, prompt)
-        return
-    if not _is_coordinador(committee, member):
-        await prompt_store.resolve(session, prompt)
-        await reply(update, context, "informe_solo_coordinador", privado=False)
-        return
-    _, rows = await current(session, svc, committee, draft)
-    row = next((r for r in rows if r.index == index), None)
-    if row is None:
-        await prompt_store.resolve(session, prompt)
-        await reply(update, context, "informe_alerta", motivo="fila")
-        return
-    try:
-        restored = await drafts.rewrite(
-            session, draft, key, message.text or message.caption or "", person, svc.clock.now()
-        )
-    except DomainError as error:
-        await prompt_store.resolve(session, prompt)
-        await ask(
-            context, session, prompt.chat_id, "informe_pide_resultado", person=person,
-            kind=REWRITE_KIND, subject_id=draft.id, data=data, reply_to=message.message_id,
-            placeholder="El nuevo texto de RESULTADOS", r=row, **error.details,
-        )  # fmt: skip
-        return
-    await prompt_store.resolve(session, prompt)
-    await reply(update, context, "informe_reescrita", number=row.number, restored=restored)
-    _, rows = await current(session, svc, committee, draft)
-    shown = review_page(committee, draft, rows, int(data.get("page", 0)))
-    await redraw(context, prompt.chat_id, int(data.get("message_id", 0)), shown)
+    return drafts.edited(doc, edits, manual)
 
 
 # Replies to the informe's questions, passed here by the prompt router (group 2).
-ANSWERS = {REWRITE_KIND: _answer_rewrite}
+ANSWERS = {**informe_edit.ANSWERS, **informe_datos.ANSWERS}

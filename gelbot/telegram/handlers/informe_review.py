@@ -24,11 +24,14 @@ from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context
 from gelbot.texts import render
 
-REVIEW = "inf"  # inf:<draft id>:<x quitar/incluir | w reescribir | p página | g generar>:<n>:<page>
+# inf:<draft id>:<op>:<n>:<page>; op: x quitar/incluir, w editar, p página, g generar,
+# a agregar fila, u unir filas.
+REVIEW = "inf"
 PAGE_ROWS = 6
-# Rendered HTML (UTF-16 units, as Telegram counts) per page: the header, the help line and the
-# rows must stay under 4096 characters once the tags are gone; HTML only ever counts more.
-PAGE_BUDGET = 3300
+# Rendered HTML (UTF-16 units, as Telegram counts) per page for the rows: with the header, the
+# running-period warning and the help line (about 900 together) a page stays under 4096
+# characters once the tags are gone; HTML only ever counts more.
+PAGE_BUDGET = 2900
 _SECTIONS = {"avance": "AVANCES Y RESULTADOS", "pendiente": "PENDIENTES"}
 
 
@@ -68,8 +71,9 @@ def _button(label: str, *parts: str | int) -> InlineKeyboardButton:
 
 
 def review_page(
-    committee: Committee, draft: InformeDraft, rows: list[ReviewRow], page: int
-) -> ReviewPage:
+    committee: Committee, draft: InformeDraft, rows: list[ReviewRow], page: int, *,
+    running: bool = False,
+) -> ReviewPage:  # fmt: skip
     """The text and buttons of one page of the review."""
     pages = paginate(rows)
     page = min(max(page, 0), len(pages) - 1)
@@ -84,12 +88,14 @@ def review_page(
         "label": period_label(draft.period_start, draft.period_end), "sections": sections,
         "total": len(rows), "excluded": sum(r.excluded for r in rows),
         "rewritten": sum(r.rewritten for r in rows), "page": page, "pages": len(pages),
+        "merged": sum(r.merged_into is not None for r in rows),
+        "manual": sum(r.manual for r in rows), "running": running,
     }  # fmt: skip
     buttons = [
         [
-            _button(f"{'Incluir' if r.excluded else 'Quitar'} {r.number}", draft.id, "x",
-                    r.index, page),
-            _button(f"Reescribir {r.number}", draft.id, "w", r.index, page),
+            _button(f"{'Incluir' if r.excluded or r.merged_into else 'Quitar'} {r.number}",
+                    draft.id, "x", r.index, page),
+            _button(f"Editar {r.number}", draft.id, "w", r.index, page),
         ]
         for r in shown
     ]  # fmt: skip
@@ -100,6 +106,10 @@ def review_page(
         nav.append(_button("Siguiente ›", draft.id, "p", page + 1, page))
     if nav:
         buttons.append(nav)
+    buttons.append(
+        [_button("➕ Agregar fila", draft.id, "a", 0, page),
+         _button("🔗 Unir filas", draft.id, "u", 0, page)]
+    )  # fmt: skip
     buttons.append([_button("📄 Generar documento", draft.id, "g", 0, page)])
     return ReviewPage(values, InlineKeyboardMarkup(buttons), page)
 
@@ -108,10 +118,10 @@ async def current(
     session: AsyncSession, svc: Services, committee: Committee, draft: InformeDraft
 ) -> tuple[InformeDocument, list[ReviewRow]]:
     """The draft's period compiled afresh, and its rows as the review shows them."""
-    doc, edits = await drafts.prepared(
+    doc, edits, manual = await drafts.prepared(
         session, committee, draft, now=svc.clock.now(), tz=svc.settings.zone
     )
-    return doc, drafts.review(draft, doc, edits)
+    return doc, drafts.review(draft, doc, edits, manual)
 
 
 async def redraw(context: Context, chat_id: int, message_id: int, shown: ReviewPage) -> None:

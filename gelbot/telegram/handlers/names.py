@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from gelbot.domain import committees, meeting_details
+from gelbot.models import Person
 from gelbot.telegram.common import Context, is_group, raw_args, reply, services
 from gelbot.telegram.place import member_in_group
 
@@ -34,7 +35,9 @@ async def full_name(update: Update, context: Context) -> None:
                 return
             target, text = named, rest
         try:
-            name = meeting_details.set_full_name(target, text)
+            person = await session.get(Person, target.person_id)
+            assert person is not None  # a membership's person is deleted with it
+            name = meeting_details.set_full_name(person, text)
         except committees.DomainError as error:
             await reply(update, context, error.code, **error.details)
             return
