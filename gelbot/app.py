@@ -10,6 +10,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
+    MessageEntity,
 )
 from telegram.ext import (
     AIORateLimiter,
@@ -37,6 +38,7 @@ from gelbot.telegram.handlers import (
     flow_answers,
     flow_commands,
     flows,
+    guidance,
     help,
     informe,
     lifecycle,
@@ -215,8 +217,26 @@ def build_application(
             job_kwargs={"max_instances": 1, "coalesce": True},
         )
 
-    # Last in group 0: a button whose data no pattern above claims still gets an answer.
+    # Last in group 0: a button whose data no pattern above claims still gets an answer; so
+    # do a command no handler above took (a typo), words in private that no flow took, and a
+    # group message that names the bot. Plain group chatter gets nothing (good manners).
     application.add_handler(CallbackQueryHandler(errors.unknown_button))
+    new_text = filters.UpdateType.MESSAGE & filters.TEXT
+    application.add_handler(MessageHandler(new_text & filters.COMMAND, guidance.unknown_command))
+    application.add_handler(
+        MessageHandler(
+            new_text & filters.ChatType.PRIVATE & ~filters.COMMAND, guidance.private_text
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            new_text
+            & filters.ChatType.GROUPS
+            & ~filters.COMMAND
+            & (filters.Entity(MessageEntity.MENTION) | filters.Entity(MessageEntity.TEXT_MENTION)),
+            guidance.mention,
+        )
+    )
 
     application.add_error_handler(errors.on_error)
     return application

@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from gelbot.domain.spanish import grammar
+
 # Telegram rejects longer messages; we split at line boundaries below this.
 MAX_MESSAGE_LENGTH = 4096
 
@@ -28,6 +30,14 @@ def environment() -> Environment:
     )
     env.filters["fecha"] = _fecha
     env.filters["corto"] = truncate_text
+    # Agreement: {{ n | cuenta("jornada") }}, {{ n | palabra("vez") }}, {{ name | de_entidad }}.
+    env.filters.update(
+        cuenta=grammar.cuenta,
+        palabra=grammar.palabra,
+        con_articulo=grammar.con_articulo,
+        de_entidad=grammar.de_entidad,
+        de_articulo=grammar.de_articulo,
+    )
     return env
 
 

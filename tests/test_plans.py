@@ -283,7 +283,7 @@ async def test_private_import_for_the_one_committee_coordinated(
     world = await committee(bot)
     private = bot.tg.private_chat(world.ana)
     [done] = await send_file(bot, world.ana, private, "chitaga.csv", seed_file("chitaga.csv"))
-    assert "Plan de acción de Alcaldía de Mocoa importado" in done.plain
+    assert "Plan de acción de la Alcaldía de Mocoa importado" in done.plain
     actions, _ = await plan_rows(services)
     assert len(actions) == 7
 
@@ -304,7 +304,7 @@ async def test_private_import_asks_which_committee(bot: Harness, services: Servi
     assert (await plan_rows(services))[0] == []
 
     sent = await bot.press(world.ana, ask, 1)
-    assert "Plan de acción de Alcaldía de Chitagá importado" in texts(sent)
+    assert "Plan de acción de la Alcaldía de Chitagá importado" in texts(sent)
     async with services.transaction() as session:
         chitaga = await session.scalar(
             select(Committee).where(Committee.entity_name == "Alcaldía de Chitagá")
@@ -325,7 +325,7 @@ async def test_private_import_asks_which_committee(bot: Harness, services: Servi
     [done] = await send_file(
         bot, world.ana, private, "chitaga.csv", seed_file("chitaga.csv"), caption="Mocoa"
     )
-    assert "Plan de acción de Alcaldía de Mocoa importado" in done.plain
+    assert "Plan de acción de la Alcaldía de Mocoa importado" in done.plain
 
 
 async def test_bad_files_are_answered_with_row_and_field(bot: Harness, services: Services) -> None:

@@ -16,8 +16,8 @@ async def test_moving_the_clock_sends_what_falls_due(settings: Settings, tmp_pat
         for line in ("/comite Alcaldía de Mocoa", ":boton 1", ":boton 1"):
             await console.handle(line)
         shown = "\n".join(await console.handle(":hora 2009-03-02 09:00"))
-        assert "¿Se actualizó el sitio web de Alcaldía de Mocoa la semana pasada" in shown
+        assert "¿Se actualizó el sitio web de la Alcaldía de Mocoa la semana pasada" in shown
         later = "\n".join(await console.handle(":hora 2009-03-03 07:30"))
-        assert "Hoy hay reunión del comité de Alcaldía de Mocoa" in later
+        assert "Hoy hay reunión del comité de la Alcaldía de Mocoa" in later
     finally:
         await console.close()

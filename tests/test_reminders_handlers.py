@@ -37,7 +37,7 @@ async def test_anyone_sees_the_schedule(bot: Harness, services: Services) -> Non
     world = await make_world(services, bot.tg)
     await add_person(world, "Beto")
     [shown] = await bot.say(world.users["Beto"], world.group, "/recordatorios")
-    assert "Recordatorios del comité de Alcaldía de Mocoa" in shown.plain
+    assert "Recordatorios del comité de la Alcaldía de Mocoa" in shown.plain
     assert "cada lunes a las 09:00" in shown.plain
     assert "próximo: 2 de marzo de 2009, 09:00" in shown.plain  # due now, not yet sent
     assert "primer martes de cada mes a las 09:00" in shown.plain
@@ -171,7 +171,7 @@ async def test_editor_answers_with_a_button(
     world = await nag_world(bot, services, clock)
     [nag] = world.to("Eva")
     [edited] = await bot.press(world.users["Eva"], nag, 3)  # Sí, 2 veces
-    assert "Registrado: el sitio web de Alcaldía de Mocoa se actualizó 2 veces" in edited.plain
+    assert "Registrado: el sitio web de la Alcaldía de Mocoa se actualizó 2 veces" in edited.plain
     assert "semana del 23 de febrero de 2009" in edited.plain and edited.buttons() == []
     assert await readings(services) == [
         (date(2009, 2, 23), "respondido", 2.0, world.person_ids["Eva"])
