@@ -119,3 +119,17 @@ async def test_private_help_names_what_only_works_in_the_group(bot: Harness) -> 
     assert "en este chat privado" in shown
     assert "En el grupo del comité" in shown and "/reunion" in shown
     assert "/decision Aprobar" not in shown  # said once, where it works
+
+
+def test_the_command_line_help_speaks_spanish() -> None:
+    from typer.testing import CliRunner
+
+    from gelbot.cli import app
+
+    runner = CliRunner()
+    for args in (["--help"], ["console", "--help"], ["flows", "check", "--help"]):
+        shown = runner.invoke(app, args, env={"COLUMNS": "120"}).output
+        assert "Uso: " in shown and "Opciones" in shown, args
+        assert "Muestra esta ayuda y termina." in shown, args
+        for english in ("Usage:", "Show this message", "Options", "[default:", "COMMAND"):
+            assert english not in shown, (args, english)

@@ -273,7 +273,7 @@ async def test_mocoa_plan_content_in_database_and_in_plan(bot: Harness, services
     shown = texts(messages)
     assert "Resolución 001143 de 2009" in shown
     assert "Proyectos" in shown
-    assert "Frecuencia de actualización del sitio Web — meta 1 actualizaciones por semana" in shown
+    assert "Frecuencia de actualización del sitio Web — meta 1 actualización por semana" in shown
     assert all(len(m.plain) <= 4096 for m in messages)
 
 

@@ -321,8 +321,8 @@ async def test_vacation_pauses_personal_reminders_and_summarises_on_return(
     await engine.at(local(2009, 3, 16, 9))  # back on Monday
     welcome = [m for m in world.to("Eva") if "Bienvenido(a) de vuelta" in m.plain]
     assert len(welcome) == 1
-    assert "pregunta(s) sobre la actualización del sitio web que no le envié" in welcome[0].plain
-    assert "recordatorio(s) de compromisos que no le envié" in welcome[0].plain
+    assert "preguntas sobre la actualización del sitio web que no le envié" in welcome[0].plain
+    assert "3 recordatorios de compromisos que no le envié" in welcome[0].plain
     assert "Subir las actas" in welcome[0].plain and "vencido hace 5 días" in welcome[0].plain
 
 

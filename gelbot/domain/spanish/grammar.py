@@ -16,10 +16,19 @@ _ARTICLES = {"el", "la", "los", "las"}
 _ACCENTED = str.maketrans("áéíóú", "aeiou")
 
 
+# Plurals that move the written accent (esdrújulas) or keep none.
+_IRREGULAR = {"resumen": "resúmenes", "examen": "exámenes", "orden": "órdenes",
+              "imagen": "imágenes", "volumen": "volúmenes", "joven": "jóvenes",
+              "carácter": "caracteres", "régimen": "regímenes"}  # fmt: skip
+_SINGULAR = {plural_form: word for word, plural_form in _IRREGULAR.items()}
+
+
 def plural(word: str) -> str:
     """The plural of one Spanish noun or adjective: jornada → jornadas, acción → acciones."""
     if not word:
         return word
+    if word.lower() in _IRREGULAR:
+        return _IRREGULAR[word.lower()]
     last = word[-1].lower()
     if last in "aeiouáéó" or (word.lower().endswith(("í", "ú")) and len(word) > 3):
         return word + "s"
@@ -53,7 +62,7 @@ def palabra(count: float | int | None, singular: str, plural_form: str | None = 
     return plural_form or plural_phrase(singular)
 
 
-_KEEP = {"de", "del", "en", "por", "para", "con", "sin", "a", "y", "o"}
+_KEEP = {"de", "del", "en", "por", "para", "con", "sin", "sobre", "a", "al", "y", "o"}
 
 
 def plural_phrase(phrase: str) -> str:
@@ -64,6 +73,31 @@ def plural_phrase(phrase: str) -> str:
             break
         words[index] = plural(word)
     return " ".join(words)
+
+
+def singular(word: str) -> str:
+    """The singular of one plural noun: veces → vez, actualizaciones → actualización."""
+    lower = word.lower()
+    if lower in _SINGULAR:
+        return _SINGULAR[lower]
+    if lower.endswith("ces") and len(word) > 4:
+        return word[:-3] + "z"
+    for ending, accented in (("iones", "ión"), ("anes", "án"), ("enes", "én"), ("ones", "ón")):
+        if lower.endswith(ending):
+            return word[: -len(ending)] + accented
+    if lower.endswith("es") and len(word) > 3 and lower[-3] in "lrndj":
+        return word[:-2]
+    if lower.endswith("s") and len(word) > 2 and lower[-2] in "aeioué":
+        return word[:-1]
+    return word
+
+
+def segun(unit: str, count: float | int | None) -> str:
+    """A unit stored in plural («veces») agreeing with its number: «1 vez», «2 veces»."""
+    if count is None or abs(count) != 1 or not unit:
+        return unit
+    first, _, rest = unit.partition(" ")
+    return singular(first) + (" " + rest if rest else "")
 
 
 def _head(name: str) -> str:

@@ -15,7 +15,8 @@ from telegram.error import BadRequest
 
 from gelbot.domain import committees, meetings
 from gelbot.domain import compromisos as domain
-from gelbot.domain.compromiso_text import read_request
+from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.compromiso_text import non_working_day, read_request
 from gelbot.domain.spanish import normalize
 from gelbot.models import Compromiso, Membership, Person
 from gelbot.telegram import callbacks
@@ -34,7 +35,16 @@ DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
 ACTION = "cpa"  # cpa:<compromiso id>:<c|r|x>  cumplido / reprogramar / cancelar
 PAGE = "cpl"  # cpl:<view t|m|v>:<person id>:<page>
 PAGE_SIZE = 8
-_VIEWS = {"": "t", "todos": "t", "mios": "m", "mis": "m", "mio": "m", "vencidos": "v"}
+_VIEWS = {
+    "": "t",
+    "todos": "t",
+    "mios": "m",
+    "mias": "m",
+    "mis": "m",
+    "mio": "m",
+    "mia": "m",
+    "vencidos": "v",
+}
 
 
 def local_today(context: Context) -> date:
@@ -98,6 +108,7 @@ async def propose(update: Update, context: Context) -> None:
             update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
             draft=draft, responsable=domain.responsable_label(draft), today=today,
             meeting=meeting,
+            no_habil=non_working_day(draft.due_on, WorkingCalendar(svc.settings.zone)),
         )  # fmt: skip
 
 

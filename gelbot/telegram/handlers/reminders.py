@@ -13,7 +13,13 @@ from telegram.ext import Application
 
 from gelbot.domain import committees as domain
 from gelbot.domain.committees import DomainError
-from gelbot.domain.spanish import normalize, parse_date, parse_number, parse_yes_no
+from gelbot.domain.spanish import (
+    impossible_date,
+    normalize,
+    parse_date,
+    parse_number,
+    parse_yes_no,
+)
 from gelbot.models import (
     Committee,
     DelegateFollow,
@@ -338,6 +344,12 @@ async def vacation(update: Update, context: Context) -> None:
                 return
             until = parse_date(args, today=today, prefer="future")
             if until is None:
+                impossible = impossible_date(args)
+                if impossible is not None:
+                    day, month, year, last = impossible
+                    await reply(update, context, "fecha_inexistente", dia=day, mes=month,
+                                anio=year, ultimo=last)  # fmt: skip
+                    return
                 await reply(update, context, "vacaciones_fecha", dado=args)
                 return
             mine = await vacations.start_vacation(
