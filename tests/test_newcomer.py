@@ -133,3 +133,67 @@ def test_the_command_line_help_speaks_spanish() -> None:
         assert "Muestra esta ayuda y termina." in shown, args
         for english in ("Usage:", "Show this message", "Options", "[default:", "COMMAND"):
             assert english not in shown, (args, english)
+
+
+# --- what members expect ---------------------------------------------------------------------
+
+
+async def test_a_member_sees_own_compromisos_privately_and_the_fulfilled_ones(bot: Harness) -> None:
+    from tests.committee_world import confirmed
+
+    world = await committee(bot)
+    await confirmed(world, world.ana, "/compromiso @beto Publicar el acta para el 13 de marzo")
+    await confirmed(world, world.ana, "/compromiso @carla Subir el directorio para el 20 de marzo")
+    private = bot.tg.private_chat(world.beto)
+    [mine] = await bot.say(world.beto, private, "/compromisos")
+    assert "Sus compromisos abiertos" in mine.plain and "Alcaldía de Mocoa" in mine.plain
+    assert "Publicar el acta — para el 13 de marzo de 2009" in mine.plain
+    assert "Subir el directorio" not in mine.plain  # Carla's, not his
+    assert "se usa en el grupo" not in mine.plain
+
+    [none_done] = await world.say(world.beto, "/compromisos cumplidos")
+    assert "Aún no hay compromisos cumplidos" in none_done.plain
+    [listing] = await world.say(world.beto, "/compromisos míos")
+    [done_button] = [b for b in listing.buttons() if b["text"].endswith("cumplido")]
+    [question] = await bot.press_data(world.beto, listing, done_button["callback_data"])
+    await world.answer(world.beto, question, "Acta publicada en el sitio web")
+    [done] = await world.say(world.ana, "/compromisos cumplidos")
+    assert "Compromisos cumplidos" in done.plain and "Publicar el acta" in done.plain
+    assert "Resultado: Acta publicada en el sitio web" in done.plain
+    [mine_done] = await bot.say(world.beto, private, "/compromisos mías")
+    assert "Sus compromisos abiertos" in mine_done.plain  # «mías» is «míos» too
+    [privately_done] = await bot.say(world.beto, private, "/compromisos cumplidos")
+    assert "Sus compromisos cumplidos" in privately_done.plain
+    assert "Publicar el acta" in privately_done.plain
+
+
+async def test_a_member_looking_at_reminders_is_not_shown_the_coordinators_switches(
+    bot: Harness,
+) -> None:
+    world = await committee(bot)
+    [member_view] = await world.say(world.beto, "/recordatorios")
+    assert "Recordatorios del comité de la Alcaldía de Mocoa" in member_view.plain
+    assert member_view.buttons() == []
+    assert "Solo el coordinador" not in member_view.plain
+    assert "/recordatorios sitio martes" not in member_view.plain
+    assert "/vacaciones 20 de marzo" in member_view.plain
+    [coordinator_view] = await world.say(world.ana, "/recordatorios")
+    assert coordinator_view.buttons() and "/recordatorios sitio martes 10:00" in (
+        coordinator_view.plain
+    )
+
+
+async def test_start_tells_a_delegado_the_committee_accepted(bot: Harness) -> None:
+    world = await committee(bot)
+    dora = bot.tg.add_user("Dora", "dora")
+    private = bot.tg.private_chat(dora)
+    await bot.say(dora, private, "/seguir Alcaldía de Mocoa")
+    [pending] = await bot.say(dora, private, "/start")
+    assert "Como delegado(a) sigue:" in pending.plain
+    assert "Alcaldía de Mocoa — pendiente" in pending.plain
+    request = bot.tg.last_to(world.group)
+    accept = next(b for b in request.buttons() if b["text"].startswith("Aceptar"))
+    await bot.press_data(world.ana, request, accept["callback_data"])
+    [accepted] = await bot.say(dora, private, "/start")
+    assert "Alcaldía de Mocoa — aceptado: recibe su resumen cada viernes" in accepted.plain
+    assert "Aún no pertenece a ningún comité" not in accepted.plain

@@ -113,10 +113,9 @@ COMMANDS: list[CommandInfo] = [
     ),
     CommandInfo(
         "compromisos",
-        "Ver los compromisos abiertos, los suyos o los vencidos, y marcarlos",
+        "Ver los compromisos abiertos, los suyos, los vencidos o los cumplidos",
         "/compromisos míos",
         section="Compromisos",
-        in_private=False,
     ),
     CommandInfo(
         "plan",

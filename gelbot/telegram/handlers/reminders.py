@@ -159,8 +159,9 @@ async def show_schedule(update: Update, context: Context) -> None:
             await reply(update, context, "grupo_sin_comite")
             return
         change: Change | None = None
+        coordina = await _coordinator_of(session, committee, user, context) is not None
         if args:
-            if await _coordinator_of(session, committee, user, context) is None:
+            if not coordina:
                 await reply(update, context, "solo_coordinador", command="recordatorios")
                 return
             aspect_text, _, value_text = args.partition(" ")
@@ -175,9 +176,10 @@ async def show_schedule(update: Update, context: Context) -> None:
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
         values, keyboard = await _overview(session, committee, context)
+    # Members see the schedule, not the coordinador's switches they may not press.
     await reply(
-        update, context, "recordatorios_horario", reply_markup=keyboard,
-        cambio=change.aspect.value if change else None, **values,
+        update, context, "recordatorios_horario", reply_markup=keyboard if coordina else None,
+        cambio=change.aspect.value if change else None, coordina=coordina, **values,
     )  # fmt: skip
 
 
@@ -209,8 +211,9 @@ async def toggle(update: Update, context: Context) -> None:
         values, keyboard = await _overview(session, committee, context)
     await query.answer("Activado." if change.enabled else "Desactivado.")
     await edit(
-        update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value, **values
-    )
+        update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value,
+        coordina=True, **values,
+    )  # fmt: skip
 
 
 # --- the weekly nag's answers ----------------------------------------------------------------
