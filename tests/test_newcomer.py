@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
-from gelbot.models import IndicatorReading, Role
+from gelbot.domain import plans
+from gelbot.domain.plan_import import parse_plan
+from gelbot.models import Committee, IndicatorReading, Role
 from gelbot.services import Services
 from tests.committee_world import World, committee
 from tests.harness import Harness, texts
@@ -197,3 +201,32 @@ async def test_start_tells_a_delegado_the_committee_accepted(bot: Harness) -> No
     [accepted] = await bot.say(dora, private, "/start")
     assert "Alcaldía de Mocoa — aceptado: recibe su resumen cada viernes" in accepted.plain
     assert "Aún no pertenece a ningún comité" not in accepted.plain
+
+
+def _plan_file(name: str) -> bytes:
+    return (Path(__file__).resolve().parent.parent / "examples" / "planes" / name).read_bytes()
+
+
+async def _import(services: Services, committee_id: int, name: str) -> None:
+    plan = parse_plan(_plan_file(name), name)
+    async with services.transaction() as session:
+        found = await session.get(Committee, committee_id)
+        assert found is not None
+        await plans.import_plan(session, found, plan, now=services.clock.now(), actor=None)
+
+
+async def test_the_weekly_site_question_states_the_committees_own_meta(
+    bot: Harness, services: Services, clock: ManualClock
+) -> None:
+    chitaga = await make_world(services, bot.tg, entity="Alcaldía Municipal de Chitagá")
+    await add_person(chitaga, "Eva", Role.EDITOR_WEB)
+    await _import(services, chitaga.committee_id, "chitaga.yaml")
+    mocoa = await make_world(services, bot.tg, entity="Alcaldía de Mocoa", coordinador="Nora")
+    await add_person(mocoa, "Fabio", Role.EDITOR_WEB)  # no plan imported
+    await Engine(bot, services, clock).tick()  # Monday 2 March 2009, 09:00
+
+    [asked] = chitaga.to("Eva")
+    assert "sitio web de la Alcaldía Municipal de Chitagá" in asked.plain
+    assert "La meta de su plan de acción: 1 actualización al mes («12 veces al año»)" in asked.plain
+    [no_plan] = mocoa.to("Fabio")
+    assert "meta" not in no_plan.plain.lower()

@@ -113,6 +113,7 @@ async def site_nag(session: AsyncSession, job: Job) -> Outgoing | None:
         "actual": week <= job.today <= week + timedelta(days=6),
         "repeticion": job.kind == Kind.SITIO_WEB_REPETICION,
         "sin_editor": job.person is None,
+        "meta": await sitio_web.plan_meta(session, job.committee.id),
     }
     return Outgoing("recordatorio_sitio_web", values, nag_buttons(job.committee.id, week))
 
