@@ -128,7 +128,7 @@ async def _overview(
         "comite": committee,
         "ajustes": {a.value: schedule[a] for a in Aspect},
         "proximos": nexts,
-        "regla": meeting_rule(committee).describe(),
+        "regla": meeting_rule(committee).describe() if committee.meeting_rule else None,
         "delegados": followers or 0,
     }
     return values, _keyboard(committee.id, {a: schedule[a].enabled for a in _TOGGLES})
@@ -351,7 +351,7 @@ async def vacation(update: Update, context: Context) -> None:
                 if impossible is not None:
                     day, month, year, last = impossible
                     await reply(update, context, "fecha_inexistente", dia=day, mes=month,
-                                anio=year, ultimo=last)  # fmt: skip
+                                anio=year, ultimo=last, comando="vacaciones")  # fmt: skip
                     return
                 await reply(update, context, "vacaciones_fecha", dado=args)
                 return
