@@ -143,12 +143,13 @@ def build_application(
     application.add_handler(CallbackQueryHandler(compromisos.decide_draft, pattern=r"^cpd:"))
     application.add_handler(CallbackQueryHandler(compromiso_actions.act, pattern=r"^cpa:"))
     application.add_handler(CallbackQueryHandler(compromisos.turn_page, pattern=r"^cpl:"))
-    # Plan de acción, indicators, phases and criteria (callback prefixes: plc, crm, crl).
+    # Plan de acción, indicators, phases and criteria (callback prefixes: plc, plr, crm, crl).
     application.add_handler(CommandHandler("plan", plan.show_plan))
     application.add_handler(CommandHandler("indicadores", indicator_handlers.show_indicators))
     application.add_handler(CommandHandler("fases", phases.show_phases))
     application.add_handler(CommandHandler("criterio", phases.criterion))
     application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
+    application.add_handler(CallbackQueryHandler(plan.confirm_replace, pattern=r"^plr:"))
     application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
     application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))
     # Reminders and delegados (callback prefixes: rc, rw, sg, sd, dj).

@@ -63,9 +63,17 @@ async def send_file(
     content: bytes,
     caption: str = "",
     reply_to: SentMessage | None = None,
+    *,
+    confirm: bool = True,
 ) -> list[SentMessage]:
+    """Send a file; with `confirm`, press «Reemplazar el plan» if the bot shows a preview."""
     update = bot.tg.send_document(user, chat, name, content, caption, reply_to=reply_to)
-    return await bot.deliver(update)
+    sent = await bot.deliver(update)
+    previews = [m for m in sent if any(b["text"] == "Reemplazar el plan" for b in m.buttons())]
+    if not confirm or not previews:
+        return sent
+    [preview] = previews
+    return [m for m in await bot.press(user, preview, 1) if m is not preview]
 
 
 async def the_committee(services: Services) -> Committee:
