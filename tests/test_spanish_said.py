@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -66,14 +67,29 @@ def test_count_templates_in_singular_and_plural() -> None:
                               omitidos={"resumen_delegado": n, "sitio_web": n},
                               compromisos=[]),
         }  # fmt: skip
+        summary = SimpleNamespace(
+            plan_import=SimpleNamespace(documento=None, fecha=None), actions=n, proyectos=n,
+            indicators=n, replaced=True, new_keys=["a"] * n, kept_keys=["b"] * n,
+            retired_keys=["c"] * n,
+        )  # fmt: skip
+        said["plan"] = render("plan_importado", committee=_Committee(), summary=summary,
+                              file_name="plan.yaml")  # fmt: skip
+        said["empalme"] = render("compromiso_empalme", cargo="Secretario", successor=_Person(),
+                                 moved=[])  # fmt: skip
         joined = "\n".join(said.values())
         if n == 1:
             assert "1 vez" in said["sitio"] and "1 miembro\n" in said["miembros"] + "\n"
             assert "1 comité" in said["seguir"] and "1 resumen semanal de delegado" in joined
+            assert "1 acción, 1 proyecto y 1 indicador." in said["plan"]
+            assert "1 indicador nuevo y 1 conservado" in said["plan"]
+            assert "1 indicador salió del plan" in said["plan"]
         else:
             assert "2 veces" in said["sitio"] and "2 miembros" in said["miembros"]
             assert "2 comités" in said["seguir"] and "2 resúmenes semanales" in joined
             assert "2 preguntas sobre la actualización del sitio web" in joined
+            assert "2 acciones, 2 proyectos y 2 indicadores." in said["plan"]
+            assert "2 indicadores nuevos y 2 conservados" in said["plan"]
+            assert "2 indicadores salieron del plan" in said["plan"]
         assert not re.search(r"\(e?s\)|\b1 (veces|comités|miembros|días)\b", joined), joined
 
 
