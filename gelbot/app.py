@@ -10,6 +10,7 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
+    MessageEntity,
 )
 from telegram.ext import (
     Application,
@@ -40,6 +41,7 @@ from gelbot.telegram.handlers import (
     errors,
     flow_answers,
     flow_commands,
+    guidance,
     help,
     informe,
     lifecycle,
@@ -160,7 +162,7 @@ def build_application(
     application.add_handler(CallbackQueryHandler(compromisos.decide_draft, pattern=r"^cpd:"))
     application.add_handler(CallbackQueryHandler(compromiso_actions.act, pattern=r"^cpa:"))
     application.add_handler(CallbackQueryHandler(compromisos.turn_page, pattern=r"^cpl:"))
-    # Plan de acción, indicators, phases and criteria (callback prefixes: plc, crm, crl).
+    # Plan de acción, indicators, phases and criteria (callback prefixes: plc, plr, crm, crl).
     application.add_handler(CommandHandler("plan", plan.show_plan))
     application.add_handler(CommandHandler("indicadores", indicator_handlers.show_indicators))
     application.add_handler(CommandHandler("fases", phases.show_phases))
@@ -169,6 +171,7 @@ def build_application(
     application.add_handler(CommandHandler("matriz", framework_handlers.matrix))
     application.add_handler(CommandHandler("calendario", reporting.calendar))
     application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
+    application.add_handler(CallbackQueryHandler(plan.confirm_replace, pattern=r"^plr:"))
     application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
     application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))
     # Reminders and delegados (callback prefixes: rc, rw, sg, sd, dj).
@@ -223,8 +226,26 @@ def build_application(
     # demo run too, so they live exactly what a running bot lives.
     jobs.schedule(application, settings)
 
-    # Last in group 0: a button whose data no pattern above claims still gets an answer.
+    # Last in group 0: a button whose data no pattern above claims still gets an answer; so
+    # do a command no handler above took (a typo), words in private that no flow took, and a
+    # group message that names the bot. Plain group chatter gets nothing (good manners).
     application.add_handler(CallbackQueryHandler(errors.unknown_button))
+    new_text = filters.UpdateType.MESSAGE & filters.TEXT
+    application.add_handler(MessageHandler(new_text & filters.COMMAND, guidance.unknown_command))
+    application.add_handler(
+        MessageHandler(
+            new_text & filters.ChatType.PRIVATE & ~filters.COMMAND, guidance.private_text
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            new_text
+            & filters.ChatType.GROUPS
+            & ~filters.COMMAND
+            & (filters.Entity(MessageEntity.MENTION) | filters.Entity(MessageEntity.TEXT_MENTION)),
+            guidance.mention,
+        )
+    )
 
     application.add_error_handler(errors.on_error)
     return application

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gelbot.cli_spanish import SpanishGroup, in_spanish
 from gelbot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from gelbot.domain.plan_import import PlanDeAccion
 
 app = typer.Typer(
+    cls=SpanishGroup,
+    subcommand_metavar="COMANDO [ARGUMENTOS]...",
     help="gelbot: el bot del Comité de Gobierno en Línea.",
     no_args_is_help=True,
     add_completion=False,
@@ -459,7 +462,10 @@ def tablero(
 
 
 flows_app = typer.Typer(
-    help="Conversaciones: los flujos de conversations/*.yaml.", no_args_is_help=True
+    cls=SpanishGroup,
+    subcommand_metavar="COMANDO [ARGUMENTOS]...",
+    help="Conversaciones: los flujos de conversations/*.yaml.",
+    no_args_is_help=True,
 )
 app.add_typer(flows_app, name="flows")
 
@@ -574,6 +580,9 @@ def marcos_check(
     if failed:
         typer.echo(f"{failed} de {len(paths)} marcos con errores.", err=True)
         raise typer.Exit(1)
+
+
+in_spanish(app, flows_app)
 
 
 def main() -> None:

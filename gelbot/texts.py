@@ -7,6 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from gelbot.domain.spanish import grammar
+
 # Telegram rejects longer messages; we split at line boundaries below this.
 MAX_MESSAGE_LENGTH = 4096
 
@@ -27,7 +29,17 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters["fecha"] = _fecha
+    env.filters["fecha_dia"] = _fecha_dia
     env.filters["corto"] = truncate_text
+    # Agreement: {{ n | cuenta("jornada") }}, {{ n | palabra("vez") }}, {{ name | de_entidad }}.
+    env.filters.update(
+        cuenta=grammar.cuenta,
+        palabra=grammar.palabra,
+        con_articulo=grammar.con_articulo,
+        de_entidad=grammar.de_entidad,
+        de_articulo=grammar.de_articulo,
+        segun=grammar.segun,
+    )
     return env
 
 
@@ -35,6 +47,13 @@ def _fecha(value: Any) -> str:
     from gelbot.domain.spanish import format_date
 
     return format_date(value)
+
+
+def _fecha_dia(value: Any) -> str:
+    """«viernes 6 de marzo de 2009»: the weekday settles which Friday «el próximo» meant."""
+    from gelbot.domain.spanish import format_date, weekday_name
+
+    return f"{weekday_name(value)} {format_date(value)}"
 
 
 def render(name: str, **context: Any) -> str:

@@ -77,6 +77,7 @@ async def make_world(
     coordinador: str = "Ana",
     orden: str | None = "territorial",
     private_coordinador: bool = True,
+    meeting_rule: str | None = "1st tue 09:00",  # as `/reunion programar primer martes 9:00`
 ) -> World:
     """A registered committee whose founder is its coordinador."""
     founder = tg.add_user(coordinador, coordinador.lower())
@@ -93,6 +94,7 @@ async def make_world(
             session, chat_id=group.id, entity_name=entity, founder=person, now=now
         )
         committee.orden = orden
+        committee.meeting_rule = meeting_rule
         committee.nivel = "municipal"
         member = await session.scalar(select(Membership).where(Membership.person_id == person.id))
         assert member is not None

@@ -87,7 +87,7 @@ async def test_echo_then_confirm_stores_with_history(world: World, services: Ser
     assert "¿Registro este compromiso?" in echo.plain
     assert "Responsable: Beto Ruiz" in echo.plain
     assert "Compromiso: Actualizar el sitio web" in echo.plain
-    assert "Para el: 6 de marzo de 2009" in echo.plain
+    assert "Para el: viernes 6 de marzo de 2009" in echo.plain
     # Nothing is a compromiso until confirmed; the draft is in the database.
     assert await count(services, Compromiso) == 0
     assert await count(services, CompromisoDraft) == 1

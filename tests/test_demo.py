@@ -24,20 +24,20 @@ def test_short_demo_writes_the_informe_from_a_month_of_conversation(tmp_path: Pa
     transcript = result.stdout
     # The key moments, each through the real handlers, reminder engine and clock.
     for moment in (
-        "Registré el Comité de Gobierno en Línea de Alcaldía de Mocoa",
-        "Plan de acción de Alcaldía de Mocoa importado desde mocoa_2009.yaml",
+        "Registré el Comité de Gobierno en Línea de la Alcaldía de Mocoa",
+        "Plan de acción de la Alcaldía de Mocoa importado desde mocoa_2009.yaml",
         "Reunión 1 de 1",
         "Hoy hay reunión del comité",  # the reminder engine, on the meeting's morning
         "Presentes: 6 de 8. Quórum: ✅ sí",  # the roll call, with one absent and one excused
         "Hugo, Gerente de la Cámara de Comercio seccional Mocoa: ❌ ausente",
         "Fabio, Secretario de Gobierno y Política Social: 📝 excusa",
         "✅ Compromiso registrado:",
-        "¿Se actualizó el sitio web de Alcaldía de Mocoa la semana pasada",  # the weekly nag
+        "¿Se actualizó el sitio web de la Alcaldía de Mocoa la semana pasada",  # the weekly nag
         f"Respondió {EDITOR.name}",
         "Recordatorio de su compromiso",
         "✅ Compromiso #1 cumplido",
         "vencido desde el 27 de febrero de 2009",  # #2 is late
-        "Convocatoria: reunión del comité de Alcaldía de Mocoa el 3 de marzo de 2009",
+        "Convocatoria: reunión del comité de la Alcaldía de Mocoa el 3 de marzo de 2009",
         "Fase de Información: 1 de 47",
         "Registrado por Beto: Frecuencia de reunión",
     ):

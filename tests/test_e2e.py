@@ -158,17 +158,17 @@ async def onboard(server: BotApiServer) -> tuple[FakeUser, FakeUser, FakeChat]:
     assert joined.buttons()[0]["url"].endswith("?start=c1")
 
     tg.send_text(ana, group, "/rol @beto editor_web")
-    await server.wait_for(lambda m: "Beto ahora es editor(a) web del comité" in m.plain)
+    await server.wait_for(lambda m: "Beto ahora es editor(a) del sitio web del comité" in m.plain)
 
     tg.send_text(beto, group, "/miembros")
-    listing = await server.wait_for(lambda m: "Comité de Alcaldía de Mocoa — 2" in m.plain)
-    assert "Beto — editor(a) web, Secretario de Planeación" in listing.plain
+    listing = await server.wait_for(lambda m: "Comité de la Alcaldía de Mocoa — 2" in m.plain)
+    assert "Beto — editor(a) del sitio web, Secretario de Planeación" in listing.plain
     assert "Ana — coordinador(a)" in listing.plain
 
     private = tg.private_chat(beto)
     tg.send_text(beto, private, "/start c1")
     hello = await server.wait_for(lambda m: m.chat_id == private.id)
-    assert "Quedó conectado(a) con el comité de Alcaldía de Mocoa" in hello.plain
+    assert "Quedó conectado(a) con el comité de la Alcaldía de Mocoa" in hello.plain
     return ana, beto, group
 
 

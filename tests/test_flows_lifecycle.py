@@ -204,8 +204,8 @@ async def test_an_unanswered_flow_expires_sin_respuesta(
     [reading] = await all_of(services, IndicatorReading)
     assert (reading.status, reading.value, reading.period_start) == ("sin_respuesta", None, WEEK)
     # A late answer finds the conversation closed.
-    late = await world.says("Carla", "sí", world.chat("Carla"))
-    assert late == []  # private text with nothing waiting passes to others
+    [late] = await world.says("Carla", "sí", world.chat("Carla"))
+    assert "Este es su chat privado" in late.plain  # nothing waits: what this chat is for
 
 
 async def test_an_expired_run_keeps_an_earlier_answer(
@@ -267,7 +267,7 @@ async def test_a_coordinadora_uploads_a_flow_and_new_runs_use_it(
             world.users["Ana"], world.group, "sitio.yaml", CUSTOM.encode(), "/flujo"
         )
     )
-    assert "versión 1 de Alcaldía de Mocoa" in saved.plain
+    assert "versión 1 de la Alcaldía de Mocoa" in saved.plain
     [same] = await bot.deliver(
         bot.tg.send_document(
             world.users["Ana"], world.group, "sitio.yaml", CUSTOM.encode(), "/flujo"

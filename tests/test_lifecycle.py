@@ -89,7 +89,7 @@ async def test_removed_then_readded_keeps_the_committee(bot: Harness, services: 
     assert await committee_state(services) == before
     listing = texts(await bot.say(beto, group, "/miembros"))
     assert "Ana — coordinador(a)" in listing
-    assert "Beto — editor(a) web, Encargado del sitio web" in listing
+    assert "Beto — editor(a) del sitio web, Encargado del sitio web" in listing
 
 
 async def test_removed_from_a_group_without_committee(
@@ -146,10 +146,10 @@ async def test_committee_follows_the_group_into_a_supergroup(
 
     # Every command works in the new chat, with the committee's data.
     listing = texts(await bot.say(beto, supergroup, "/miembros"))
-    assert "Alcaldía de Mocoa" in listing and "Beto — editor(a) web" in listing
+    assert "Alcaldía de Mocoa" in listing and "Beto — editor(a) del sitio web" in listing
     carla = bot.tg.add_user("Carla", "carla")
     [joined] = await bot.say(carla, supergroup, "/unirme Secretaria de Planeación")
-    assert "Bienvenido(a) al comité de Alcaldía de Mocoa" in joined.plain
+    assert "Bienvenido(a) al comité de la Alcaldía de Mocoa" in joined.plain
     [role] = await bot.say(ana, supergroup, "/rol @carla control_interno")
     assert "control interno" in role.plain
     [again] = await bot.say(ana, supergroup, "/comite Otra Entidad")

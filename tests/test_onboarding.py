@@ -70,10 +70,10 @@ async def test_join_list_and_roles(bot: Harness) -> None:
 
     # Beto has no @username: the coordinator names him by Telegram id.
     [answer] = await bot.say(ana, group, f"/rol {beto.id} editor_web")
-    assert "editor(a) web" in answer.plain
+    assert "editor(a) del sitio web" in answer.plain
 
     [listing] = await bot.say(beto, group, "/miembros")
-    assert "Beto Ruiz — editor(a) web, Secretario de Planeación" in listing.plain
+    assert "Beto Ruiz — editor(a) del sitio web, Secretario de Planeación" in listing.plain
     assert "Ana — coordinador(a)" in listing.plain
 
 
@@ -118,7 +118,7 @@ async def test_private_start_records_reachability(bot: Harness, services: Servic
     await bot.say(ana, group, "/comite Alcaldía de Mocoa")
     private = bot.tg.private_chat(ana)
     [hello] = await bot.say(ana, private, "/start c1")
-    assert "Quedó conectado(a) con el comité de Alcaldía de Mocoa" in hello.plain
+    assert "Quedó conectado(a) con el comité de la Alcaldía de Mocoa" in hello.plain
     assert "coordinador(a)" in hello.plain
     async with services.transaction() as session:
         person = await session.scalar(select(Person))
@@ -136,7 +136,7 @@ async def test_help_depends_on_role(bot: Harness) -> None:
         texts(await bot.say(ana, group, "/ayuda")),
         texts(await bot.say(beto, group, "/ayuda")),
     )
-    assert "/rol" in coordinator and "Ejemplo" in coordinator
+    assert "/rol @carla editor_web" in coordinator
     assert "/rol" not in member and "/miembros" in member
 
 

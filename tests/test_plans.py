@@ -63,9 +63,17 @@ async def send_file(
     content: bytes,
     caption: str = "",
     reply_to: SentMessage | None = None,
+    *,
+    confirm: bool = True,
 ) -> list[SentMessage]:
+    """Send a file; with `confirm`, press «Reemplazar el plan» if the bot shows a preview."""
     update = bot.tg.send_document(user, chat, name, content, caption, reply_to=reply_to)
-    return await bot.deliver(update)
+    sent = await bot.deliver(update)
+    previews = [m for m in sent if any(b["text"] == "Reemplazar el plan" for b in m.buttons())]
+    if not confirm or not previews:
+        return sent
+    [preview] = previews
+    return [m for m in await bot.press(user, preview, 1) if m is not preview]
 
 
 async def the_committee(services: Services) -> Committee:
@@ -273,7 +281,7 @@ async def test_mocoa_plan_content_in_database_and_in_plan(bot: Harness, services
     shown = texts(messages)
     assert "Resolución 001143 de 2009" in shown
     assert "Proyectos" in shown
-    assert "Frecuencia de actualización del sitio Web — meta 1 actualizaciones por semana" in shown
+    assert "Frecuencia de actualización del sitio Web — meta 1 actualización por semana" in shown
     assert all(len(m.plain) <= 4096 for m in messages)
 
 
@@ -283,7 +291,7 @@ async def test_private_import_for_the_one_committee_coordinated(
     world = await committee(bot)
     private = bot.tg.private_chat(world.ana)
     [done] = await send_file(bot, world.ana, private, "chitaga.csv", seed_file("chitaga.csv"))
-    assert "Plan de acción de Alcaldía de Mocoa importado" in done.plain
+    assert "Plan de acción de la Alcaldía de Mocoa importado" in done.plain
     actions, _ = await plan_rows(services)
     assert len(actions) == 7
 
@@ -304,7 +312,7 @@ async def test_private_import_asks_which_committee(bot: Harness, services: Servi
     assert (await plan_rows(services))[0] == []
 
     sent = await bot.press(world.ana, ask, 1)
-    assert "Plan de acción de Alcaldía de Chitagá importado" in texts(sent)
+    assert "Plan de acción de la Alcaldía de Chitagá importado" in texts(sent)
     async with services.transaction() as session:
         chitaga = await session.scalar(
             select(Committee).where(Committee.entity_name == "Alcaldía de Chitagá")
@@ -325,7 +333,7 @@ async def test_private_import_asks_which_committee(bot: Harness, services: Servi
     [done] = await send_file(
         bot, world.ana, private, "chitaga.csv", seed_file("chitaga.csv"), caption="Mocoa"
     )
-    assert "Plan de acción de Alcaldía de Mocoa importado" in done.plain
+    assert "Plan de acción de la Alcaldía de Mocoa importado" in done.plain
 
 
 async def test_bad_files_are_answered_with_row_and_field(bot: Harness, services: Services) -> None:

@@ -35,7 +35,7 @@ async def test_follow_accepted_by_the_coordinador_then_digest(
     request = next(m for m in sent if m.chat_id == mocoa.group.id)
     [pending] = [m for m in sent if m.chat_id == chat.id]
     assert "Delia pide seguir este comité como delegado(a)" in request.plain
-    assert "Le pedí al coordinador del comité de Alcaldía de Mocoa" in pending.plain
+    assert "Le pedí al coordinador del comité de la Alcaldía de Mocoa" in pending.plain
     assert [b["text"] for b in request.buttons()] == ["Aceptar", "Rechazar"]
 
     assert await bot.press(delia, request, 1) == []  # not the coordinador
@@ -102,7 +102,7 @@ async def test_already_following(bot: Harness, services: Services) -> None:
     sent = await bot.say(delia, chat, "/seguir mocoa")
     await bot.press(mocoa.users["Ana"], next(m for m in sent if m.chat_id == mocoa.group.id), 1)
     [already] = await bot.say(delia, chat, "/seguir mocoa")
-    assert "Usted ya sigue el comité de Alcaldía de Mocoa" in already.plain
+    assert "Usted ya sigue el comité de la Alcaldía de Mocoa" in already.plain
 
 
 async def test_leave(bot: Harness, services: Services, clock: ManualClock) -> None:
@@ -116,11 +116,11 @@ async def test_leave(bot: Harness, services: Services, clock: ManualClock) -> No
     [wrong] = await bot.say(delia, chat, "/dejar Pasto")
     assert "No sigue ningún comité con «Pasto»" in wrong.plain
     [done] = await bot.say(delia, chat, "/dejar mocoa")
-    assert "ya no sigue el comité de Alcaldía de Mocoa" in done.plain
+    assert "ya no sigue el comité de la Alcaldía de Mocoa" in done.plain
     [listing] = await bot.say(delia, chat, "/dejar")
     assert [b["text"] for b in listing.buttons()] == ["Alcaldía de Villagarzón"]
     [left] = await bot.press(delia, listing, 1)
-    assert "ya no sigue el comité de Alcaldía de Villagarzón" in left.plain
+    assert "ya no sigue el comité de la Alcaldía de Villagarzón" in left.plain
     assert await follows(services) == []
     assert await bot.press_data(delia, listing, "dj:999") == []
 

@@ -41,7 +41,7 @@ async def test_nag_goes_privately_or_by_mention_in_the_group(
     await Engine(bot, services, clock).tick()  # Monday 2 March 2009, 09:00
 
     [private] = world.to("Eva")
-    assert "¿Se actualizó el sitio web de Alcaldía de Mocoa la semana pasada" in private.plain
+    assert "¿Se actualizó el sitio web de la Alcaldía de Mocoa la semana pasada" in private.plain
     assert "del 23 de febrero de 2009 al 1 de marzo de 2009" in private.plain
     assert [b["text"] for b in private.buttons()] == [
         "No", "Sí, 1 vez", "Sí, 2 veces", "Sí, 3 o más", "Responder con detalle"
@@ -218,7 +218,7 @@ async def test_convocatoria_and_the_morning_of_the_meeting(
     await engine.tick()
     await engine.at(local(2009, 4, 2))  # three working days before Tuesday 7 April
     [call] = [m for m in world.in_group() if "Convocatoria" in m.plain]
-    assert "reunión del comité de Alcaldía de Mocoa el 7 de abril de 2009, a las 09:00" in (
+    assert "reunión del comité de la Alcaldía de Mocoa el 7 de abril de 2009, a las 09:00" in (
         call.plain
     )
     assert "Revisar los trámites" in call.plain and "Algo para mayo" not in call.plain
@@ -321,8 +321,8 @@ async def test_vacation_pauses_personal_reminders_and_summarises_on_return(
     await engine.at(local(2009, 3, 16, 9))  # back on Monday
     welcome = [m for m in world.to("Eva") if "Bienvenido(a) de vuelta" in m.plain]
     assert len(welcome) == 1
-    assert "pregunta(s) sobre la actualización del sitio web que no le envié" in welcome[0].plain
-    assert "recordatorio(s) de compromisos que no le envié" in welcome[0].plain
+    assert "preguntas sobre la actualización del sitio web que no le envié" in welcome[0].plain
+    assert "3 recordatorios de compromisos que no le envié" in welcome[0].plain
     assert "Subir las actas" in welcome[0].plain and "vencido hace 5 días" in welcome[0].plain
 
 

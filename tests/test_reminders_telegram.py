@@ -112,7 +112,7 @@ async def test_removed_from_the_group_marks_the_committee_and_tells_the_coordina
     assert not (await engine.committee(world.committee_id)).reachable
     await engine.tick()
     [notice] = world.to("Ana")
-    assert "Ya no puedo escribir en el grupo del comité de Alcaldía de Mocoa" in notice.plain
+    assert "Ya no puedo escribir en el grupo del comité de la Alcaldía de Mocoa" in notice.plain
     [row] = await engine.rows(kind="sitio_web", occurrence="2009-02-23")
     assert row.status == "fallido" and "Forbidden" in (row.last_error or "")
 

@@ -282,7 +282,7 @@ DATES = [
     ("１５／１２／２００９", date(2009, 12, 15)),  # full-width digits from some keyboards
     ("٣/١٢/٢٠٠٩", date(2009, 12, 3)),  # Arabic-Indic digits are digits too
     ("30/02/2009", None),
-    ("la próxima semana", None),
+    ("la próxima semana", date(2009, 3, 6)),  # its Friday: the end of the working week
     ("diciembre", None),
     ("hola", None),
     ("3 veces", None),

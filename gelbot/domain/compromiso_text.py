@@ -15,10 +15,11 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.cargos import holder_of, known_cargos
 from gelbot.domain.committees import MAX_CARGO, DomainError, find_member, members
 from gelbot.domain.compromisos import Responsable
-from gelbot.domain.spanish import normalize, parse_date
+from gelbot.domain.spanish import impossible_date, normalize, parse_date
 from gelbot.models import Committee, Membership
 
 # Markers that introduce the date: the date is what follows them ("para el 15 de diciembre").
@@ -62,6 +63,26 @@ def split_due_date(text: str, *, today: date) -> tuple[str, date] | None:
     return None
 
 
+@dataclass(frozen=True)
+class NonWorkingDay:
+    """A due date nobody works on, and the working days on either side of it."""
+
+    day: date
+    festivo: str | None  # its name, or None for a Saturday or Sunday
+    before: date
+    after: date
+
+
+def non_working_day(day: date, calendar: WorkingCalendar) -> NonWorkingDay | None:
+    """Warn about a due date on a weekend or a festivo (Colombia's), naming the nearest days."""
+    if calendar.is_working_day(day):
+        return None
+    return NonWorkingDay(
+        day, calendar.festivo(day), calendar.previous_working_day(day),
+        calendar.next_working_day(day),
+    )  # fmt: skip
+
+
 async def read_request(
     session: AsyncSession,
     committee: Committee,
@@ -81,6 +102,10 @@ async def read_request(
         raise DomainError("compromiso_formato")
     split = split_due_date(text, today=today)
     if split is None:
+        impossible = impossible_date(text)
+        if impossible is not None:
+            day, month, year, last = impossible
+            raise DomainError("fecha_inexistente", dia=day, mes=month, anio=year, ultimo=last)
         raise DomainError("compromiso_sin_fecha", given=text)
     head, due_on = split
     responsable, description = await _responsable(session, committee, author, head, mention)

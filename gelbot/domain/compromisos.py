@@ -162,6 +162,20 @@ async def completed_between(
     return list(await session.scalars(query))
 
 
+async def fulfilled(
+    session: AsyncSession, committee: Committee, *, owner: Membership | None = None, limit: int = 20
+) -> list[Compromiso]:
+    """The latest compromisos marked cumplido (of `owner` when given), newest first."""
+    query = select(Compromiso).where(
+        Compromiso.committee_id == committee.id,
+        Compromiso.status == CompromisoStatus.CUMPLIDO.value,
+    )
+    if owner is not None:
+        query = query.where(Compromiso.owner_membership_id == owner.id)
+    query = query.options(WITH_OWNER).order_by(Compromiso.closed_at.desc(), Compromiso.id.desc())
+    return list(await session.scalars(query.limit(limit)))
+
+
 async def owned_by(
     session: AsyncSession, committee: Committee, member: Membership
 ) -> list[Compromiso]:

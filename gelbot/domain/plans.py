@@ -139,7 +139,7 @@ def _action_fields(
     }
 
 
-def _rows(plan: PlanDeAccion, now: datetime) -> list[tuple[dict[str, Any], list[Indicador]]]:
+def plan_rows(plan: PlanDeAccion, now: datetime) -> list[tuple[dict[str, Any], list[Indicador]]]:
     """Each acción and proyecto of the plan as PlanAction fields, with its indicators."""
     rows: list[tuple[dict[str, Any], list[Indicador]]] = []
     for accion in plan.acciones:
@@ -197,7 +197,7 @@ async def import_plan(
     kept_keys: list[str] = []
     plan_keys: set[str] = set()
     indicator_position = 0
-    for fields, indicadores in _rows(plan, now):
+    for fields, indicadores in plan_rows(plan, now):
         matches = by_text.get((fields["kind"], normalize(fields["accion"])))
         action = matches.pop(0) if matches else None
         if action is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,12 +21,13 @@ from gelbot.models import (
     FollowStatus,
     Indicator,
     IndicatorReading,
+    Meeting,
     ReadingStatus,
 )
 from gelbot.reminders.messages import Job
 from gelbot.reminders.outbox import Outgoing
 from gelbot.reminders.planner import meeting_rule
-from gelbot.reminders.rules import framework
+from gelbot.reminders.rules import framework, meetings_between
 from gelbot.reminders.schedule import Aspect, load_schedules
 
 MAX_OFF_TRACK = 3
@@ -52,6 +53,7 @@ class CommitteeSummary:
     on_track: int
     off_track: list[tuple[str, str]] = field(default_factory=list)  # (indicator, why)
     next_deadline: NextDeadline | None = None
+    missed_meeting: date | None = None  # the last scheduled meeting, when nothing was recorded
 
 
 async def summarize(
@@ -73,17 +75,36 @@ async def summarize(
         elif status in OPEN_COMPROMISO_STATUSES:
             open_ += n
     on_track, off_track = await _indicators(session, committee)
+    # Without `/reunion programar` there is no next meeting to announce (nor one missed).
+    scheduled = bool(committee.meeting_rule)
     return CommitteeSummary(
         committee=committee,
         last_meeting=last.held_on if last is not None else None,
-        next_meeting=meeting_rule(committee).next_after(now, tz),
+        next_meeting=meeting_rule(committee).next_after(now, tz) if scheduled else None,
         done=done,
         open=open_,
         overdue=overdue,
         on_track=on_track,
         off_track=off_track,
         next_deadline=await _next_deadline(session, committee, today),
+        missed_meeting=await _missed_meeting(session, committee, now, tz) if scheduled else None,
     )
+
+
+async def _missed_meeting(
+    session: AsyncSession, committee: Committee, now: datetime, tz: Any
+) -> date | None:
+    """The last meeting the rule scheduled in the past month, if nothing was recorded for it."""
+    past = meetings_between(meeting_rule(committee), now - timedelta(days=35), now, tz)
+    if not past:
+        return None
+    due = past[-1].date()
+    held = await session.scalar(
+        select(Meeting.id).where(
+            Meeting.committee_id == committee.id, Meeting.held_on >= due - timedelta(days=7)
+        )
+    )
+    return due if held is None else None
 
 
 async def _indicators(

@@ -14,6 +14,8 @@ class Kind(enum.StrEnum):
     SITIO_WEB_CIERRE = "sitio_web_cierre"  # silent: record the week as «sin respuesta»
     CONVOCATORIA = "convocatoria"  # three working days before the monthly meeting
     REUNION_HOY = "reunion_hoy"  # the morning of the meeting
+    REUNION_SIN_PROGRAMAR = "reunion_sin_programar"  # no rule set: suggest one, call none
+    REUNION_NO_REALIZADA = "reunion_no_realizada"  # the day after a meeting nobody recorded
     COMPROMISO = "compromiso"  # to the responsable: before, on and after the due date
     COMPROMISO_COORDINADOR = "compromiso_coordinador"  # seven days overdue: the coordinador
     FASE = "fase"  # 90, 30, 7 and 1 day(s) before a phase deadline
@@ -31,6 +33,8 @@ PLANNED_KINDS: frozenset[str] = frozenset(
         Kind.SITIO_WEB_CIERRE,
         Kind.CONVOCATORIA,
         Kind.REUNION_HOY,
+        Kind.REUNION_SIN_PROGRAMAR,
+        Kind.REUNION_NO_REALIZADA,
         Kind.COMPROMISO,
         Kind.COMPROMISO_COORDINADOR,
         Kind.FASE,

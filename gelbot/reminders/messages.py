@@ -27,6 +27,7 @@ from gelbot.models import (
     Committee,
     Compromiso,
     CriterionStatus,
+    Meeting,
     Membership,
     Person,
     Role,
@@ -114,6 +115,7 @@ async def site_nag(session: AsyncSession, job: Job) -> Outgoing | None:
         "actual": week <= job.today <= week + timedelta(days=6),
         "repeticion": job.kind == Kind.SITIO_WEB_REPETICION,
         "sin_editor": job.person is None,
+        "meta": await sitio_web.plan_meta(session, job.committee.id),
     }
     return Outgoing("recordatorio_sitio_web", values, nag_buttons(job.committee.id, week))
 
@@ -155,6 +157,31 @@ async def convocatoria(session: AsyncSession, job: Job) -> Outgoing | None:
             **_listing(review),
         },
     )
+
+
+async def suggest_meeting_rule(session: AsyncSession, job: Job) -> Outgoing | None:
+    """No meeting rule yet: suggest one to the coordinador, never call a meeting by default."""
+    assert job.committee is not None
+    if job.committee.meeting_rule:
+        return None  # set meanwhile
+    return Outgoing("recordatorio_reunion_sin_programar", {})
+
+
+async def missed_meeting(session: AsyncSession, job: Job) -> Outgoing | None:
+    """A scheduled meeting passed and nothing was recorded: tell the coordinador."""
+    assert job.committee is not None
+    moment = _meeting_moment(job)
+    held_on = moment.date()
+    held = await session.scalar(
+        select(Meeting.id).where(
+            Meeting.committee_id == job.committee.id,
+            Meeting.held_on >= held_on - timedelta(days=7),  # moved a few days: still held
+            Meeting.held_on <= max(job.today, held_on),
+        )
+    )
+    if held is not None:
+        return None
+    return Outgoing("recordatorio_reunion_no_realizada", {"reunion": moment})
 
 
 def _listing(found: list[Compromiso]) -> dict[str, Any]:
@@ -320,6 +347,8 @@ def builders() -> dict[str, Builder]:
         Kind.SITIO_WEB_REPETICION: site_nag,
         Kind.CONVOCATORIA: convocatoria,
         Kind.REUNION_HOY: convocatoria,
+        Kind.REUNION_SIN_PROGRAMAR: suggest_meeting_rule,
+        Kind.REUNION_NO_REALIZADA: missed_meeting,
         Kind.COMPROMISO: compromiso,
         Kind.COMPROMISO_COORDINADOR: compromiso_overdue_to_coordinador,
         Kind.FASE: phase_deadline,

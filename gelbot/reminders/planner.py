@@ -258,6 +258,7 @@ async def gather_facts(
             orden=c.orden,
             framework_id=c.framework_id,
             meeting_rule=meeting_rule(c),
+            meeting_rule_set=bool(c.meeting_rule),
             schedule=schedules[c.id],
             editors=tuple(sorted(roles[c.id][Role.EDITOR_WEB.value])),
             coordinators=tuple(sorted(roles[c.id][Role.COORDINADOR.value])),

@@ -79,6 +79,9 @@ class CommitteeFacts:
     compromisos: tuple[CompromisoFacts, ...]  # the open ones
     informe: tuple[int, int] = (6, 2)  # months per informe period, month the year's first starts
     reporting_dates: Mapping[str, tuple[date, ...]] = field(default_factory=dict)  # /calendario
+    # False while the committee never set `/reunion programar`: no convocatoria is sent for
+    # the default rule's dates, a rule is suggested instead (meeting_rules.py).
+    meeting_rule_set: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,13 @@ def plan_committee(facts: CommitteeFacts, window: Window) -> list[Planned]:
     if schedule[Aspect.SITIO].enabled:
         found += site_nag(facts, window)
     if schedule[Aspect.REUNION].enabled:
-        found += meeting(facts, window)
+        from gelbot.reminders import meeting_rules
+
+        if facts.meeting_rule_set:
+            found += meeting(facts, window)
+            found += meeting_rules.missed_meeting_checks(facts, window)
+        else:
+            found += meeting_rules.suggest_a_rule(facts, window)
     if schedule[Aspect.COMPROMISOS].enabled:
         for compromiso in facts.compromisos:
             found += compromiso_steps(facts, compromiso, window)

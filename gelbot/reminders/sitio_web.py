@@ -9,7 +9,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committees import DomainError
-from gelbot.models import Committee, Frequency, Indicator, IndicatorReading, ReadingStatus
+from gelbot.domain.spanish import normalize
+from gelbot.models import (
+    Committee,
+    Frequency,
+    Indicator,
+    IndicatorReading,
+    PlanAction,
+    ReadingStatus,
+)
 
 INDICATOR_KEY = "sitio_web_semanal"
 INDICATOR_NAME = "Número de veces que se actualiza el sitio web por semana"
@@ -137,3 +145,27 @@ async def close_week(
     )
     await session.flush()
     return True
+
+
+async def plan_meta(session: AsyncSession, committee_id: int) -> Indicator | None:
+    """The indicator of the committee's own plan that measures site updates, if it has one.
+
+    The weekly question states that meta (Chitagá's plan: monthly, 12 a year), never one the
+    committee did not adopt. The indicator that only the weekly answers feed does not count
+    unless a plan row owns it.
+    """
+    found = await session.execute(
+        select(Indicator, PlanAction)
+        .join(PlanAction, Indicator.plan_action_id == PlanAction.id)
+        .where(Indicator.committee_id == committee_id, Indicator.retired_at.is_(None))
+        .order_by(Indicator.position, Indicator.id)
+    )
+    for indicator_, action in found:
+        if indicator_.key == INDICATOR_KEY:
+            return indicator_
+        said = normalize(" ".join([indicator_.name, action.accion, *action.recursos]))
+        if "actualiz" in normalize(indicator_.name + " " + action.accion) and (
+            "sitio web" in said or "pagina web" in said
+        ):
+            return indicator_
+    return None

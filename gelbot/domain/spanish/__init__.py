@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gelbot.domain.spanish.answers import parse_number, parse_percentage, parse_yes_no
-from gelbot.domain.spanish.dates import Prefer, parse_date
+from gelbot.domain.spanish.dates import Prefer, impossible_date, parse_date
 from gelbot.domain.spanish.formatting import (
     format_date,
     format_date_short,
@@ -37,6 +37,7 @@ __all__ = [
     "format_date",
     "format_date_short",
     "format_datetime",
+    "impossible_date",
     "month_name",
     "normalize",
     "parse_date",

@@ -46,6 +46,10 @@ _RELATIVE = re.compile(
     r"^(?P<dir>en|dentro de|hace)\s+(?P<n>\S+(?:\s+y\s+\S+)?)\s+"
     r"(?P<unit>dias?|semanas?|mes|meses|anos?)(?:\s+(?P<habiles>habiles))?(?:\s+mas)?$"
 )
+# "para la próxima semana": a due date by the end of next week's working days (its Friday).
+_NEXT_WEEK = re.compile(
+    r"(?:proxima|siguiente)\s+semana|semana\s+(?:que viene|entrante|proxima|siguiente)"
+)
 _WEEKDAY = re.compile(
     rf"^(?:(?P<next1>proximo|este|siguiente)\s+)?(?P<day>{'|'.join(_WEEKDAYS)})"
     r"(?:\s+(?P<next2>que viene|proximo|entrante|siguiente)|\s+(?P<past>pasado|anterior))?$"
@@ -108,6 +112,8 @@ def _own_date_rules(
         months = 0 if in_month[2] == "este mes" else -1 if in_month[2] == "mes pasado" else 1
         first = _add_months(today.replace(day=1), months)
         return first.replace(day=int(in_month[1]))
+    if _NEXT_WEEK.fullmatch(n):
+        return today + timedelta(days=7 - today.weekday() + 4)
     relative = _RELATIVE.match(n)
     if relative is not None:
         return _relative_date(relative, today, calendar)
@@ -233,3 +239,32 @@ def _dateparser_date(n: str, today: date, prefer: Prefer) -> date | None:
     if "year" not in parts:
         return _resolve_year(found.month, found.day, today, prefer)
     return date(found.year, found.month, found.day)
+
+
+_NAMED_MONTH_DAY = re.compile(
+    rf"\b(\d{{1,2}})\s+de\s+({'|'.join(_MONTHS)})(?:\s+(?:de|del)\s+(\d{{4}}))?\b"
+)
+_NUMERIC_DAY = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?(?![\d/.-])")
+
+
+def impossible_date(text: str) -> tuple[int, int, int | None, int] | None:
+    """A day the calendar lacks («31 de febrero», «30/02/2010»): (day, month, year, last day).
+
+    Found so the answer can say «esa fecha no existe» instead of «no encontré la fecha».
+    """
+    if len(text) > MAX_ANSWER_LENGTH:
+        return None
+    n = normalize(text)
+    found = [(int(m[1]), _MONTHS[m[2]], m[3]) for m in _NAMED_MONTH_DAY.finditer(n)]
+    found += [(int(m[1]), int(m[2]), m[3]) for m in _NUMERIC_DAY.finditer(n)]
+    for day, month, year_text in found:
+        if not 1 <= month <= 12 or day < 1:
+            continue
+        year = int(year_text) if year_text else None
+        if year is not None and year < 100:
+            year += 2000
+        # Without a year, 29 de febrero may exist (a leap year); 30 de febrero never does.
+        last = _last_day(year if year is not None else 2008, month).day
+        if day > last:
+            return day, month, year, last
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -110,6 +111,11 @@ class FakeTelegram(SettingsApi):
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0] if text.split() else text
             found.insert(0, {"type": "bot_command", "offset": 0, "length": utf16_length(command)})
+        if not entities:  # clients mark each @username as a mention
+            for mention in re.finditer(r"(?<![\w/])@\w{3,}", text):
+                offset = utf16_length(text[: mention.start()])
+                length = utf16_length(mention.group())
+                found.append({"type": "mention", "offset": offset, "length": length})
         if found:
             fields["entities"] = found
         if reply_to is not None:

@@ -15,7 +15,8 @@ from telegram.error import BadRequest
 
 from gelbot.domain import committees, meetings
 from gelbot.domain import compromisos as domain
-from gelbot.domain.compromiso_text import read_request
+from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.compromiso_text import non_working_day, read_request
 from gelbot.domain.spanish import normalize
 from gelbot.models import Compromiso, Membership, Person
 from gelbot.telegram import callbacks
@@ -23,6 +24,7 @@ from gelbot.telegram.common import (
     Context,
     edit,
     is_group,
+    person_info,
     raw_args,
     reply,
     services,
@@ -34,7 +36,11 @@ DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
 ACTION = "cpa"  # cpa:<compromiso id>:<c|r|x>  cumplido / reprogramar / cancelar
 PAGE = "cpl"  # cpl:<view t|m|v>:<person id>:<page>
 PAGE_SIZE = 8
-_VIEWS = {"": "t", "todos": "t", "mios": "m", "mis": "m", "mio": "m", "vencidos": "v"}
+_VIEWS = {
+    "": "t", "todos": "t", "mios": "m", "mias": "m", "mis": "m", "mio": "m", "mia": "m",
+    "vencidos": "v", "cumplidos": "c", "cumplido": "c", "hechos": "c",
+}  # fmt: skip
+_FULFILLED_SHOWN = 20
 
 
 def local_today(context: Context) -> date:
@@ -100,6 +106,7 @@ async def propose(update: Update, context: Context) -> None:
             update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
             draft=draft, responsable=domain.responsable_label(draft), today=today,
             meeting=meeting,
+            no_habil=non_working_day(draft.due_on, WorkingCalendar(svc.settings.zone)),
         )  # fmt: skip
 
 
@@ -212,12 +219,15 @@ async def list_open(update: Update, context: Context) -> None:
     """List open compromisos grouped by responsable: all, `mios` or `vencidos`."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="compromisos")
-        return
     view = _VIEWS.get(normalize(raw_args(update)))
     if view is None:
         await reply(update, context, "compromiso_vista_desconocida", given=raw_args(update))
+        return
+    if not is_group(chat):
+        await _list_mine_privately(update, context, view)
+        return
+    if view == "c":
+        await _list_fulfilled(update, context)
         return
     svc = services(context)
     async with svc.transaction() as session:
@@ -232,6 +242,42 @@ async def list_open(update: Update, context: Context) -> None:
             items, view, found.person.id, 0, pages, domain.is_coordinador(found.member)
         )
         await reply(update, context, "compromiso_lista", reply_markup=keyboard, **values)
+
+
+async def _list_fulfilled(update: Update, context: Context) -> None:
+    """The committee's latest compromisos cumplidos, with what each one resulted in."""
+    async with services(context).transaction() as session:
+        found = await member_in_group(
+            update, context, session, refusal="compromiso_solo_miembros", command="compromisos"
+        )
+        if found is None:
+            return
+        done = await domain.fulfilled(session, found.committee, limit=_FULFILLED_SHOWN)
+        shown = [(c, domain.responsable_label(c)) for c in done]
+    await reply(update, context, "compromiso_cumplidos", compromisos=shown,
+                limite=_FULFILLED_SHOWN)  # fmt: skip
+
+
+async def _list_mine_privately(update: Update, context: Context, view: str) -> None:
+    """In the private chat: the person's own compromisos in each committee, open or cumplidos."""
+    user = update.effective_user
+    assert user is not None
+    svc = services(context)
+    today = local_today(context)
+    async with svc.transaction() as session:
+        person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+        mine = [(c, m) for c, m in await committees.committees_of(session, person) if c.active]
+        listing = []
+        for committee, member in mine:
+            if view == "c":
+                found = await domain.fulfilled(session, committee, owner=member,
+                                               limit=_FULFILLED_SHOWN)  # fmt: skip
+            else:
+                found = await domain.owned_by(session, committee, member)
+                if view == "v":
+                    found = [c for c in found if c.due_on < today]
+            listing.append((committee, sorted(found, key=lambda c: (c.due_on, c.id))))
+    await reply(update, context, "compromiso_privado", listado=listing, vista=view, hoy=today)
 
 
 async def turn_page(update: Update, context: Context) -> None:

@@ -1,4 +1,4 @@
-"""/ayuda: the commands the sender's role may use, each with an example."""
+"""/ayuda: what the sender may do in this chat, grouped by task, with examples that work."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from telegram import Update
 
 from gelbot.domain import committees as domain
 from gelbot.models import Role
-from gelbot.telegram.commands import commands_for
+from gelbot.telegram.commands import by_section, usable_here
 from gelbot.telegram.common import Context, is_group, is_group_admin, person_info, reply, services
 
 
@@ -27,7 +27,16 @@ async def show_help(update: Update, context: Context) -> None:
         else:
             roles.update(Role(m.role) for _, m in await domain.committees_of(session, person))
     admin = is_group(chat) and committee is None and await is_group_admin(context, chat.id, user.id)
-    commands = commands_for(roles, newcomer=not roles, admin=admin)
+    private = not is_group(chat)
+    commands = usable_here(roles, newcomer=not roles, admin=admin, private=private)
+    # In private, what only works in the group is named too, so nobody wonders where it went.
+    elsewhere = (
+        [c for c in usable_here(roles, newcomer=not roles, admin=False, private=False)
+         if c not in commands]
+        if private else []
+    )  # fmt: skip
     await reply(
-        update, context, "ayuda", commands=commands, roles=sorted(roles), committee=committee
-    )
+        update, context, "ayuda", secciones=by_section(commands), roles=sorted(roles),
+        committee=committee, privado=private, en_grupo=elsewhere, en_comite=bool(roles),
+        grupo_sin_comite=is_group(chat) and committee is None,
+    )  # fmt: skip

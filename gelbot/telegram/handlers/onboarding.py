@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from gelbot.domain import committees as domain
 from gelbot.models import Committee, Nivel, Orden, Role
+from gelbot.reminders.follows import following
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
@@ -139,6 +140,7 @@ async def start(update: Update, context: Context) -> None:
         person.private_chat_open = True
         person.private_blocked = False
         mine = await domain.committees_of(session, person)
+        followed = await following(session, person)
     from_link = None
     committee_id = callbacks.decode_int(payload[1:]) if payload.startswith("c") else None
     if committee_id is not None:
@@ -146,4 +148,5 @@ async def start(update: Update, context: Context) -> None:
     await reply(
         update, context, "start_privado", person=person, mine=mine, from_link=from_link,
         linked_but_not_member=committee_id is not None and from_link is None,
+        siguiendo=followed,
     )  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 
-from gelbot.domain import committees, plans
+from gelbot.domain import committees, plan_preview, plans
 from gelbot.domain import prompts as prompt_store
 from gelbot.domain.meetings import local_today
 from gelbot.domain.plan_import import MAX_BYTES, PlanImportError, parse_plan
@@ -37,9 +37,12 @@ from gelbot.texts import render
 ASK_FILE = "plan_archivo"  # PendingPrompt kind: a group question waiting for the file
 CHOOSE_KIND = "plan_destino"  # PendingPrompt kind: a private file waiting for its committee
 CHOOSE = "plc"  # plc:<committee id>  which committee a privately sent file is for
+CONFIRM_KIND = "plan_confirmar"  # PendingPrompt kind: a previewed file waiting for «Reemplazar»
+CONFIRM = "plr"  # plr:<committee id>:<s|n>  replace the plan with the previewed file, or not
 PLAN_FILES = {"yaml", "yml", "csv", "tsv", "txt", ""}
 SPREADSHEETS = {"xlsx", "xls", "ods"}  # parse_plan explains how to save them as CSV
 EXAMPLE = ("planes", "chitaga.csv")
+MAX_PREVIEW_ROWS = 8  # per list (added, removed, changed); the rest is counted
 _IMPORT_WORDS = {"importar", "cargar", "subir", "actualizar", "reemplazar"}
 _EXAMPLE_WORDS = {"ejemplo", "plantilla", "formato", "modelo"}
 
@@ -239,8 +242,13 @@ async def import_file(
     file_name: str,
     file_size: int,
     reply_to: int | None,
+    confirmed: bool = False,
 ) -> None:
-    """Download, read and store a plan file, answering in `chat_id` what happened."""
+    """Download, read and store a plan file, answering in `chat_id` what happened.
+
+    A file that would replace a plan, or that names another entity, is first shown as a
+    preview with «Reemplazar» and «Cancelar»; it is stored only once `confirmed`.
+    """
     extension = _extension(file_name)
     if extension not in PLAN_FILES | SPREADSHEETS:
         await send(context, chat_id, "plan_formato", reply_to=reply_to, file_name=file_name)
@@ -267,6 +275,23 @@ async def import_file(
         committee = await session.get(Committee, committee_id)
         person = await session.get(Person, person_id)
         assert committee is not None and person is not None
+        found = await plan_preview.preview(session, committee, plan, now=svc.clock.now())
+        if found.needs_confirmation and not confirmed:
+            keyboard = InlineKeyboardMarkup([[
+                InlineKeyboardButton("Reemplazar el plan", callback_data=callbacks.encode(
+                    CONFIRM, committee.id, "s")),
+                InlineKeyboardButton("Cancelar", callback_data=callbacks.encode(
+                    CONFIRM, committee.id, "n")),
+            ]])  # fmt: skip
+            question = await send(context, chat_id, "plan_vista_previa", reply_to=reply_to,
+                                  reply_markup=keyboard, committee=committee, preview=found,
+                                  file_name=file_name, maximo=MAX_PREVIEW_ROWS)  # fmt: skip
+            await prompt_store.remember(
+                session, chat_id=chat_id, message_id=question.message_id, person_id=person.id,
+                kind=CONFIRM_KIND, subject_id=committee.id, now=svc.clock.now(),
+                data={"file_id": file_id, "file_name": file_name, "file_size": file_size},
+            )  # fmt: skip
+            return
         summary = await plans.import_plan(
             session, committee, plan, now=svc.clock.now(), actor=person, filename=file_name,
             source="chat", today=local_today(svc.clock.now(), svc.settings.zone),
@@ -275,6 +300,46 @@ async def import_file(
         await plans.close_questions(session, committee, ASK_FILE)
     await send(context, chat_id, "plan_importado", reply_to=reply_to, committee=committee,
                summary=summary, file_name=file_name)  # fmt: skip
+
+
+async def confirm_replace(update: Update, context: Context) -> None:
+    """«Reemplazar el plan» under a preview imports the file; «Cancelar» leaves the plan."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = callbacks.decode(query.data, CONFIRM, 2)
+    committee_id = callbacks.decode_int(parts[0]) if parts else None
+    message = query.message
+    if parts is None or committee_id is None or parts[1] not in {"s", "n"} or message is None:
+        await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
+        return
+    svc = services(context)
+    async with svc.transaction() as session:
+        prompt = await prompt_store.find(session, message.chat.id, message.message_id)
+        person = await committees.upsert_person(
+            session, person_info(update.effective_user), now=svc.clock.now()
+        )
+        if prompt is None or prompt.kind != CONFIRM_KIND or prompt.subject_id != committee_id:
+            await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
+            return
+        committee = await session.get(Committee, committee_id)
+        member = await committees.membership(session, committee, person) if committee else None
+        # Re-checked on the press: the button's data comes from the client.
+        if committee is None or member is None or member.role != Role.COORDINADOR.value:
+            await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
+            return
+        data = dict(prompt.data or {})
+        await prompt_store.resolve(session, prompt)
+    await query.answer()
+    file_name = str(data.get("file_name") or "archivo")
+    if parts[1] == "n":
+        await edit(update, "plan_reemplazo_cancelado", committee=committee, file_name=file_name)
+        return
+    await edit(update, "plan_elegido", committee=committee, file_name=file_name)
+    await import_file(
+        context, message.chat.id, committee.id, person.id, file_id=str(data.get("file_id", "")),
+        file_name=file_name, file_size=int(data.get("file_size") or 0), reply_to=None,
+        confirmed=True,
+    )  # fmt: skip
 
 
 async def _answer_without_file(

@@ -13,7 +13,13 @@ from telegram.ext import Application
 
 from gelbot.domain import committees as domain
 from gelbot.domain.committees import DomainError
-from gelbot.domain.spanish import normalize, parse_date, parse_number, parse_yes_no
+from gelbot.domain.spanish import (
+    impossible_date,
+    normalize,
+    parse_date,
+    parse_number,
+    parse_yes_no,
+)
 from gelbot.models import (
     Committee,
     DelegateFollow,
@@ -123,7 +129,7 @@ async def _overview(
         "comite": committee,
         "ajustes": {a.value: schedule[a] for a in Aspect},
         "proximos": nexts,
-        "regla": meeting_rule(committee).describe(),
+        "regla": meeting_rule(committee).describe() if committee.meeting_rule else None,
         "delegados": followers or 0,
     }
     return values, _keyboard(committee.id, {a: schedule[a].enabled for a in _TOGGLES})
@@ -154,8 +160,9 @@ async def show_schedule(update: Update, context: Context) -> None:
             await reply(update, context, "grupo_sin_comite")
             return
         change: Change | None = None
+        coordina = await _coordinator_of(session, committee, user, context) is not None
         if args:
-            if await _coordinator_of(session, committee, user, context) is None:
+            if not coordina:
                 await reply(update, context, "solo_coordinador", command="recordatorios")
                 return
             aspect_text, _, value_text = args.partition(" ")
@@ -170,9 +177,10 @@ async def show_schedule(update: Update, context: Context) -> None:
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
         values, keyboard = await _overview(session, committee, context)
+    # Members see the schedule, not the coordinador's switches they may not press.
     await reply(
-        update, context, "recordatorios_horario", reply_markup=keyboard,
-        cambio=change.aspect.value if change else None, **values,
+        update, context, "recordatorios_horario", reply_markup=keyboard if coordina else None,
+        cambio=change.aspect.value if change else None, coordina=coordina, **values,
     )  # fmt: skip
 
 
@@ -204,8 +212,9 @@ async def toggle(update: Update, context: Context) -> None:
         values, keyboard = await _overview(session, committee, context)
     await query.answer("Activado." if change.enabled else "Desactivado.")
     await edit(
-        update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value, **values
-    )
+        update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value,
+        coordina=True, **values,
+    )  # fmt: skip
 
 
 # --- the weekly nag's answers ----------------------------------------------------------------
@@ -346,6 +355,12 @@ async def vacation(update: Update, context: Context) -> None:
                 return
             until = parse_date(args, today=today, prefer="future")
             if until is None:
+                impossible = impossible_date(args)
+                if impossible is not None:
+                    day, month, year, last = impossible
+                    await reply(update, context, "fecha_inexistente", dia=day, mes=month,
+                                anio=year, ultimo=last, comando="vacaciones")  # fmt: skip
+                    return
                 await reply(update, context, "vacaciones_fecha", dado=args)
                 return
             mine = await vacations.start_vacation(
