@@ -17,6 +17,7 @@ from gelbot.telegram.fake_api.html import (
     utf16_length,
 )
 from gelbot.telegram.fake_api.html import _TelegramHtmlChecker as _TelegramHtmlChecker
+from gelbot.telegram.fake_api.limits import TelegramLimits
 from gelbot.telegram.fake_api.params import _ADMIN_RIGHTS as _ADMIN_RIGHTS
 from gelbot.telegram.fake_api.params import _int as _int
 from gelbot.telegram.fake_api.params import _json as _json
@@ -38,6 +39,7 @@ __all__ = [
     "FakeTelegram",
     "FakeUser",
     "SentMessage",
+    "TelegramLimits",
     "check_html",
     "html_to_plain",
     "utf16_length",

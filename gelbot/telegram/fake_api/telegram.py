@@ -11,6 +11,7 @@ from typing import Any
 
 from gelbot.telegram.fake_api.errors import BotApiError
 from gelbot.telegram.fake_api.html import MAX_CAPTION, MAX_TEXT, check_html, utf16_length
+from gelbot.telegram.fake_api.limits import TelegramLimits
 from gelbot.telegram.fake_api.params import _ADMIN_RIGHTS, _int, _json, _markup, _upload
 from gelbot.telegram.fake_api.world import FakeChat, FakeUser, SentMessage
 
@@ -23,6 +24,7 @@ class FakeTelegram:
         *,
         bot_username: str = "gelbot_demo_bot",
         now: Callable[[], datetime] | None = None,
+        limits: TelegramLimits | None = None,
     ) -> None:
         self.bot = FakeUser(
             id=7_000_000_001, first_name="gelbot", username=bot_username, is_bot=True
@@ -43,6 +45,7 @@ class FakeTelegram:
         self._new_update: asyncio.Event | None = None
         self._files: dict[str, bytes] = {}
         self.on_update: Callable[[dict[str, Any]], None] | None = None
+        self.limits = limits  # Telegram's sending limits (429s); off unless asked for
 
     # -- the world ----------------------------------------------------------------------------
     def add_user(
@@ -240,6 +243,8 @@ class FakeTelegram:
             if name == method and (chat_id is None or _int(params.get("chat_id")) == chat_id):
                 del self.failures[index]
                 raise error
+        if self.limits is not None:
+            self.limits.admit(method, params)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             raise BotApiError(404, "Not Found: method not found")
