@@ -94,7 +94,8 @@ async def test_edits_and_callback_answers_are_not_messages() -> None:
     assert tg.sent[0].edits == 40
 
 
-async def test_ptb_hears_retry_after_as_telegram_says_it() -> None:
+async def test_ptb_hears_retry_after_as_telegram_says_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")  # PTB 22 warns otherwise when it builds RetryAfter
     tg, _ = limited()
     group = tg.add_group("Comité de Mocoa")
     bot = Bot("1:test", request=FakeBotApiRequest(tg))

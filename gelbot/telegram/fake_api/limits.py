@@ -87,9 +87,7 @@ class TelegramLimits:
         if wait > 0:
             self.rejected += 1
             seconds = max(1, math.ceil(wait))  # Telegram says whole seconds, at least one
-            raise BotApiError(
-                429, f"Too Many Requests: retry after {seconds}", retry_after=seconds
-            )
+            raise BotApiError(429, f"Too Many Requests: retry after {seconds}", retry_after=seconds)
         self._overall.take(now)
         chat.take(now)
         self.admitted += 1
