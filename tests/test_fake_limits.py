@@ -112,3 +112,18 @@ async def test_without_limits_the_fake_takes_anything() -> None:
     for _ in range(100):
         await send(tg, group.id)
     assert len(tg.messages_to(group)) == 100
+
+
+async def test_as_buckets_the_limits_refill_evenly_after_a_burst() -> None:
+    seconds = Seconds()
+    tg = FakeTelegram(limits=TelegramLimits(shape="bucket", clock=seconds))
+    group = tg.add_group("Comité de Mocoa")
+    for _ in range(20):
+        await send(tg, group.id)
+    with pytest.raises(BotApiError):
+        await send(tg, group.id)
+    seconds.now += 3.0  # 20 a minute: a bucket frees one place every 3 s
+    await send(tg, group.id)
+    with pytest.raises(BotApiError):
+        await send(tg, group.id)
+    assert len(tg.messages_to(group)) == 21

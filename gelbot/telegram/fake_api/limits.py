@@ -6,7 +6,9 @@ after N» with `parameters.retry_after`. Each limit here is read literally, as a
 at most 30 messages in any second, 20 in any minute into one group, 3 in any 3 seconds into one
 private chat. That is stricter than a bucket that lets a burst out at once and then refills (the
 shape of PTB's AIORateLimiter): a bot whose pacing bursts past the window hears about it here,
-as it might from Telegram, whose exact rule is not published.
+as it might from Telegram, whose exact rule is not published. `shape="bucket"` reads the same
+limits as token buckets instead (that many at once, then refilled evenly: PTB's own shape), to
+tell a bot's own delays from those its pacing earns under the strict reading.
 
 Only methods that put a message in a chat count (send*, copy, forward); edits, callback answers
 and reads do not. A 429 is not counted as a message: Telegram did not take it.
@@ -19,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from gelbot.telegram.fake_api.errors import BotApiError
 from gelbot.telegram.fake_api.params import _int
@@ -53,6 +55,27 @@ class Window:
 
 
 @dataclass
+class Bucket:
+    """`most` messages at once, refilled evenly over `period` seconds (aiolimiter's shape)."""
+
+    most: int
+    period: float
+    level: float = 0.0
+    at: float = 0.0
+
+    def _drained(self, now: float) -> float:
+        return max(0.0, self.level - (now - self.at) * self.most / self.period)
+
+    def wait(self, now: float) -> float:
+        # A hair of slack: the bot's limiter and this bucket read the clock a moment apart.
+        over = self._drained(now) + 1 - self.most - 1e-6
+        return over * self.period / self.most if over > 0 else 0.0
+
+    def take(self, now: float) -> None:
+        self.level, self.at = self._drained(now) + 1, now
+
+
+@dataclass
 class TelegramLimits:
     """The limits one bot token has; `FakeTelegram(limits=TelegramLimits())` turns them on."""
 
@@ -60,14 +83,16 @@ class TelegramLimits:
     per_group_minute: int = 20
     private_burst: int = 3  # into one private chat: this many in any `private_period` seconds
     private_period: float = 3.0
+    shape: Literal["window", "bucket"] = "window"
     clock: Callable[[], float] = time.monotonic
     rejected: int = 0  # 429s answered
     admitted: int = 0  # messages that counted
-    _overall: Window = field(init=False)
-    _chats: dict[int, Window] = field(init=False, default_factory=dict)
+    _overall: Window | Bucket = field(init=False)
+    _chats: dict[int, Window | Bucket] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._overall = Window(self.per_second, 1.0)
+        self._limit = Window if self.shape == "window" else Bucket
+        self._overall = self._limit(self.per_second, 1.0)
 
     def admit(self, method: str, params: dict[str, Any]) -> None:
         """Count a message about to be delivered, or raise the 429 Telegram would answer."""
@@ -78,9 +103,9 @@ class TelegramLimits:
         chat = self._chats.get(chat_id)
         if chat is None:
             chat = (
-                Window(self.per_group_minute, 60.0)
+                self._limit(self.per_group_minute, 60.0)
                 if chat_id < 0
-                else Window(self.private_burst, self.private_period)
+                else self._limit(self.private_burst, self.private_period)
             )
             self._chats[chat_id] = chat
         wait = max(self._overall.wait(now), chat.wait(now))
