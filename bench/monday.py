@@ -279,7 +279,7 @@ def _history(rows: dict[str, list[Any]], committee_id: int, first_person: int, s
                 owner,
                 held.date() + timedelta(days=20),
                 closed=held + timedelta(days=18),
-            )  # fmt: skip
+            )
         )
         for kind in ("convocatoria", "reunion_hoy"):
             rows["reminders"].append(_sent(kind, "comite", committee_id, committee_id,
@@ -583,7 +583,9 @@ async def main() -> None:
     parser.add_argument("--pg-instances", type=int, default=2)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument(
-        "--telegram", choices=("window", "bucket"), default="window",
+        "--telegram",
+        choices=("window", "bucket"),
+        default="window",
         help="Telegram's limits as sliding windows (strict) or as buckets (PTB's own shape)",
     )
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds a drain may take")
