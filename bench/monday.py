@@ -51,7 +51,7 @@ import telegram
 from reminders import prepare_database, settle
 from sqlalchemy import func, insert, select
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import AIORateLimiter, Application
 
 from gelbot.app import build_application
 from gelbot.clock import ManualClock
@@ -111,6 +111,29 @@ class RunningClock:
     def now(self) -> datetime:
         elapsed = 0.0 if self.t0 is None else time.monotonic() - self.t0
         return self.start + timedelta(seconds=elapsed)
+
+
+# How long each send waited for its turn in PTB's AIORateLimiter: (seconds, sender or None).
+SLOT_WAITS: list[tuple[float, float, str | None]] = []
+
+
+def time_the_pacing() -> None:
+    """Measure, without changing it, the wait of every send in the AIORateLimiter."""
+    original = AIORateLimiter._run_request
+
+    async def timed(
+        self: AIORateLimiter, chat: bool, group: Any, allow_paid_broadcast: bool, callback: Any,
+        args: Any, kwargs: dict[str, Any],
+    ) -> Any:  # fmt: skip
+        entered = time.perf_counter()
+
+        async def go(*a: Any, **k: Any) -> Any:
+            SLOT_WAITS.append((entered, time.perf_counter() - entered, SENDING.get()))
+            return await callback(*a, **k)
+
+        return await original(self, chat, group, allow_paid_broadcast, go, args, kwargs)
+
+    AIORateLimiter._run_request = timed  # type: ignore[method-assign]
 
 
 class TaggedSender(TelegramSender):
@@ -430,6 +453,15 @@ class People:
         )
 
 
+async def watch_loop(stop: asyncio.Event, lags: list[float]) -> None:
+    """How late a 10 ms sleep wakes: how long the event loop was kept from anything else."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        before = loop.time()
+        await asyncio.sleep(0.01)
+        lags.append((loop.time() - before - 0.01) * 1000)
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -455,6 +487,7 @@ async def run_case(
 ) -> dict[str, Any]:
     rate, seed, limit = options.rate, options.seed, options.timeout
     started_setup = time.perf_counter()
+    SLOT_WAITS.clear()
     clock = RunningClock(DUE_AT)
     world, rows = build_world(committees, clock, options.telegram)
     settings = Settings(database_url=url, token=None, _env_file=None)  # type: ignore[call-arg]
@@ -496,6 +529,8 @@ async def run_case(
     stop = asyncio.Event()
     people = People(world, apps, rate, seed)
     stream = asyncio.create_task(people.run(stop))
+    lags: list[float] = []
+    probe = asyncio.create_task(watch_loop(stop, lags))
     deadline = wall0 + limit
     while time.perf_counter() < deadline:
         await asyncio.sleep(0.5)
@@ -504,6 +539,7 @@ async def run_case(
             break
     stop.set()
     await stream
+    await probe
     await asyncio.sleep(2.0)  # the last answers
     cpu = time.process_time() - cpu
     load_after = os.getloadavg()
@@ -529,6 +565,7 @@ async def run_case(
     by_kind: dict[str, list[float]] = defaultdict(list)
     for p, a, k in burst:
         by_kind[k].append((a - p) * 1000)
+    waits = [w * 1000 for at, w, who in SLOT_WAITS if who is None and t0 <= at <= t_last]
     texts = Counter((s.chat_id, s.text) for s in reminders)
     accepted = {(s.chat_id, s.message_id) for s in reminders}
     result = {
@@ -557,6 +594,11 @@ async def run_case(
         "command_p95_ms_by_kind": {
             k: round(percentile(v, 0.95), 1) for k, v in sorted(by_kind.items())
         },
+        "answer_pacing_wait_p50_ms": round(percentile(waits, 0.5), 1),
+        "answer_pacing_wait_p95_ms": round(percentile(waits, 0.95), 1),
+        "loop_stall_p99_ms": round(percentile(lags, 0.99), 1),
+        "loop_stall_max_ms": round(max(lags), 1) if lags else None,
+        "loop_stalls_over_100_ms": sum(1 for lag in lags if lag > 100),
         "telegram_429": dict(world.tg.rejected),
         "duplicates": sum(n - 1 for n in texts.values() if n > 1),
         "sent_not_recorded": len(accepted - recorded),
@@ -593,6 +635,7 @@ async def main() -> None:
     options = parser.parse_args()
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22 warns on each RetryAfter otherwise
     logging.basicConfig(level=logging.ERROR)
+    time_the_pacing()
     wanted = options.databases.split(",")
     results = []
     if "sqlite" in wanted:
