@@ -98,6 +98,20 @@ GROUP_COMMANDS = ("/compromisos", "/miembros", "/ayuda", "/recordatorios")
 SENDING = contextvars.ContextVar[str | None]("sending", default=None)
 
 
+class Failures(logging.Handler):
+    """Counts the updates gelbot's error handler caught (the person got «algo falló»)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+FAILURES = Failures()
+
+
 class RunningClock:
     """Monday 09:00 when started, then moving with the wall clock (gelbot's Clock)."""
 
@@ -134,6 +148,22 @@ def time_the_pacing() -> None:
         return await original(self, chat, group, allow_paid_broadcast, go, args, kwargs)
 
     AIORateLimiter._run_request = timed  # type: ignore[method-assign]
+
+
+def smooth_pacing(instances: int) -> None:
+    """`--pacing smooth`: PTB's AIORateLimiter as gelbot builds it, but without the overall
+    burst (one message every 1/30 s) and with the budget split evenly between the instances:
+    what a shared budget could give, to see what the pacing costs. The group limit keeps its
+    burst: paced one every 3 s, a second message into one group holds the whole dispatcher."""
+    import gelbot.app
+
+    def limiter(max_retries: int = 0) -> AIORateLimiter:
+        return AIORateLimiter(
+            overall_max_rate=1, overall_time_period=instances / 30,
+            group_max_rate=20 // instances, group_time_period=60, max_retries=max_retries,
+        )  # fmt: skip
+
+    gelbot.app.AIORateLimiter = limiter  # type: ignore[assignment,misc]
 
 
 class TaggedSender(TelegramSender):
@@ -486,8 +516,11 @@ async def run_case(
     label: str, url: str, committees: int, instances: int, options: argparse.Namespace
 ) -> dict[str, Any]:
     rate, seed, limit = options.rate, options.seed, options.timeout
+    if options.pacing == "smooth":
+        smooth_pacing(instances)
     started_setup = time.perf_counter()
     SLOT_WAITS.clear()
+    FAILURES.count = 0
     clock = RunningClock(DUE_AT)
     world, rows = build_world(committees, clock, options.telegram)
     settings = Settings(database_url=url, token=None, _env_file=None)  # type: ignore[call-arg]
@@ -572,6 +605,7 @@ async def run_case(
         "database": label,
         "instances": instances,
         "telegram_limits": options.telegram,
+        "pacing": options.pacing,
         "committees": committees,
         "rows_written": world.history_rows,
         "due_rows_by_kind": due,
@@ -589,6 +623,7 @@ async def run_case(
         "command_max_ms": round(max(ms), 1) if ms else None,
         "commands_answered_during_burst": len(ms),
         "commands_pushed": dict(people.pushed),
+        "commands_failed": FAILURES.count,
         "commands_unanswered": sum(len(w) for w in world.tg.waiting_chat.values())
         + len(world.tg.waiting_query),
         "command_p95_ms_by_kind": {
@@ -625,6 +660,12 @@ async def main() -> None:
     parser.add_argument("--pg-instances", type=int, default=2)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument(
+        "--pacing",
+        choices=("ptb", "smooth"),
+        default="ptb",
+        help="gelbot's AIORateLimiter as built, or without bursts and split between instances",
+    )
+    parser.add_argument(
         "--telegram",
         choices=("window", "bucket"),
         default="window",
@@ -636,6 +677,7 @@ async def main() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # PTB 22 warns on each RetryAfter otherwise
     logging.basicConfig(level=logging.ERROR)
     time_the_pacing()
+    logging.getLogger("gelbot.errors").addHandler(FAILURES)
     wanted = options.databases.split(",")
     results = []
     if "sqlite" in wanted:
