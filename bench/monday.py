@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextvars
+import gc
 import json
 import logging
 import os
@@ -96,6 +97,23 @@ GOALS = {"drain_over_floor": 1.05, "command_p95_ms": 250.0, "command_p99_ms": 10
 GROUP_COMMANDS = ("/compromisos", "/miembros", "/ayuda", "/recordatorios")
 # Who is sending: the dispatcher's sender sets it, so the fake knows a reminder from an answer.
 SENDING = contextvars.ContextVar[str | None]("sending", default=None)
+
+
+class Collections:
+    """The pauses of Python's full garbage collections (generation 2) during the run."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._started) * 1000)
 
 
 class Failures(logging.Handler):
@@ -197,6 +215,7 @@ class ObservedTelegram(FakeTelegram):
         super().__init__(limits=limits, now=now)
         self.log: list[Sent] = []
         self.rejected: Counter[str] = Counter()
+        self.refusals: list[tuple[float, int, str]] = []
         self.waiting_chat: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
         self.waiting_query: dict[str, tuple[float, str]] = {}
         self.latencies: list[tuple[float, float, str]] = []  # (pushed, answered, kind)
@@ -210,7 +229,10 @@ class ObservedTelegram(FakeTelegram):
             result = await super().call(method, params, files)
         except BotApiError as error:
             if error.code == 429:
-                self.rejected["reminders" if instance else "answers"] += 1
+                chat = _int(params.get("chat_id")) or 0
+                where = "group" if chat < 0 else "private"
+                self.rejected[f"{'reminders' if instance else 'answers'} to a {where} chat"] += 1
+                self.refusals.append((time.perf_counter(), chat, error.description))
             raise
         now = time.perf_counter()
         if method == "answerCallbackQuery":
@@ -559,9 +581,16 @@ async def run_case(
             settings, clock=clock, request=FakeBotApiRequest(world.tg), services=services
         )
         instance = f"instancia {n + 1}"
-        app.bot_data["reminder_dispatcher"] = Dispatcher(services, TaggedSender(app.bot, instance))
+        app.bot_data["reminder_dispatcher"] = Dispatcher(
+            services, TaggedSender(app.bot, instance), prepare_slice=options.prepare_slice or None
+        )
         apps.append(app)
     watcher = Services(settings, engines[0], make_sessionmaker(engines[0]), clock)
+    # The fake world (people, chats, every call Telegram took) lives the whole run: leave it
+    # out of the collector's full passes, as a long-running bot's startup objects would be.
+    gc.collect()
+    gc.freeze()
+    collections = Collections()
     load_before = os.getloadavg()
     cpu = time.process_time()
     clock.begin()
@@ -588,6 +617,8 @@ async def run_case(
     await asyncio.sleep(2.0)  # the last answers
     cpu = time.process_time() - cpu
     load_after = os.getloadavg()
+    gc.callbacks.remove(collections._callback)
+    gc.unfreeze()
     for app in apps:
         await app.stop()
         await app.shutdown()
@@ -618,6 +649,7 @@ async def run_case(
         "instances": instances,
         "telegram_limits": options.telegram,
         "pacing": options.pacing,
+        "prepare_slice": options.prepare_slice or "gelbot's",
         "committees": committees,
         "rows_written": world.history_rows,
         "due_rows_by_kind": due,
@@ -643,6 +675,8 @@ async def run_case(
         },
         "answer_pacing_wait_p50_ms": round(percentile(waits, 0.5), 1),
         "answer_pacing_wait_p95_ms": round(percentile(waits, 0.95), 1),
+        "gc_full_collections": len(collections.pauses),
+        "gc_full_pause_max_ms": round(max(collections.pauses), 1) if collections.pauses else 0,
         "loop_stall_p99_ms": round(percentile(lags, 0.99), 1),
         "loop_stall_max_ms": round(max(lags), 1) if lags else None,
         "loop_stalls_over_100_ms": sum(1 for lag in lags if lag > 100),
@@ -658,6 +692,10 @@ async def run_case(
         "load_average_after": [round(x, 2) for x in load_after],
     }
     if os.environ.get("MONDAY_DEBUG"):
+        for at, chat, description in world.tg.refusals:
+            recent = [f"{s.at - at:+.2f}:{'R' if s.instance else 'A'}" for s in log
+                      if s.chat_id == chat and abs(s.at - at) < 5]  # fmt: skip
+            print(f"  429 at {at - t0:.2f} chat {chat}: {description}; that chat: {recent}")
         print(f"burst from {time.time() - time.perf_counter() + t0:.2f} to +{t_last - t0:.1f} s")
         for p, a, k in sorted(world.tg.latencies):
             print(f"  pushed {p - t0:7.2f} answered {a - t0:7.2f} {k}")
@@ -672,6 +710,13 @@ async def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--pg-instances", type=int, default=2)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument(
+        "--prepare-slice",
+        type=int,
+        default=0,
+        help="groups the dispatcher prepares per transaction (0: gelbot's choice; 1000: a "
+        "whole batch at once, as before issue 18)",
+    )
     parser.add_argument(
         "--pacing",
         choices=("ptb", "smooth"),
