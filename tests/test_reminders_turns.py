@@ -2,7 +2,7 @@
 
 On SQLite every statement runs on the event loop's thread, so a batch prepared in one go kept
 every command waiting until its messages were built (bench/monday.py). The dispatcher now
-prepares ten groups per transaction and gives the loop a turn between them: the order in which
+prepares 25 groups per transaction and gives the loop a turn between them: the order in which
 Telegram receives the messages shows it, without timing anything.
 """
 
@@ -26,7 +26,7 @@ async def test_a_command_is_answered_between_the_slices_of_a_batch(
     if slice_for(services.engine.dialect.name) is None:
         pytest.skip("on PostgreSQL each query already gives the loop a turn")
     world = await make_world(services, bot.tg)
-    for n in range(25):  # 25 editores web: 25 weekly questions due on Monday 09:00
+    for n in range(30):  # 30 editores web: 30 weekly questions due on Monday 09:00
         await add_person(world, f"Editor{n}", Role.EDITOR_WEB)
     commands: list[asyncio.Task[object]] = []
 
@@ -42,11 +42,11 @@ async def test_a_command_is_answered_between_the_slices_of_a_batch(
     report = await engine.tick()
     await commands[0]
 
-    assert report.dispatch.sent == 25
+    assert report.dispatch.sent == 30
     sent = bot.tg.sent[before:]
-    answer = next(n for n, m in enumerate(sent) if "Editor24" in m.plain and m.chat_id < 0)
+    answer = next(n for n, m in enumerate(sent) if "Editor29" in m.plain and m.chat_id < 0)
     nags = [n for n, m in enumerate(sent) if "¿Se actualizó el sitio web" in m.plain]
-    assert len(nags) == 25
+    assert len(nags) == 30
     assert answer < nags[0]  # answered while the batch was being prepared, not after it
 
 

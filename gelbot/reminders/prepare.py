@@ -33,7 +33,7 @@ from gelbot.texts import render, split_message
 _Row = TypeVar("_Row", Committee, Person, Compromiso)
 
 LATE_AFTER_SECONDS = 30 * 60  # a message this late says it is a catch-up
-SQLITE_SLICE = 10  # on SQLite: groups prepared per transaction, between turns of the loop
+SQLITE_SLICE = 25  # on SQLite: groups prepared per transaction, between turns of the loop
 
 
 @dataclass
@@ -334,7 +334,7 @@ async def in_slices(
     """Prepare a claimed batch's messages, `size` groups per transaction, in order.
 
     On SQLite the statements run on the event loop's thread (gelbot.sqlite_inline), so
-    preparing a whole batch at once was one stretch of 100–300 ms in which no command was
+    preparing a whole batch at once was one stretch of up to 100–300 ms in which no command was
     answered (bench/monday.py), with the write lock held from the first dropped row to the
     commit. Slices, each committed, with a turn of the loop between them, let a waiting command
     in after a few milliseconds. On PostgreSQL every query already gives the loop a turn, and
