@@ -773,7 +773,7 @@ async def main() -> None:
                     "python-telegram-bot": telegram.__version__,
                     "SQLAlchemy": sqlalchemy.__version__,
                 },
-                "options": {k: str(v) for k, v in vars(options).items()},
+                "options": {k: str(v) for k, v in vars(options).items() if k != "output"},
                 "goals": GOALS,
                 "results": results,
             },
