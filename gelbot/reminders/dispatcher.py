@@ -33,7 +33,7 @@ from gelbot.domain import prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
 from gelbot.models import Committee, Person, ReminderStatus, TargetKind
-from gelbot.reminders import messages
+from gelbot.reminders import messages, prepare
 from gelbot.reminders.claims import (
     CLAIM_GROUPS,
     CLAIM_GROUPS_PG,
@@ -97,6 +97,7 @@ class Dispatcher:
         lease: timedelta = CLAIM_LEASE,
         calendar: WorkingCalendar | None = None,
         hook: Hook | None = None,
+        prepare_slice: int | None = None,
     ) -> None:
         self.services = services
         self.sender = sender
@@ -110,6 +111,7 @@ class Dispatcher:
         # and recorded), "after_send" and "after_question" (a nag's question stored, its send
         # not yet recorded): see tests/…_crash.py.
         self.hook = hook or (lambda point: None)
+        self.prepare_slice = prepare_slice or prepare.slice_for(services.engine.dialect.name)
         self.preparer = Preparer(self.worker, self.tz, services.settings.timezone, self.calendar)
 
     async def run(self) -> DispatchReport:
@@ -130,12 +132,10 @@ class Dispatcher:
             groups: dict[Group, list[Claimed]] = defaultdict(list)
             for row in claimed:
                 groups[row.group].append(row)
-            async with self.services.transaction() as session:
-                batch = await self.preparer.prefetch(session, claimed)
-                ready = [
-                    await self.preparer.prepare(session, rows, now, report, batch)
-                    for rows in groups.values()
-                ]
+            ready = await prepare.in_slices(
+                self.services, self.preparer, list(groups.values()), now, report,
+                self.prepare_slice,
+            )  # fmt: skip
             # One connection records the whole batch, in autocommit: each record is a single
             # UPDATE, durable on its own, without a BEGIN/COMMIT round trip around it.
             async with self.services.engine.connect() as pooled:

@@ -7,6 +7,7 @@ cost is the builder, the template and the send, not a round of lookups.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,11 +27,13 @@ from gelbot.reminders.messages import Job, Known
 from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
 from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
 from gelbot.reminders.vacations import PAUSED, on_vacation
+from gelbot.services import Services
 from gelbot.texts import render, split_message
 
 _Row = TypeVar("_Row", Committee, Person, Compromiso)
 
 LATE_AFTER_SECONDS = 30 * 60  # a message this late says it is a catch-up
+SQLITE_SLICE = 25  # on SQLite: groups prepared per transaction, between turns of the loop
 
 
 @dataclass
@@ -333,3 +336,38 @@ class Preparer:
 
     def _today(self, now: datetime) -> Any:
         return now.astimezone(self.tz).date()
+
+
+def slice_for(dialect: str) -> int | None:
+    """Groups to prepare per transaction on this database (None: a whole batch at once)."""
+    return SQLITE_SLICE if dialect == "sqlite" else None
+
+
+async def in_slices(
+    services: Services,
+    preparer: Preparer,
+    groups: list[list[Claimed]],
+    now: datetime,
+    report: DispatchReport,
+    size: int | None,
+) -> list[Prepared | None]:
+    """Prepare a claimed batch's messages, `size` groups per transaction, in order.
+
+    On SQLite the statements run on the event loop's thread (gelbot.sqlite_inline), so
+    preparing a whole batch at once was one stretch of up to 100–300 ms in which no command was
+    answered (bench/monday.py), with the write lock held from the first dropped row to the
+    commit. Slices, each committed, with a turn of the loop between them, let a waiting command
+    in after a few milliseconds. On PostgreSQL every query already gives the loop a turn, and
+    each slice would cost its prefetch's round trips: there a batch is one slice.
+    """
+    ready: list[Prepared | None] = []
+    step = size or max(len(groups), 1)
+    for start in range(0, len(groups), step):
+        if start:
+            await asyncio.sleep(0)  # a turn for whatever waits on the loop
+        part = groups[start : start + step]
+        async with services.transaction() as session:
+            batch = await preparer.prefetch(session, [row for rows in part for row in rows])
+            for rows in part:
+                ready.append(await preparer.prepare(session, rows, now, report, batch))
+    return ready

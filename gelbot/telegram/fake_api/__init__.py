@@ -23,6 +23,7 @@ from gelbot.telegram.fake_api.params import _json as _json
 from gelbot.telegram.fake_api.params import _markup as _markup
 from gelbot.telegram.fake_api.params import _upload as _upload
 from gelbot.telegram.fake_api.request import FakeBotApiRequest
+from gelbot.telegram.fake_api.sending_limits import TelegramLimits
 from gelbot.telegram.fake_api.telegram import FakeTelegram
 from gelbot.telegram.fake_api.world import FakeChat, FakeUser, SentMessage
 
@@ -38,6 +39,7 @@ __all__ = [
     "FakeTelegram",
     "FakeUser",
     "SentMessage",
+    "TelegramLimits",
     "check_html",
     "html_to_plain",
     "utf16_length",

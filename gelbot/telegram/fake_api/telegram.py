@@ -14,6 +14,7 @@ from gelbot.telegram.fake_api.errors import BotApiError
 from gelbot.telegram.fake_api.html import MAX_CAPTION, MAX_TEXT, check_html, utf16_length
 from gelbot.telegram.fake_api.limits import Failure, FloodControl
 from gelbot.telegram.fake_api.params import _int, _json, _markup, _upload
+from gelbot.telegram.fake_api.sending_limits import TelegramLimits
 from gelbot.telegram.fake_api.settings_api import SettingsApi
 from gelbot.telegram.fake_api.world import FakeChat, FakeUser, SentMessage
 
@@ -26,6 +27,7 @@ class FakeTelegram(SettingsApi):
         *,
         bot_username: str = "gelbot_demo_bot",
         now: Callable[[], datetime] | None = None,
+        limits: TelegramLimits | None = None,
     ) -> None:
         self.bot = FakeUser(
             id=7_000_000_001, first_name="gelbot", username=bot_username, is_bot=True
@@ -47,6 +49,7 @@ class FakeTelegram(SettingsApi):
         self._new_update: asyncio.Event | None = None
         self._files: dict[str, bytes] = {}
         self.on_update: Callable[[dict[str, Any]], None] | None = None
+        self.limits = limits  # Telegram's sending limits (429s); off unless asked for
 
     # -- the world ----------------------------------------------------------------------------
     def add_user(
@@ -256,6 +259,8 @@ class FakeTelegram(SettingsApi):
             raise failure.error
         if self.flood is not None:
             self.flood.check(method, params)
+        if self.limits is not None:
+            self.limits.admit(method, params)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             raise BotApiError(404, "Not Found: method not found")
