@@ -70,7 +70,7 @@ from gelbot.models import (
     ReminderStatus,
 )
 from gelbot.reminders.dispatcher import Dispatcher
-from gelbot.reminders.outbox import Delivery, OutgoingMessage
+from gelbot.reminders.outbox import Delivery, OutgoingMessage, Progress
 from gelbot.reminders.planner import plan
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
@@ -191,10 +191,10 @@ class TaggedSender(TelegramSender):
         super().__init__(bot)
         self.instance = instance
 
-    async def send(self, message: OutgoingMessage) -> Delivery:
+    async def send(self, message: OutgoingMessage, progress: Progress | None = None) -> Delivery:
         token = SENDING.set(self.instance)
         try:
-            return await super().send(message)
+            return await super().send(message, progress)
         finally:
             SENDING.reset(token)
 

@@ -419,7 +419,7 @@ async def test_dates_in_a_past_meeting_are_read_from_its_day(
     [echo] = await world.say(
         world.ana, "/compromiso @carla Diagnóstico del sitio para el 10 de marzo"
     )
-    assert "Para el: 10 de marzo de 2009" in echo.plain
+    assert "Para el: martes 10 de marzo de 2009" in echo.plain
     assert "reunión del 27 de febrero de 2009 (las fechas se leen desde ese día)" in echo.plain
     await world.bot.press(world.ana, echo, 1)
     async with services.transaction() as session:

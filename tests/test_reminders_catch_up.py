@@ -21,7 +21,7 @@ async def test_a_role_given_before_a_due_nag_retargets_it(
     engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 6, 10))  # Friday: Monday's nag is planned for the group
     [given] = await bot.say(world.users["Ana"], world.group, "/rol @eva editor_web")
-    assert "Eva ahora es editor(a) web" in given.plain
+    assert "Eva ahora es editor(a) del sitio web" in given.plain
     before = len(world.in_group())
     # The bot is next up on Monday at 09:30, half an hour after the nag was due.
     await engine.at(local(2009, 3, 9, 9, 30))

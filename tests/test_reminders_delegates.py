@@ -148,8 +148,9 @@ async def test_repeated_requests_post_once_and_wait_between_committees(
         await bot.say(delia, chat, "/seguir Alcaldía de Mocoa")
     [request] = bot.tg.messages_to(mocoa.group)  # one post, not thirty
     assert "Delia pide seguir este comité" in request.plain
-    assert "Ya le pedí al coordinador del comité de Alcaldía de Mocoa, el 2 de marzo de 2009" in (
-        bot.tg.messages_to(chat)[-1].plain
+    assert (
+        "Ya le pedí al coordinador del comité de la Alcaldía de Mocoa, el 2 de marzo de 2009"
+        in (bot.tg.messages_to(chat)[-1].plain)
     )
     [wait] = await bot.say(delia, chat, "/seguir Alcaldía de Villagarzón")
     assert "puede pedir uno nuevo en 10 minutos" in wait.plain
