@@ -42,6 +42,20 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _moment(at: str | None, settings: Settings) -> datetime | None:
+    """The `--at` option as an aware moment (in the settings' zone if it names none), or None."""
+    from datetime import datetime
+
+    if at is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        typer.echo(f"--at no es una fecha ISO: {at!r} (ej. 2009-03-02T09:00)", err=True)
+        raise typer.Exit(2) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
+
+
 @app.command()
 def migrate() -> None:
     """Lleva la base de datos a la última versión del esquema."""
@@ -305,22 +319,13 @@ def tick(
     """Planifica y envía una vez los recordatorios vencidos (para operadores y pruebas)."""
     import asyncio
     import os
-    from datetime import datetime
 
     settings = _settings()
     token = settings.token_value()
     if not token:
         typer.echo(NO_TOKEN, err=True)
         raise typer.Exit(2)
-    moment = None
-    if at is not None:
-        try:
-            moment = datetime.fromisoformat(at)
-        except ValueError:
-            typer.echo(f"--at no es una fecha ISO: {at!r} (ej. 2009-03-02T09:00)", err=True)
-            raise typer.Exit(2) from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=settings.zone)
+    moment = _moment(at, settings)
     from gelbot.logging_setup import configure_logging
 
     # Log lines (a flood wait, a send without answer), never a raw traceback or the token.
@@ -446,12 +451,7 @@ def tablero(
     from gelbot.db import upgrade
 
     settings = _settings()
-    try:
-        moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
-    except ValueError:
-        typer.echo(f"--at no es una fecha ISO: {at!r} (ej. 2009-03-02T09:00)", err=True)
-        raise typer.Exit(2) from None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=settings.zone)
+    moment = _moment(at, settings) or datetime.now(UTC)
     upgrade(settings.database_url)
     outcome = asyncio.run(board_file(settings, telegram_id=delegado, formato=formato, now=moment))
     if outcome.status == 0:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
+from gelbot.models import Meeting, MeetingAttendance, Membership, Person
+from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
 from tests.harness import Harness
 
@@ -53,3 +57,21 @@ async def close_anyway(world: World) -> list[SentMessage]:
     [question] = await world.say(world.ana, "/reunion cerrar")
     assert "Nadie tomó el llamado a lista" in question.plain
     return await world.bot.press(world.ana, question, 1)
+
+
+async def stored_meeting(services: Services, meeting_id: int = 1) -> Meeting:
+    async with services.transaction() as session:
+        found = await session.get(Meeting, meeting_id)
+        assert found is not None
+        return found
+
+
+async def attendance(services: Services, meeting_id: int = 1) -> dict[str, str]:
+    async with services.transaction() as session:
+        rows = await session.execute(
+            select(Person.first_name, MeetingAttendance.status)
+            .join(Membership, Membership.id == MeetingAttendance.membership_id)
+            .join(Person, Person.id == Membership.person_id)
+            .where(MeetingAttendance.meeting_id == meeting_id)
+        )
+        return {name: status for name, status in rows}

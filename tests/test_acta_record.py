@@ -16,10 +16,10 @@ from sqlalchemy import select
 from gelbot.clock import ManualClock
 from gelbot.domain.meeting_corrections import meeting_corrections
 from gelbot.domain.meeting_details import read_agenda
-from gelbot.models import Compromiso, Decision, Meeting, MeetingAttendance, Membership, Person
+from gelbot.models import Compromiso, Decision, Meeting
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
-from tests.committee_world import World, committee, confirmed
+from tests.committee_world import World, attendance, committee, confirmed, stored_meeting
 from tests.harness import Harness, texts
 from tests.hostile import HYPOTHESIS, arguments
 from tests.reminders_world import Engine, local
@@ -37,24 +37,6 @@ def labels(message: SentMessage) -> list[str]:
 def word(message: SentMessage) -> str:
     assert message.kind == "document" and message.file_bytes is not None
     return "\n".join(p.text for p in Document(io.BytesIO(message.file_bytes)).paragraphs)
-
-
-async def stored_meeting(services: Services, meeting_id: int = 1) -> Meeting:
-    async with services.transaction() as session:
-        found = await session.get(Meeting, meeting_id)
-        assert found is not None
-        return found
-
-
-async def attendance(services: Services, meeting_id: int = 1) -> dict[str, str]:
-    async with services.transaction() as session:
-        rows = await session.execute(
-            select(Person.first_name, MeetingAttendance.status)
-            .join(Membership, Membership.id == MeetingAttendance.membership_id)
-            .join(Person, Person.id == Membership.person_id)
-            .where(MeetingAttendance.meeting_id == meeting_id)
-        )
-        return {name: status for name, status in rows}
 
 
 async def held_meeting(world: World, services: Services) -> list[SentMessage]:

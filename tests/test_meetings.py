@@ -14,37 +14,17 @@ from gelbot.models import (
     CompromisoEvent,
     Decision,
     Meeting,
-    MeetingAttendance,
-    Membership,
-    Person,
 )
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
-from tests.committee_world import World, close_anyway, committee, confirmed
+from tests.committee_world import World, attendance, close_anyway, committee, confirmed
+from tests.committee_world import stored_meeting as meeting
 from tests.harness import Harness, texts
 
 
 @pytest.fixture
 async def world(bot: Harness) -> World:
     return await committee(bot)
-
-
-async def meeting(services: Services, meeting_id: int = 1) -> Meeting:
-    async with services.transaction() as session:
-        found = await session.get(Meeting, meeting_id)
-        assert found is not None
-        return found
-
-
-async def attendance(services: Services, meeting_id: int = 1) -> dict[str, str]:
-    async with services.transaction() as session:
-        rows = await session.execute(
-            select(Person.first_name, MeetingAttendance.status)
-            .join(Membership, Membership.id == MeetingAttendance.membership_id)
-            .join(Person, Person.id == Membership.person_id)
-            .where(MeetingAttendance.meeting_id == meeting_id)
-        )
-        return {name: status for name, status in rows}
 
 
 def labels(message: SentMessage) -> list[str]:
