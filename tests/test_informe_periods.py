@@ -10,7 +10,7 @@ import pytest
 
 from gelbot.clock import ManualClock
 from gelbot.domain.committees import DomainError
-from gelbot.informe.periods import (
+from gelbot.domain.periods import (
     InformePeriod,
     PeriodRequest,
     is_running,

@@ -19,7 +19,7 @@ from gelbot.board.criteria import section_shares
 from gelbot.board.figures import Board, BoardRow
 from gelbot.domain.indicators import SITIO_WEB_SEMANAL, compliance_between
 from gelbot.domain.meetings import meeting_rule
-from gelbot.informe.periods import committee_period
+from gelbot.domain.periods import committee_period
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     AnswerStatus,

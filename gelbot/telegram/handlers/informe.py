@@ -23,10 +23,10 @@ from gelbot.domain import committees
 from gelbot.domain import prompts as prompt_store
 from gelbot.domain.committees import DomainError
 from gelbot.domain.meetings import local_today
+from gelbot.domain.periods import PeriodRequest, parse_request, resolve
 from gelbot.informe import drafts
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import InformeDocument
-from gelbot.informe.periods import PeriodRequest, parse_request, resolve
 from gelbot.models import Committee, InformeDraft, Person
 from gelbot.services import Services
 from gelbot.telegram import callbacks
