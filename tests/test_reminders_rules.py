@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from gelbot.domain.calendar import WorkingCalendar
-from gelbot.domain.spanish import MeetingRule
+from gelbot.domain.recurrence import MeetingRule
 from gelbot.reminders.rules import (
     DEFAULT_MEETING_RULE,
     CommitteeFacts,

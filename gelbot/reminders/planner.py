@@ -22,8 +22,8 @@ from sqlalchemy import Table, and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.recurrence import MeetingRule
 from gelbot.domain.reporting_calendar import committee_dates
-from gelbot.domain.spanish import MeetingRule
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,

@@ -17,7 +17,7 @@ from typing import Any
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committee_frameworks import merged_for
 from gelbot.domain.frameworks import Framework, FrameworkError
-from gelbot.domain.spanish import MeetingRule
+from gelbot.domain.recurrence import MeetingRule
 from gelbot.models import TargetKind
 from gelbot.reminders.calendar_rules import calendar_warnings
 from gelbot.reminders.kinds import (
