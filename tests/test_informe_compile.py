@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert, select
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.periods import InformeKind, InformePeriod
 from gelbot.informe import drafts
 from gelbot.informe.compile import compile_informe

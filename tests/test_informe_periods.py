@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from gelbot.clock import ManualClock
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.periods import (
     InformePeriod,
     PeriodRequest,

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import gelbot
 from gelbot.domain import cargos, committees, compromisos, meetings, prompts
-from gelbot.domain.committees import DomainError, PersonInfo
+from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromiso_text import read_request, split_due_date
+from gelbot.domain.errors import DomainError
 from gelbot.models import Attendance, Committee, CompromisoEvent, Membership, Person, Role
 from gelbot.services import Services
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from gelbot.domain.cargos import cargo_key, holder_of, record_holder
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committee_frameworks import merged_for
-from gelbot.domain.committees import DomainError
 from gelbot.domain.criterion_names import (
     MAX_TARGETS,
     NumberedCriterion,
@@ -28,6 +27,7 @@ from gelbot.domain.criterion_names import (
     resolve_phase,
     resolve_targets,
 )
+from gelbot.domain.errors import DomainError
 from gelbot.domain.frameworks import DEFAULT_FRAMEWORK_ID, Framework, Phase
 from gelbot.domain.indicators import PHASE_SHARE_PREFIX, find_indicator, record_reading
 from gelbot.domain.periods import committee_period

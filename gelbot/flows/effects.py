@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 
 from gelbot.domain import committees, compromisos, indicators, phases
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.flows import records
 from gelbot.flows.answers import format_number
 from gelbot.flows.schema import Question

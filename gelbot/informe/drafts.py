@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.periods import InformeKind, InformePeriod
 from gelbot.domain.spanish import normalize
 from gelbot.informe.compile import DEFAULT_ZONE, compile_informe

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain.calendar import WorkingCalendar
-from gelbot.domain.committees import DomainError, committees_of
+from gelbot.domain.committees import committees_of
+from gelbot.domain.errors import DomainError
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,
