@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import compromisos as compromisos_domain
-from gelbot.domain import meeting_details
+from gelbot.domain import meeting_details, sitio_web
 from gelbot.domain import meetings as meetings_domain
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.frameworks import compliance
@@ -32,7 +32,6 @@ from gelbot.models import (
     Person,
     Role,
 )
-from gelbot.reminders import sitio_web
 from gelbot.reminders.kinds import Kind
 from gelbot.reminders.outbox import Button, Claimed, Outgoing
 from gelbot.reminders.rules import framework

@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.interfaces import ORMOption
 
 from gelbot.domain import compromisos as compromisos_domain
+from gelbot.domain import sitio_web
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.models import Committee, Compromiso, Person, Reminder, ReminderStatus, TargetKind
-from gelbot.reminders import messages, sitio_web
+from gelbot.reminders import messages
 from gelbot.reminders.kinds import NAG_KINDS, PAUSED_BY_VACATION, SILENT_KINDS, Kind
 from gelbot.reminders.messages import Job, Known
 from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
