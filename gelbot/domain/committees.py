@@ -277,3 +277,16 @@ async def follow_migration(
                 update(table).where(table.c.chat_id == old_chat_id).values(chat_id=new_chat_id)
             )
     return committee
+
+
+async def coordinators(session: AsyncSession, committee_id: int) -> list[int]:
+    """The person ids of a committee's coordinadores."""
+    return list(
+        await session.scalars(
+            select(Membership.person_id).where(
+                Membership.committee_id == committee_id,
+                Membership.role == Role.COORDINADOR.value,
+                Membership.active.is_(True),
+            )
+        )
+    )

@@ -24,7 +24,7 @@ from gelbot.models import (
     Meeting,
     ReadingStatus,
 )
-from gelbot.reminders.messages import Job
+from gelbot.reminders.job import Job
 from gelbot.reminders.outbox import Outgoing
 from gelbot.reminders.planner import meeting_rule
 from gelbot.reminders.rules import framework, meetings_between

@@ -23,8 +23,8 @@ from gelbot.domain import sitio_web
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.models import Committee, Compromiso, Person, Reminder, ReminderStatus, TargetKind
 from gelbot.reminders import messages
+from gelbot.reminders.job import Builder, Job, Known
 from gelbot.reminders.kinds import NAG_KINDS, PAUSED_BY_VACATION, SILENT_KINDS, Kind
-from gelbot.reminders.messages import Job, Known
 from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
 from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
 from gelbot.reminders.vacations import PAUSED, on_vacation
@@ -232,7 +232,7 @@ class Preparer:
     tz: ZoneInfo
     timezone: str
     calendar: WorkingCalendar
-    builders: dict[str, messages.Builder] = field(default_factory=messages.builders)
+    builders: dict[str, Builder] = field(default_factory=messages.builders)
 
     async def prefetch(self, session: AsyncSession, claimed: list[Claimed]) -> Batch:
         """Read what the batch needs at once, a query per kind of object."""
