@@ -33,9 +33,9 @@ from gelbot.models import (
     Role,
 )
 from gelbot.reminders import vacations
+from gelbot.reminders.builders import NAG_ANSWER
 from gelbot.reminders.dispatcher import NAG_PROMPT, Dispatcher
 from gelbot.reminders.kinds import Kind
-from gelbot.reminders.messages import NAG_ANSWER
 from gelbot.reminders.planner import meeting_rule, replan
 from gelbot.reminders.schedule import (
     Aspect,

@@ -282,7 +282,7 @@ async def coordinator_notice(session: AsyncSession, job: Job) -> Outgoing | None
     return Outgoing("recordatorio_aviso_coordinador", {"items": items})
 
 
-def builders() -> dict[str, Builder]:
+def by_kind() -> dict[str, Builder]:
     """Kind → builder; the digest and the vacation summary live in their own modules."""
     return {
         Kind.SITIO_WEB: site_nag,
