@@ -37,7 +37,8 @@ from gelbot.models import (
     Person,
     ReadingStatus,
 )
-from gelbot.reminders.rules import DEFAULT_MEETING_RULE, meetings_between
+from gelbot.reminders.facts import meetings_between
+from gelbot.reminders.rules import DEFAULT_MEETING_RULE
 
 _KEY_SEPARATOR = " "  # criterion keys are [a-z0-9_.] (frameworks.py): never a space
 

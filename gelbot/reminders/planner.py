@@ -38,14 +38,11 @@ from gelbot.models import (
     Role,
     TargetKind,
 )
+from gelbot.reminders.facts import CommitteeFacts, CompromisoFacts, Planned, Window
 from gelbot.reminders.kinds import CATCH_UP, CATCH_UP_KINDS, PLANNED_KINDS, Kind
 from gelbot.reminders.outbox import insert_new
 from gelbot.reminders.rules import (
     DEFAULT_MEETING_RULE,
-    CommitteeFacts,
-    CompromisoFacts,
-    Planned,
-    Window,
     plan_committee,
     plan_delegate,
 )
