@@ -55,7 +55,7 @@ from gelbot.reminders.prepare import (
     parts_sent,
     release,
 )
-from gelbot.reminders.records import SentRecorder
+from gelbot.reminders.sent_recorder import SentRecorder
 from gelbot.services import Services
 
 log = logging.getLogger(__name__)
