@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from gelbot.domain import committees, prompts
+from gelbot.domain import committees, pending_prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
 from gelbot.models import Committee, Person, ReminderStatus, TargetKind
@@ -326,7 +326,7 @@ async def _remember_nag(
 ) -> None:
     """A reply to the nag with a number answers it, like the buttons do."""
     assert job.person is not None and job.committee is not None and delivery.message_id
-    await prompts.remember(
+    await pending_prompts.remember(
         session, chat_id=delivery.chat_id, message_id=delivery.message_id,
         person_id=job.person.id, kind=NAG_PROMPT, subject_id=job.committee.id,
         data={"semana": job.latest().payload["semana"]}, now=now,
