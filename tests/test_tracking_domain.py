@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import gelbot
-from gelbot.domain import cargos, committees, compromisos, meetings, pending_prompts
+from gelbot.domain import (
+    cargos,
+    committees,
+    compromiso_drafts,
+    compromisos,
+    meetings,
+    pending_prompts,
+)
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromiso_text import read_request, split_due_date
 from gelbot.domain.errors import DomainError
@@ -55,11 +62,11 @@ async def new_compromiso(
     due_on: date,
     cargo: str | None = None,
 ) -> compromisos.Compromiso:
-    draft = await compromisos.create_draft(
+    draft = await compromiso_drafts.create_draft(
         session, committee, author.person, responsable=compromisos.Responsable(owner, cargo),
         description="Actualizar el sitio", due_on=due_on, meeting_id=None, now=NOW,
     )  # fmt: skip
-    return await compromisos.confirm_draft(session, draft, author.person, now=NOW)
+    return await compromiso_drafts.confirm_draft(session, draft, author.person, now=NOW)
 
 
 # --- reading /compromiso ---------------------------------------------------------------------
