@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from gelbot.domain import committees, compromisos, indicators, phases
 from gelbot.domain.errors import DomainError
+from gelbot.domain.indicator_periods import period_of
 from gelbot.flows import informe_notes
 from gelbot.flows.answers import format_number
 from gelbot.flows.schema import Question
@@ -124,7 +125,7 @@ async def _indicator(
     reading = await scope.session.scalar(
         select(IndicatorReading).where(
             IndicatorReading.indicator_id == indicator.id,
-            IndicatorReading.period_start == indicators.period_of(indicator.frequency, day).start,
+            IndicatorReading.period_start == period_of(indicator.frequency, day).start,
         )
     )
     own = {a.id for a in scope.answers.values()}
