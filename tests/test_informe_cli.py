@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from gelbot.cli import app as cli_app
 from gelbot.db import make_engine, make_sessionmaker
-from gelbot.domain.periods import InformePeriod
+from gelbot.domain.informe_periods import InformePeriod
 from gelbot.informe import drafts
 from gelbot.models import Committee, Person
 from tests.informe_world import (

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from gelbot.domain.errors import DomainError
-from gelbot.domain.periods import InformeKind, InformePeriod
+from gelbot.domain.informe_periods import InformeKind, InformePeriod
 from gelbot.informe import drafts
 from gelbot.informe.compile import compile_informe
 from gelbot.informe.document import Firma, InformeDocument

@@ -10,7 +10,7 @@ import pytest
 
 from gelbot.clock import ManualClock
 from gelbot.domain.errors import DomainError
-from gelbot.domain.periods import (
+from gelbot.domain.informe_periods import (
     InformePeriod,
     PeriodRequest,
     is_running,

@@ -18,8 +18,8 @@ from gelbot.board import attention
 from gelbot.board.criteria import section_shares
 from gelbot.board.figures import Board, BoardRow
 from gelbot.domain.indicators import SITIO_WEB_SEMANAL, compliance_between
+from gelbot.domain.informe_periods import committee_period
 from gelbot.domain.meetings import meeting_rule
-from gelbot.domain.periods import committee_period
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     AnswerStatus,

@@ -30,7 +30,7 @@ from gelbot.domain.criterion_names import (
 from gelbot.domain.errors import DomainError
 from gelbot.domain.frameworks import DEFAULT_FRAMEWORK_ID, Framework, Phase
 from gelbot.domain.indicators import PHASE_SHARE_PREFIX, find_indicator, record_reading
-from gelbot.domain.periods import committee_period
+from gelbot.domain.informe_periods import committee_period
 from gelbot.models import Committee, CriterionEvent, CriterionStatus, Membership, Person, Role
 
 __all__ = [

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.domain import committees as committees_domain
 from gelbot.domain import compromisos, phases
 from gelbot.domain.frameworks import FrameworkError
-from gelbot.domain.periods import committee_period
+from gelbot.domain.informe_periods import committee_period
 from gelbot.flows import templating
 from gelbot.flows.answers import ChoiceOption
 from gelbot.flows.schema import Flow

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import get_args
 
-from gelbot.domain.periods import InformeKind
+from gelbot.domain.informe_periods import InformeKind
 from gelbot.domain.spanish import format_date, month_name
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.errors import DomainError
-from gelbot.domain.periods import InformeKind, InformePeriod
+from gelbot.domain.informe_periods import InformeKind, InformePeriod
 from gelbot.domain.spanish import normalize
 from gelbot.informe.compile import DEFAULT_ZONE, compile_informe
 from gelbot.informe.document import InformeDocument, InformeRow

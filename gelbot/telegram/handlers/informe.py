@@ -21,8 +21,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from gelbot.domain import committees, pending_prompts
 from gelbot.domain.committees import DomainError
+from gelbot.domain.informe_periods import PeriodRequest, parse_request, resolve
 from gelbot.domain.meetings import local_today
-from gelbot.domain.periods import PeriodRequest, parse_request, resolve
 from gelbot.informe import drafts
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import InformeDocument
