@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.board import attention
 from gelbot.board.criteria import section_shares
 from gelbot.board.figures import Board, BoardRow
+from gelbot.domain.follows import accepted_committees
 from gelbot.domain.indicators import SITIO_WEB_SEMANAL, compliance_between
 from gelbot.domain.informe_periods import committee_period
 from gelbot.domain.meetings import meeting_rule
@@ -26,9 +27,7 @@ from gelbot.models import (
     Committee,
     Compromiso,
     CriterionStatus,
-    DelegateFollow,
     FlowAnswer,
-    FollowStatus,
     Indicator,
     IndicatorReading,
     InformeDraft,
@@ -43,25 +42,12 @@ from gelbot.reminders.rules import DEFAULT_MEETING_RULE
 _KEY_SEPARATOR = " "  # criterion keys are [a-z0-9_.] (frameworks.py): never a space
 
 
-async def visible_committees(session: AsyncSession, person_id: int) -> list[Committee]:
-    """The active committees that accepted this person as delegado: all the board may show."""
-    found = await session.scalars(
-        select(Committee)
-        .join(DelegateFollow, DelegateFollow.committee_id == Committee.id)
-        .where(
-            DelegateFollow.person_id == person_id,
-            DelegateFollow.status == FollowStatus.ACEPTADO.value,
-            Committee.active.is_(True),
-        )
-        .order_by(Committee.entity_name, Committee.id)
-    )
-    return list(found)
-
-
 async def board_for(session: AsyncSession, person: Person, *, now: datetime, tz: tzinfo) -> Board:
     """The board of every committee that accepted `person`, those needing attention first."""
     today = now.astimezone(tz).date()
-    rows = await compile_rows(session, await visible_committees(session, person.id), now=now, tz=tz)
+    rows = await compile_rows(
+        session, await accepted_committees(session, person.id), now=now, tz=tz
+    )
     return Board(person_name=person.first_name, today=today, generated_at=now, rows=rows)
 
 

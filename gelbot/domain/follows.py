@@ -161,3 +161,18 @@ async def unfollow(session: AsyncSession, person: Person, committee: Committee) 
     await session.delete(follow)
     await session.flush()
     return True
+
+
+async def accepted_committees(session: AsyncSession, person_id: int) -> list[Committee]:
+    """The active committees that accepted this person as delegado, by name."""
+    found = await session.scalars(
+        select(Committee)
+        .join(DelegateFollow, DelegateFollow.committee_id == Committee.id)
+        .where(
+            DelegateFollow.person_id == person_id,
+            DelegateFollow.status == FollowStatus.ACEPTADO.value,
+            Committee.active.is_(True),
+        )
+        .order_by(Committee.entity_name, Committee.id)
+    )
+    return list(found)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import meetings as meetings_domain
+from gelbot.domain.follows import accepted_committees
 from gelbot.domain.frameworks import Phase, compliance
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
@@ -17,8 +18,6 @@ from gelbot.models import (
     Compromiso,
     CompromisoStatus,
     CriterionStatus,
-    DelegateFollow,
-    FollowStatus,
     Indicator,
     IndicatorReading,
     Meeting,
@@ -165,26 +164,11 @@ async def _next_deadline(
     return NextDeadline(phase, deadline, round(compliance(phase, met) * 100))
 
 
-async def followed(session: AsyncSession, person_id: int) -> list[Committee]:
-    """The active committees a delegado follows (accepted), by name."""
-    found = await session.scalars(
-        select(Committee)
-        .join(DelegateFollow, DelegateFollow.committee_id == Committee.id)
-        .where(
-            DelegateFollow.person_id == person_id,
-            DelegateFollow.status == FollowStatus.ACEPTADO.value,
-            Committee.active.is_(True),
-        )
-        .order_by(Committee.entity_name, Committee.id)
-    )
-    return list(found)
-
-
 async def build(session: AsyncSession, job: Job) -> Outgoing | None:
     """The digest of every committee the delegado follows that takes part in digests."""
     if job.person is None:
         return None
-    committees = await followed(session, job.person.id)
+    committees = await accepted_committees(session, job.person.id)
     schedules = await load_schedules(session, [c.id for c in committees])
     summaries = [
         await summarize(session, c, now=job.now, today=job.today, tz=job.tz)

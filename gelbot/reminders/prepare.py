@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import BindParameter, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -72,45 +72,23 @@ class Prepared:
 
 # Built once: these run for every message, and building a statement costs more than running it.
 _TABLE = cast(Table, Reminder.__table__)
-_FINISH = (
-    update(_TABLE)
-    .where(
-        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
-        _TABLE.c.claimed_by == bindparam("worker"),
-        _TABLE.c.status == ReminderStatus.ENVIANDO.value,
-    )
-    .values(
-        status=bindparam("status"),
-        last_error=bindparam("reason"),
-        sent_at=bindparam("sent_at"),
-        chat_id=bindparam("chat_id"),
-        message_id=bindparam("message_id"),
-    )
+_CLAIMED_IDS = _TABLE.c.id.in_(bindparam("ids", expanding=True))
+_MINE_SENDING = (
+    _TABLE.c.claimed_by == bindparam("worker"),
+    _TABLE.c.status == ReminderStatus.ENVIANDO.value,
 )
+_OUTCOME: dict[str, BindParameter[Any]] = {
+    "status": bindparam("status"),
+    "last_error": bindparam("reason"),
+    "sent_at": bindparam("sent_at"),
+    "chat_id": bindparam("chat_id"),
+    "message_id": bindparam("message_id"),
+}
+_FINISH = update(_TABLE).where(_CLAIMED_IDS, *_MINE_SENDING).values(_OUTCOME)
 # The usual case, one row per message: a plain `id = ?` skips re-rendering an expanding IN.
-_FINISH_ONE = (
-    update(_TABLE)
-    .where(
-        _TABLE.c.id == bindparam("one"),
-        _TABLE.c.claimed_by == bindparam("worker"),
-        _TABLE.c.status == ReminderStatus.ENVIANDO.value,
-    )
-    .values(
-        status=bindparam("status"),
-        last_error=bindparam("reason"),
-        sent_at=bindparam("sent_at"),
-        chat_id=bindparam("chat_id"),
-        message_id=bindparam("message_id"),
-    )
-)
+_FINISH_ONE = update(_TABLE).where(_TABLE.c.id == bindparam("one"), *_MINE_SENDING).values(_OUTCOME)
 _PARTS_SENT = (
-    update(_TABLE)
-    .where(
-        _TABLE.c.id.in_(bindparam("ids", expanding=True)),
-        _TABLE.c.claimed_by == bindparam("worker"),
-        _TABLE.c.status == ReminderStatus.ENVIANDO.value,
-    )
-    .values(parts_sent=bindparam("parts"))
+    update(_TABLE).where(_CLAIMED_IDS, *_MINE_SENDING).values(parts_sent=bindparam("parts"))
 )
 _RELEASE = (
     update(_TABLE)
