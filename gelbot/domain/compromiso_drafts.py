@@ -9,8 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gelbot.domain.cargos import holder_of
-from gelbot.domain.compromisos import MAX_DESCRIPTION, Responsable, is_coordinador, record_event
-from gelbot.domain.errors import DomainError
+from gelbot.domain.compromisos import (
+    MAX_DESCRIPTION,
+    Responsable,
+    is_coordinador,
+    one_line,
+    record_event,
+)
 from gelbot.models import (
     Committee,
     Compromiso,
@@ -34,11 +39,7 @@ async def create_draft(
     now: datetime,
 ) -> CompromisoDraft:
     """Remember what the bot understood, until its author confirms or cancels it."""
-    description = " ".join(description.split())
-    if not description:
-        raise DomainError("compromiso_sin_descripcion")
-    if len(description) > MAX_DESCRIPTION:
-        raise DomainError("compromiso_largo", limit=MAX_DESCRIPTION, length=len(description))
+    description = one_line(description, limit=MAX_DESCRIPTION, missing="compromiso_sin_descripcion")
     draft = CompromisoDraft(
         committee_id=committee.id,
         author_id=author.id,

@@ -225,6 +225,16 @@ def record_event(
     return event
 
 
+def one_line(text: str, *, limit: int, missing: str) -> str:
+    """The text on one line; DomainError `missing` if empty, «compromiso_largo» if too long."""
+    text = " ".join(text.split())
+    if not text:
+        raise DomainError(missing)
+    if len(text) > limit:
+        raise DomainError("compromiso_largo", limit=limit, length=len(text))
+    return text
+
+
 def _require_open(compromiso: Compromiso) -> None:
     if not is_open(compromiso):
         raise DomainError("compromiso_cerrado", compromiso=compromiso)
@@ -242,11 +252,7 @@ async def complete(
 ) -> None:
     """Mark a compromiso cumplido with what resulted (a sentence) and, optionally, evidence."""
     _require_open(compromiso)
-    result = " ".join(result.split())
-    if not result:
-        raise DomainError("compromiso_sin_resultado")
-    if len(result) > MAX_RESULT:
-        raise DomainError("compromiso_largo", limit=MAX_RESULT, length=len(result))
+    result = one_line(result, limit=MAX_RESULT, missing="compromiso_sin_resultado")
     compromiso.status = CompromisoStatus.CUMPLIDO.value
     compromiso.result = result
     if evidence is not None:
@@ -256,7 +262,7 @@ async def complete(
     compromiso.closed_at = now
     note = result if evidence is None else f"{result} [evidencia: {evidence.value}]"
     record_event(session, compromiso, CompromisoEventKind.CUMPLIDO, actor, now,
-           note=note, meeting_id=meeting_id)  # fmt: skip
+                 note=note, meeting_id=meeting_id)  # fmt: skip
     await session.flush()
 
 
@@ -276,7 +282,7 @@ async def reschedule(
         raise DomainError("compromiso_misma_fecha", compromiso=compromiso)
     compromiso.due_on = new_due_on
     record_event(session, compromiso, CompromisoEventKind.REPROGRAMADO, actor, now,
-           old_due_on=old, new_due_on=new_due_on, meeting_id=meeting_id)  # fmt: skip
+                 old_due_on=old, new_due_on=new_due_on, meeting_id=meeting_id)  # fmt: skip
     await session.flush()
     return old
 
@@ -303,11 +309,7 @@ async def cancel(
 ) -> None:
     """Cancel a compromiso, saying why."""
     _require_open(compromiso)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise DomainError("compromiso_sin_motivo")
-    if len(reason) > MAX_REASON:
-        raise DomainError("compromiso_largo", limit=MAX_REASON, length=len(reason))
+    reason = one_line(reason, limit=MAX_REASON, missing="compromiso_sin_motivo")
     compromiso.status = CompromisoStatus.CANCELADO.value
     compromiso.closed_at = now
     record_event(session, compromiso, CompromisoEventKind.CANCELADO, actor, now, note=reason)
