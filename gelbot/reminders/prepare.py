@@ -21,13 +21,14 @@ from sqlalchemy.orm.interfaces import ORMOption
 from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain import sitio_web
 from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.vacations import on_vacation
 from gelbot.models import Committee, Compromiso, Person, Reminder, ReminderStatus, TargetKind
 from gelbot.reminders import builders
 from gelbot.reminders.job import Builder, Job, Known
 from gelbot.reminders.kinds import NAG_KINDS, PAUSED_BY_VACATION, SILENT_KINDS, Kind
 from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
 from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
-from gelbot.reminders.vacations import PAUSED, on_vacation
+from gelbot.reminders.vacations import PAUSED
 from gelbot.services import Services
 from gelbot.texts import render, split_message
 

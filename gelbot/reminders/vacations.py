@@ -1,4 +1,4 @@
-"""A member's vacation: personal reminders pause, the coordinador is told, a summary on return."""
+"""A vacation in reminders: personal ones pause, the coordinador is told, a summary on return."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import committees_of, coordinators
-from gelbot.domain.errors import DomainError
+from gelbot.domain.vacations import check_away, check_until, on_vacation
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,
@@ -27,11 +27,6 @@ from gelbot.reminders.kinds import MORNING, PAUSED_BY_VACATION, Kind
 from gelbot.reminders.outbox import Outgoing, enqueue, person_targets
 
 PAUSED = "vacaciones"  # last_error of the reminders a vacation held back
-MAX_DAYS = 366
-
-
-def on_vacation(person: Person, today: date) -> bool:
-    return person.vacation_until is not None and today <= person.vacation_until
 
 
 async def _pending_return(session: AsyncSession, person: Person) -> Reminder | None:
@@ -56,10 +51,7 @@ async def start_vacation(
 ) -> list[Committee]:
     """Pause `person`'s reminders through `until`; tell each committee's coordinador."""
     today = now.astimezone(tz).date()
-    if until < today:
-        raise DomainError("vacaciones_pasado", hasta=until)
-    if until > today + timedelta(days=MAX_DAYS):
-        raise DomainError("vacaciones_lejos", hasta=until, limite=MAX_DAYS)
+    check_until(until, today)
     since = today
     previous = await _pending_return(session, person)
     if previous is not None:  # extended or shortened: one summary, from the first day away
@@ -101,8 +93,7 @@ async def end_vacation(
     session: AsyncSession, person: Person, *, now: datetime, today: date
 ) -> None:
     """Back early: reminders resume and the summary goes out now."""
-    if not on_vacation(person, today):
-        raise DomainError("vacaciones_no_esta")
+    check_away(person, today)
     person.vacation_until = None
     await session.execute(
         update(Reminder)
