@@ -16,6 +16,7 @@ from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.framework_schema import Obligation
 from gelbot.domain.reporting_calendar import due_dates
 from gelbot.models import TargetKind
+from gelbot.reminders.facts import utc_at
 from gelbot.reminders.kinds import MORNING, PHASE_WARNING_DAYS, Kind
 
 Rung = tuple[int, datetime, datetime]  # days before, when, obsolete after
@@ -33,10 +34,10 @@ def _ladder(deadline: date, tz: tzinfo, calendar: WorkingCalendar) -> tuple[Rung
         day = calendar.next_working_day(deadline - timedelta(days=days))
         if day >= deadline:  # moving forward would pass the deadline: warn earlier instead
             day = calendar.previous_working_day(deadline - timedelta(days=days))
-        moments.append((days, _at(day, MORNING, tz)))
+        moments.append((days, utc_at(day, MORNING, tz)))
     found = []
     for (days, at), following in zip(moments, [*moments[1:], None], strict=True):
-        expires = following[1] if following else _at(deadline, time(0, 0), tz)
+        expires = following[1] if following else utc_at(deadline, time(0, 0), tz)
         found.append((days, at, max(expires, at + timedelta(hours=1))))
     return tuple(found)
 
@@ -69,10 +70,3 @@ def calendar_warnings(
                     )
                 )
     return found
-
-
-@functools.lru_cache(maxsize=8192)
-def _at(day: date, moment: time, tz: tzinfo) -> datetime:
-    from datetime import UTC
-
-    return datetime.combine(day, moment, tzinfo=tz).astimezone(UTC)

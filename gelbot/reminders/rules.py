@@ -17,7 +17,7 @@ from gelbot.domain.frameworks import Framework, FrameworkError
 from gelbot.domain.recurrence import MeetingRule
 from gelbot.models import TargetKind
 from gelbot.reminders import meeting_rules
-from gelbot.reminders.calendar_rules import calendar_warnings
+from gelbot.reminders.calendar_rules import calendar_warnings, warning_ladder
 from gelbot.reminders.facts import (
     CommitteeFacts,
     CompromisoFacts,
@@ -33,7 +33,6 @@ from gelbot.reminders.kinds import (
     CONVOCATORIA_WORKING_DAYS,
     COORDINADOR_AFTER_DAYS,
     MORNING,
-    PHASE_WARNING_DAYS,
     RENAG_WORKING_DAYS,
     Kind,
 )
@@ -262,15 +261,8 @@ def _phase_warnings(
         deadline = phase.deadline_for(orden)
         if deadline is None:  # a section without a date of its own (Res. 1519)
             continue
-        moments = []
-        for days in PHASE_WARNING_DAYS:
-            day = calendar.next_working_day(deadline - timedelta(days=days))
-            if day >= deadline:  # moving forward would pass the deadline: warn earlier instead
-                day = calendar.previous_working_day(deadline - timedelta(days=days))
-            moments.append((days, utc_at(day, MORNING, tz)))
-        for (days, at), following in zip(moments, [*moments[1:], None], strict=True):
-            expires = following[1] if following else utc_at(deadline, time(0, 0), tz)
-            found.append((phase.key, days, deadline, at, max(expires, at + timedelta(hours=1))))
+        for days, at, expires in warning_ladder(deadline, tz, calendar):
+            found.append((phase.key, days, deadline, at, expires))
     return tuple(found)
 
 
