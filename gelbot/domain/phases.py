@@ -227,26 +227,11 @@ async def mark_criterion(
         row.evidence = evidence
     if target_on is not None:
         row.target_on = target_on
-    row.updated_by_id = actor.id if actor is not None else None
-    row.updated_at = now
-    session.add(
-        CriterionEvent(
-            committee_id=committee.id,
-            criterion_key=key,
-            kind=(
-                CriterionChange.NO_APLICA
-                if not_applicable
-                else CriterionChange.CUMPLE
-                if met
-                else CriterionChange.NO_CUMPLE
-            ).value,
-            met=met,
-            target_on=target_on,
-            evidence=evidence,
-            actor_id=row.updated_by_id,
-            at=now,
-        )
-    )
+    if not_applicable:
+        change = CriterionChange.NO_APLICA
+    else:
+        change = CriterionChange.CUMPLE if met else CriterionChange.NO_CUMPLE
+    _record_change(session, row, change, actor, now, target_on=target_on, evidence=evidence)
     await session.flush()
     await _feed_share_indicator(session, committee, key, actor, now, today or now.date())
     return row, changed
@@ -307,22 +292,36 @@ async def set_target(
     _framework_key(committee, key)
     row = await _status_row(session, committee, key, now)
     row.target_on = target_on
+    _record_change(session, row, CriterionChange.FECHA, actor, now, target_on=target_on)
+    await session.flush()
+    return row
+
+
+def _record_change(
+    session: AsyncSession,
+    row: CriterionStatus,
+    change: CriterionChange,
+    actor: Person | None,
+    now: datetime,
+    *,
+    target_on: date | None,
+    evidence: str | None = None,
+) -> None:
+    """Stamp who changed the criterion and when, and leave the CriterionEvent that says so."""
     row.updated_by_id = actor.id if actor is not None else None
     row.updated_at = now
     session.add(
         CriterionEvent(
-            committee_id=committee.id,
-            criterion_key=key,
-            kind=CriterionChange.FECHA.value,
+            committee_id=row.committee_id,
+            criterion_key=row.criterion_key,
+            kind=change.value,
             met=row.met,
             target_on=target_on,
-            evidence=None,
+            evidence=evidence,
             actor_id=row.updated_by_id,
             at=now,
         )
     )
-    await session.flush()
-    return row
 
 
 async def met_keys_at(session: AsyncSession, committee: Committee, moment: datetime) -> set[str]:
