@@ -44,10 +44,12 @@ carries `expires_at`) are dropped; the remaining rows of one target and kind go 
 message marked as late. A calendar warning whose moment passed during the downtime but that the
 next one has not yet superseded is still planned, once (kinds.CATCH_UP_KINDS).
 
-Modules: kinds (what exists), schedule (per-committee settings), rules (pure: facts → rows),
-planner (rows in the database), outbox (shared types, insert-or-ignore), prepare (route, quiet
-hours, vacations, builder, template), messages / digest / vacations / sitio_web / follows (what
-each kind says and the domain behind it), dispatcher (claim, send, record; its statements in
-claims), tick (plan + send once). The sender that talks to Telegram is gelbot.telegram.sender:
-nothing here imports `telegram`.
+Modules: kinds (what exists), schedule (per-committee settings), facts (what rules read: a
+committee's facts, the window, the planned rows), rules / meeting_rules / calendar_rules (pure:
+facts → rows), planner (rows in the database), outbox (shared types, insert-or-ignore), job
+(the rows of one target and kind), prepare (route, quiet hours, vacations, builder, template),
+builders / calendar_messages / digest / vacations (what each kind says), dispatcher (claim,
+send, record; its statements in claims, its record in sent_recorder), tick (plan + send once).
+Follows, the site-update indicator and vacations themselves are domain (gelbot.domain). The
+sender that talks to Telegram is gelbot.telegram.sender: nothing here imports `telegram`.
 """
