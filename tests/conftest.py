@@ -18,7 +18,7 @@ from gelbot.models import Base
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
 from gelbot.telegram.fake_api import FakeBotApiRequest, FakeTelegram
-from tests.harness import Harness
+from tests.support.harness import Harness
 
 POSTGRES_URL = os.environ.get("GELBOT_TEST_DATABASE_URL")
 

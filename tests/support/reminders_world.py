@@ -1,0 +1,166 @@
+"""A committee, its people and a dispatcher for reminder tests, built through the domain layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from gelbot.clock import ManualClock
+from gelbot.domain import committees as domain
+from gelbot.domain.committees import PersonInfo
+from gelbot.models import Committee, Compromiso, Membership, Person, Reminder, Role
+from gelbot.reminders.dispatcher import Dispatcher
+from gelbot.reminders.tick import TickReport, tick
+from gelbot.services import Services
+from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser, SentMessage
+from gelbot.telegram.sender import TelegramSender
+from tests.support.harness import Harness
+
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A Bogotá wall-clock moment, as the aware datetime the clock wants."""
+    return datetime(year, month, day, hour, minute, tzinfo=BOGOTA).astimezone(UTC)
+
+
+@dataclass
+class World:
+    """One committee in a group, and who is in it."""
+
+    tg: FakeTelegram
+    services: Services
+    committee_id: int
+    group: FakeChat
+    users: dict[str, FakeUser] = field(default_factory=dict)
+    person_ids: dict[str, int] = field(default_factory=dict)
+    membership_ids: dict[str, int] = field(default_factory=dict)
+
+    def to(self, name: str) -> list[SentMessage]:
+        """What the bot sent to this person's private chat."""
+        return self.tg.messages_to(self.users[name].id)
+
+    def in_group(self) -> list[SentMessage]:
+        return self.tg.messages_to(self.group)
+
+
+async def add_person(
+    world: World, name: str, role: Role = Role.MIEMBRO, *, private: bool = True
+) -> None:
+    """A member of the world's committee; `private` when they opened the chat with the bot."""
+    user = world.tg.add_user(name, name.lower())
+    world.users[name] = user
+    if private:
+        world.tg.private_chat(user)
+    now = world.services.clock.now()
+    async with world.services.transaction() as session:
+        person = await domain.upsert_person(
+            session, PersonInfo(user.id, name, name.lower()), now=now
+        )
+        person.private_chat_open = private
+        committee = await session.get(Committee, world.committee_id)
+        assert committee is not None
+        member, _ = await domain.join(session, committee, person, f"Cargo de {name}", now=now)
+        member.role = role.value
+        world.person_ids[name] = person.id
+        world.membership_ids[name] = member.id
+
+
+async def make_world(
+    services: Services,
+    tg: FakeTelegram,
+    *,
+    entity: str = "Alcaldía de Mocoa",
+    coordinador: str = "Ana",
+    orden: str | None = "territorial",
+    private_coordinador: bool = True,
+    meeting_rule: str | None = "1st tue 09:00",  # as `/reunion programar primer martes 9:00`
+) -> World:
+    """A registered committee whose founder is its coordinador."""
+    founder = tg.add_user(coordinador, coordinador.lower())
+    group = tg.add_group(f"Comité GEL {entity}", admins=[founder])
+    if private_coordinador:
+        tg.private_chat(founder)
+    now = services.clock.now()
+    async with services.transaction() as session:
+        person = await domain.upsert_person(
+            session, PersonInfo(founder.id, coordinador, coordinador.lower()), now=now
+        )
+        person.private_chat_open = private_coordinador
+        committee, _ = await domain.register_committee(
+            session, chat_id=group.id, entity_name=entity, founder=person, now=now
+        )
+        committee.orden = orden
+        committee.meeting_rule = meeting_rule
+        committee.nivel = "municipal"
+        member = await session.scalar(select(Membership).where(Membership.person_id == person.id))
+        assert member is not None
+    world = World(tg, services, committee.id, group)
+    world.users[coordinador] = founder
+    world.person_ids[coordinador] = person.id
+    world.membership_ids[coordinador] = member.id
+    return world
+
+
+async def add_compromiso(
+    world: World, owner: str | None, description: str, due_on: date, *, cargo: str | None = None
+) -> int:
+    async with world.services.transaction() as session:
+        compromiso = Compromiso(
+            committee_id=world.committee_id,
+            description=description,
+            owner_membership_id=world.membership_ids[owner] if owner else None,
+            owner_cargo=cargo,
+            due_on=due_on,
+            status="abierto",
+            created_at=world.services.clock.now(),
+        )
+        session.add(compromiso)
+        await session.flush()
+        return compromiso.id
+
+
+class Engine:
+    """The reminder engine as the running bot has it: a dispatcher over the real sender."""
+
+    def __init__(self, bot: Harness, services: Services, clock: ManualClock, **options: object):
+        self.clock = clock
+        self.slept: list[float] = []
+        self.sender = TelegramSender(bot.app.bot, sleep=self.sleep)
+        self.dispatcher = Dispatcher(services, self.sender, **options)  # type: ignore[arg-type]
+        self.services = services
+
+    async def sleep(self, seconds: float) -> None:
+        """Waiting moves the injected clock; no test sleeps for real."""
+        self.slept.append(seconds)
+        self.clock.advance(seconds=seconds)
+
+    async def tick(self) -> TickReport:
+        return await tick(self.dispatcher)
+
+    async def at(self, moment: datetime) -> TickReport:
+        """Move the clock to `moment` and run one tick there."""
+        self.clock.set(moment)
+        return await tick(self.dispatcher)
+
+    async def rows(self, **where: object) -> list[Reminder]:
+        async with self.services.transaction() as session:
+            query = select(Reminder).order_by(Reminder.scheduled_for, Reminder.id)
+            for name, value in where.items():
+                query = query.where(getattr(Reminder, name) == value)
+            return list(await session.scalars(query))
+
+    async def person(self, person_id: int) -> Person:
+        async with self.services.transaction() as session:
+            found = await session.get(Person, person_id)
+            assert found is not None
+            return found
+
+    async def committee(self, committee_id: int) -> Committee:
+        async with self.services.transaction() as session:
+            found = await session.get(Committee, committee_id)
+            assert found is not None
+            return found
