@@ -28,10 +28,9 @@ from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
 from tests.support.hostile import (
     HYPOTHESIS,
+    Hostile,
     arguments,
-    assert_clean,
     command_word,
-    committee_in_group,
 )
 
 NUMERAL_ARGS = ["1.1", "10.2 no aplica", "CC32 cumple", "4.3 fecha 30/02/2027", "0.0", "1.1.1.1"]
@@ -311,11 +310,9 @@ async def test_an_item_that_does_not_apply_is_na_in_the_matrix(bot: Harness) -> 
 @example(word="/marcos", arg="../decreto_1151 <i>")
 @example(word="/matriz", arg="res1519_transparencia csv xlsx")
 async def test_new_entry_points_answer_hostile_input_cleanly(
-    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
+    hostile: Hostile, word: str, arg: str
 ) -> None:
-    caplog.clear()
-    group, ana, _ = await committee_in_group(bot, services)
-    assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+    await hostile.coordinador_says(f"{word} {arg}")
 
 
 async def test_every_item_met_is_said_in_sections(bot: Harness) -> None:

@@ -18,12 +18,11 @@ from gelbot.services import Services
 from tests.domain.test_plans import seed_file, send_file
 from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
-from tests.telegram.test_bad_input import (
+from tests.support.hostile import (
     HYPOTHESIS,
+    Hostile,
     arguments,
-    assert_clean,
     command_word,
-    committee_in_group,
 )
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
@@ -279,12 +278,11 @@ async def test_indicadores_in_private(bot: Harness) -> None:
 @example(word="/indicadores", arg="999999999999999999999 1")
 @example(word="/indicadores", arg="2 1e400")
 async def test_indicadores_arguments_are_answered_cleanly(
-    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
+    hostile: Hostile, word: str, arg: str
 ) -> None:
-    caplog.clear()
-    group, ana, found = await committee_in_group(bot, services)
-    async with services.transaction() as session:
+    group, ana, found = await hostile.committee()
+    async with hostile.services.transaction() as session:
         plan = parse_plan(seed_file("chitaga.csv"), "chitaga.csv")
         await import_plan(session, found, plan, now=NOW, actor=None)
-    plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+    plain = await hostile.says(ana, group, f"{word} {arg}")
     assert "indicador" in plain.lower() or "Registrado" in plain or "valor" in plain

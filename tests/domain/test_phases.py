@@ -18,12 +18,11 @@ from gelbot.services import Services
 from tests.domain.test_plans import seed_file, send_file
 from tests.support.committee_world import committee
 from tests.support.harness import Harness, texts
-from tests.telegram.test_bad_input import (
+from tests.support.hostile import (
     HYPOTHESIS,
+    Hostile,
     arguments,
-    assert_clean,
     command_word,
-    committee_in_group,
 )
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
@@ -337,11 +336,9 @@ async def test_fases_in_private_needs_one_committee(bot: Harness) -> None:
 @example(word="/criterio", arg="2 fecha 31/02/2009")
 @example(word="/criterio", arg="99999999999999999999 cumple")
 async def test_criterio_arguments_are_answered_cleanly(
-    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
+    hostile: Hostile, word: str, arg: str
 ) -> None:
-    caplog.clear()
-    group, ana, _ = await committee_in_group(bot, services)
-    plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+    plain = await hostile.coordinador_says(f"{word} {arg}")
     assert any(word in plain.lower() for word in ("criterio", "fecha", "marcó", "fase de"))
 
 

@@ -31,8 +31,9 @@ from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
 from tests.support.committee_world import committee
 from tests.support.harness import Harness, texts
-from tests.telegram.test_bad_input import (
+from tests.support.hostile import (
     HYPOTHESIS,
+    Hostile,
     arguments,
     assert_clean,
     command_word,
@@ -507,12 +508,8 @@ async def test_import_adopts_the_indicator_the_reminders_created(
 @HYPOTHESIS
 @given(word=command_word("plan"), arg=arguments("plan"))
 @example(word="/plan", arg="{{ 7*7 }} <b>importar</b>")
-async def test_plan_arguments_are_answered_cleanly(
-    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
-) -> None:
-    caplog.clear()
-    group, ana, _ = await committee_in_group(bot, services)
-    plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+async def test_plan_arguments_are_answered_cleanly(hostile: Hostile, word: str, arg: str) -> None:
+    plain = await hostile.coordinador_says(f"{word} {arg}")
     assert "plan" in plain.lower()
 
 

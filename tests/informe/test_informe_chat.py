@@ -28,6 +28,7 @@ from gelbot.telegram.fake_api import (
     utf16_length,
 )
 from tests.support.harness import Harness, texts
+from tests.support.hostile import HYPOTHESIS, arguments, assert_clean, command_word
 from tests.support.informe_world import (
     AFTER,
     Built,
@@ -37,7 +38,6 @@ from tests.support.informe_world import (
     semester_file,
     with_semester,
 )
-from tests.telegram.test_bad_input import HYPOTHESIS, arguments, assert_clean, command_word
 
 __all__ = ["semester", "semester_file"]  # fixtures this module uses
 

@@ -11,9 +11,9 @@ from gelbot.domain import committees as domain
 from gelbot.models import Role
 from gelbot.services import Services
 from tests.support.harness import Harness
-from tests.support.reminders_world import Engine
-from tests.telegram.test_bad_input import (
+from tests.support.hostile import (
     HYPOTHESIS,
+    Hostile,
     add_member,
     arguments,
     assert_clean,
@@ -21,6 +21,7 @@ from tests.telegram.test_bad_input import (
     committee_in_group,
     short_text,
 )
+from tests.support.reminders_world import Engine
 
 
 @HYPOTHESIS
@@ -29,12 +30,8 @@ from tests.telegram.test_bad_input import (
 @example(word="/recordatorios", arg="silencio 25:00-99:00")
 @example(word="/recordatorios", arg="silencio 18:00 a 08:00")
 @example(word="/recordatorios", arg="resumen martes 10:00")
-async def test_recordatorios_arguments(
-    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
-) -> None:
-    caplog.clear()
-    group, ana, _ = await committee_in_group(bot, services)  # Ana is its coordinador
-    plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+async def test_recordatorios_arguments(hostile: Hostile, word: str, arg: str) -> None:
+    plain = await hostile.coordinador_says(f"{word} {arg}")  # Ana is its coordinador
     assert "Recordatorios del comité" in plain or "/recordatorios" in plain
 
 
@@ -43,12 +40,9 @@ async def test_recordatorios_arguments(
 @example(word="/vacaciones", arg="31 de febrero")
 @example(word="/vacaciones", arg="ayer")
 @example(word="/vacaciones", arg="{{ 7*7 }}")
-async def test_vacaciones_arguments(
-    bot: Harness, caplog: pytest.LogCaptureFixture, word: str, arg: str
-) -> None:
-    caplog.clear()
-    ana = bot.tg.add_user("Ana")
-    plain = assert_clean(await bot.say(ana, bot.tg.private_chat(ana), f"{word} {arg}"), caplog)
+async def test_vacaciones_arguments(hostile: Hostile, word: str, arg: str) -> None:
+    ana = hostile.user("Ana")
+    plain = await hostile.says(ana, hostile.private(ana), f"{word} {arg}")
     assert "/vacaciones" in plain or "pauso sus recordatorios" in plain
 
 
@@ -59,13 +53,10 @@ async def test_vacaciones_arguments(
 )
 @example(word="/seguir", arg="<b>Mocoa</b> &amp;")
 @example(word="/dejar", arg="Mocoa")
-async def test_seguir_and_dejar_arguments(
-    bot: Harness, services: Services, caplog: pytest.LogCaptureFixture, word: str, arg: str
-) -> None:
-    caplog.clear()
-    await committee_in_group(bot, services)
-    delia = bot.tg.add_user("Delia")
-    assert_clean(await bot.say(delia, bot.tg.private_chat(delia), f"{word} {arg}"), caplog)
+async def test_seguir_and_dejar_arguments(hostile: Hostile, word: str, arg: str) -> None:
+    await hostile.committee()
+    delia = hostile.user("Delia")
+    await hostile.says(delia, hostile.private(delia), f"{word} {arg}")
 
 
 @HYPOTHESIS

@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-
-from gelbot.domain import committees as domain
-from gelbot.domain.committees import PersonInfo
 from gelbot.flows.engine import Subject
-from gelbot.models import Committee, Compromiso, Membership, Person, Role
+from gelbot.models import Committee, Compromiso, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
 from gelbot.telegram.handlers.flows import start_flow_for_reminder
 from tests.support.harness import Harness, texts
+from tests.support.members import found_committee, join_committee
 
 # A step of a dialog: who speaks, what they say, and a fragment the bot's answer must contain.
 # "[Sí]" presses the button labelled «Sí» under the bot's latest message in that chat;
@@ -37,22 +34,12 @@ class FlowWorld:
 
     async def add(self, name: str, role: Role = Role.MIEMBRO, *, private: bool = True) -> None:
         """A member; `private` when they opened a chat with the bot."""
-        user = self.bot.tg.add_user(name, name.lower())
-        self.users[name] = user
-        if private:
-            self.bot.tg.private_chat(user)
-        now = self.services.clock.now()
-        async with self.services.transaction() as session:
-            person = await domain.upsert_person(
-                session, PersonInfo(user.id, name, name.lower()), now=now
-            )
-            person.private_chat_open = private
-            committee = await session.get(Committee, self.committee_id)
-            assert committee is not None
-            member, _ = await domain.join(session, committee, person, f"Cargo de {name}", now=now)
-            member.role = role.value
-            self.person_ids[name] = person.id
-            self.member_ids[name] = member.id
+        joined = await join_committee(
+            self.services, self.bot.tg, self.committee_id, name, role, private=private
+        )
+        self.users[name] = joined.user
+        self.person_ids[name] = joined.person_id
+        self.member_ids[name] = joined.membership_id
 
     def chat(self, name: str | None) -> FakeChat:
         """A person's private chat, or the group for None."""
@@ -122,21 +109,18 @@ class FlowWorld:
 
 async def make_world(bot: Harness, services: Services, *, private_ana: bool = True) -> FlowWorld:
     """A registered committee (territorial, municipal) whose coordinadora is Ana."""
-    ana = bot.tg.add_user("Ana", "ana")
-    group = bot.tg.add_group("Comité GEL Mocoa", admins=[ana])
-    if private_ana:
-        bot.tg.private_chat(ana)
-    now = services.clock.now()
-    async with services.transaction() as session:
-        person = await domain.upsert_person(session, PersonInfo(ana.id, "Ana", "ana"), now=now)
-        person.private_chat_open = private_ana
-        committee, _ = await domain.register_committee(
-            session, chat_id=group.id, entity_name="Alcaldía de Mocoa", founder=person, now=now
-        )
-        committee.orden, committee.nivel = "territorial", "municipal"
-        member = await session.scalar(select(Membership).where(Membership.person_id == person.id))
-        assert member is not None
-        member.cargo = "Coordinadora GEL"
-    world = FlowWorld(bot, services, committee.id, group)
-    world.users["Ana"], world.person_ids["Ana"], world.member_ids["Ana"] = ana, person.id, member.id
+    ana = await found_committee(
+        services,
+        bot.tg,
+        entity="Alcaldía de Mocoa",
+        founder="Ana",
+        group_title="Comité GEL Mocoa",
+        private=private_ana,
+        cargo="Coordinadora GEL",
+        orden="territorial",
+        nivel="municipal",
+    )
+    world = FlowWorld(bot, services, ana.committee_id, ana.group)
+    world.users["Ana"], world.person_ids["Ana"] = ana.user, ana.person_id
+    world.member_ids["Ana"] = ana.membership_id
     return world

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
@@ -172,3 +173,44 @@ async def add_member(services: Services, committee: Committee, user: FakeUser, c
 
 def info(user: FakeUser) -> domain.PersonInfo:
     return domain.PersonInfo(user.id, user.first_name, user.username, user.last_name)
+
+
+@dataclass
+class Hostile:
+    """One bad-input example: the bot, its services, and the log its answers must leave clean.
+
+    Each example builds its own people, group and committee inside the one `bot` of the test (the
+    fixture is function-scoped and building the Application per example would be slow).
+    """
+
+    bot: Harness
+    services: Services
+    caplog: pytest.LogCaptureFixture
+
+    def user(self, first_name: str, last_name: str | None = None) -> FakeUser:
+        return self.bot.tg.add_user(first_name, last_name=last_name)
+
+    def private(self, user: FakeUser) -> FakeChat:
+        return self.bot.tg.private_chat(user)
+
+    async def committee(
+        self, *, entity_name: str = "Alcaldía de Mocoa"
+    ) -> tuple[FakeChat, FakeUser, Committee]:
+        """A fresh group whose admin, Ana, registered a committee (see committee_in_group)."""
+        return await committee_in_group(self.bot, self.services, entity_name=entity_name)
+
+    async def member(self, committee: Committee, first_name: str, cargo: str) -> FakeUser:
+        """Someone who joined `committee` (through the domain: setup, not subject)."""
+        user = self.user(first_name)
+        await add_member(self.services, committee, user, cargo)
+        return user
+
+    async def says(self, user: FakeUser, chat: FakeChat, text: str, **kwargs: object) -> str:
+        """The answer to `text`, checked clean (assert_clean) of what this message logged."""
+        self.caplog.clear()
+        return assert_clean(await self.bot.say(user, chat, text, **kwargs), self.caplog)
+
+    async def coordinador_says(self, text: str) -> str:
+        """A fresh committee's coordinadora sends `text` in its group; the answer, checked clean."""
+        group, ana, _ = await self.committee()
+        return await self.says(ana, group, text)

@@ -9,15 +9,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
-from gelbot.domain import committees as domain
-from gelbot.domain.committees import PersonInfo
-from gelbot.models import Committee, Compromiso, Membership, Person, Reminder, Role
+from gelbot.models import Committee, Compromiso, Person, Reminder, Role
 from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser, SentMessage
 from gelbot.telegram.sender import TelegramSender
 from tests.support.harness import Harness
+from tests.support.members import found_committee, join_committee
 
 BOGOTA = ZoneInfo("America/Bogota")
 
@@ -51,22 +50,12 @@ async def add_person(
     world: World, name: str, role: Role = Role.MIEMBRO, *, private: bool = True
 ) -> None:
     """A member of the world's committee; `private` when they opened the chat with the bot."""
-    user = world.tg.add_user(name, name.lower())
-    world.users[name] = user
-    if private:
-        world.tg.private_chat(user)
-    now = world.services.clock.now()
-    async with world.services.transaction() as session:
-        person = await domain.upsert_person(
-            session, PersonInfo(user.id, name, name.lower()), now=now
-        )
-        person.private_chat_open = private
-        committee = await session.get(Committee, world.committee_id)
-        assert committee is not None
-        member, _ = await domain.join(session, committee, person, f"Cargo de {name}", now=now)
-        member.role = role.value
-        world.person_ids[name] = person.id
-        world.membership_ids[name] = member.id
+    joined = await join_committee(
+        world.services, world.tg, world.committee_id, name, role, private=private
+    )
+    world.users[name] = joined.user
+    world.person_ids[name] = joined.person_id
+    world.membership_ids[name] = joined.membership_id
 
 
 async def make_world(
@@ -80,28 +69,21 @@ async def make_world(
     meeting_rule: str | None = "1st tue 09:00",  # as `/reunion programar primer martes 9:00`
 ) -> World:
     """A registered committee whose founder is its coordinador."""
-    founder = tg.add_user(coordinador, coordinador.lower())
-    group = tg.add_group(f"Comité GEL {entity}", admins=[founder])
-    if private_coordinador:
-        tg.private_chat(founder)
-    now = services.clock.now()
-    async with services.transaction() as session:
-        person = await domain.upsert_person(
-            session, PersonInfo(founder.id, coordinador, coordinador.lower()), now=now
-        )
-        person.private_chat_open = private_coordinador
-        committee, _ = await domain.register_committee(
-            session, chat_id=group.id, entity_name=entity, founder=person, now=now
-        )
-        committee.orden = orden
-        committee.meeting_rule = meeting_rule
-        committee.nivel = "municipal"
-        member = await session.scalar(select(Membership).where(Membership.person_id == person.id))
-        assert member is not None
-    world = World(tg, services, committee.id, group)
-    world.users[coordinador] = founder
-    world.person_ids[coordinador] = person.id
-    world.membership_ids[coordinador] = member.id
+    founder = await found_committee(
+        services,
+        tg,
+        entity=entity,
+        founder=coordinador,
+        group_title=f"Comité GEL {entity}",
+        private=private_coordinador,
+        orden=orden,
+        meeting_rule=meeting_rule,
+        nivel="municipal",
+    )
+    world = World(tg, services, founder.committee_id, founder.group)
+    world.users[coordinador] = founder.user
+    world.person_ids[coordinador] = founder.person_id
+    world.membership_ids[coordinador] = founder.membership_id
     return world
 
 

@@ -7,42 +7,29 @@ examples never see each other's data even though they share a database.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from gelbot.domain import committees as domain
 from gelbot.models import Committee, Role
-from gelbot.services import Services
 from gelbot.texts import truncate_text
-from tests.support.harness import Harness
 from tests.support.hostile import (
-    GENERIC_ERROR,
     HYPOTHESIS,
+    Hostile,
     add_member,
     arguments,
-    assert_clean,
     assert_shown,
     cargo_text,
     command_word,
-    committee_in_group,
     display,
     entity_text,
-    fragment,
     name_text,
     normalized,
     outcomes,
     setup_name,
-    short_text,
     visible,
 )
-
-# Other features' bad-input tests import these from here (tests.support.hostile is where they live).
-__all__ = [
-    "GENERIC_ERROR", "HYPOTHESIS", "add_member", "arguments", "assert_clean", "command_word",
-    "committee_in_group", "fragment", "short_text",
-]  # fmt: skip
 
 # --- /comite -------------------------------------------------------------------------------------
 
@@ -53,21 +40,18 @@ __all__ = [
 @example(word="/comite", arg="", admin_name="Ana")
 @example(word="/comite", arg=" \n\t ", admin_name="Ana")
 async def test_comite_in_group(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
     admin_name: str,
 ) -> None:
-    caplog.clear()
-    admin = bot.tg.add_user(admin_name)
-    group = bot.tg.add_group("GEL", admins=[admin])
+    admin = hostile.user(admin_name)
+    group = hostile.bot.tg.add_group("GEL", admins=[admin])
 
-    plain = assert_clean(await bot.say(admin, group, f"{word} {arg}"), caplog)
+    plain = await hostile.says(admin, group, f"{word} {arg}")
 
     name = normalized(arg)
-    async with services.transaction() as session:
+    async with hostile.services.transaction() as session:
         committee = await session.scalar(select(Committee).where(Committee.chat_id == group.id))
     if "Falta el nombre de la entidad" in plain:
         outcome = "missing"
@@ -98,20 +82,17 @@ async def test_comite_in_group(
 )  # fmt: skip
 @example(word="/unirme", arg="", entity="Mocoa", first_name="Beto", last_name=None)
 async def test_unirme_in_group(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
     entity: str,
     first_name: str,
     last_name: str | None,
 ) -> None:
-    group, _, _ = await committee_in_group(bot, services, entity_name=entity)
-    caplog.clear()
-    beto = bot.tg.add_user(first_name, last_name=last_name)
+    group, _, _ = await hostile.committee(entity_name=entity)
+    beto = hostile.user(first_name, last_name)
 
-    plain = assert_clean(await bot.say(beto, group, f"{word} {arg}"), caplog)
+    plain = await hostile.says(beto, group, f"{word} {arg}")
 
     if "Falta su cargo" in plain:
         outcome = "missing"
@@ -142,9 +123,7 @@ async def test_unirme_in_group(
     first_name="<script>", in_group=False,
 )  # fmt: skip
 async def test_miembros(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
     entity: str,
@@ -152,13 +131,11 @@ async def test_miembros(
     first_name: str,
     in_group: bool,
 ) -> None:
-    group, _, committee = await committee_in_group(bot, services, entity_name=entity)
-    beto = bot.tg.add_user(first_name)
-    await add_member(services, committee, beto, cargo)
-    caplog.clear()
-    chat = group if in_group else bot.tg.private_chat(beto)
+    group, _, committee = await hostile.committee(entity_name=entity)
+    beto = await hostile.member(committee, first_name, cargo)
+    chat = group if in_group else hostile.private(beto)
 
-    plain = assert_clean(await bot.say(beto, chat, f"{word} {arg}"), caplog)
+    plain = await hostile.says(beto, chat, f"{word} {arg}")
 
     assert_shown(normalized(entity), plain)
     assert_shown(truncate_text(normalized(cargo), 80), plain)
@@ -167,14 +144,9 @@ async def test_miembros(
 
 @HYPOTHESIS
 @given(arg=arguments("miembros"))
-async def test_miembros_in_private_without_committee(
-    bot: Harness, caplog: pytest.LogCaptureFixture, arg: str
-) -> None:
-    caplog.clear()
-    nadie = bot.tg.add_user("Nadie")
-    plain = assert_clean(
-        await bot.say(nadie, bot.tg.private_chat(nadie), f"/miembros {arg}"), caplog
-    )
+async def test_miembros_in_private_without_committee(hostile: Hostile, arg: str) -> None:
+    nadie = hostile.user("Nadie")
+    plain = await hostile.says(nadie, hostile.private(nadie), f"/miembros {arg}")
     assert "no pertenece a ningún comité" in plain
 
 
@@ -187,16 +159,13 @@ async def test_miembros_in_private_without_committee(
 @example(word="/rol", arg="@{{7*7}} <b>x</b>")
 @example(word="/rol", arg="")
 async def test_rol_naming_anyone(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
 ) -> None:
-    group, ana, _ = await committee_in_group(bot, services)
-    caplog.clear()
+    group, ana, _ = await hostile.committee()
 
-    plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+    plain = await hostile.says(ana, group, f"{word} {arg}")
 
     first = arg.split()[0] if arg.split() else ""
     if first.startswith("@") and len(first) > 1:
@@ -213,18 +182,15 @@ async def test_rol_naming_anyone(
 @example(word="/rol", arg=" \n ")
 @example(word="/rol", arg="Editor Web")
 async def test_rol_for_a_member(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
 ) -> None:
-    group, ana, committee = await committee_in_group(bot, services)
-    beto = bot.tg.add_user("Beto", "beto")
-    await add_member(services, committee, beto, "Secretario")
-    caplog.clear()
+    group, ana, committee = await hostile.committee()
+    beto = hostile.bot.tg.add_user("Beto", "beto")
+    await add_member(hostile.services, committee, beto, "Secretario")
 
-    plain = assert_clean(await bot.say(ana, group, f"{word} @beto {arg}"), caplog)
+    plain = await hostile.says(ana, group, f"{word} @beto {arg}")
 
     given_role = arg.strip()
     try:
@@ -252,19 +218,16 @@ async def test_rol_for_a_member(
 )
 @example(word="/ayuda", arg="{{ 7*7 }}", entity="<b>{{ 7*7 }}</b> &amp; _*", in_group=True)
 async def test_ayuda(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
     entity: str,
     in_group: bool,
 ) -> None:
-    group, ana, _ = await committee_in_group(bot, services, entity_name=entity)
-    caplog.clear()
-    chat = group if in_group else bot.tg.private_chat(ana)
+    group, ana, _ = await hostile.committee(entity_name=entity)
+    chat = group if in_group else hostile.private(ana)
 
-    plain = assert_clean(await bot.say(ana, chat, f"{word} {arg}"), caplog)
+    plain = await hostile.says(ana, chat, f"{word} {arg}")
 
     assert "Lo que puede hacer" in plain
     if in_group:
@@ -285,24 +248,18 @@ async def test_ayuda(
 @example(word="/start", arg="c²", link=False, entity="Mocoa", first_name="Ana")
 @example(word="/start", arg="", link=True, entity="{{ 7*7 }}<b>", first_name="&amp;")
 async def test_start_in_private(
-    bot: Harness,
-    services: Services,
-    caplog: pytest.LogCaptureFixture,
+    hostile: Hostile,
     word: str,
     arg: str,
     link: bool,
     entity: str,
     first_name: str,
 ) -> None:
-    _, _, committee = await committee_in_group(bot, services, entity_name=entity)
-    beto = bot.tg.add_user(first_name)
-    await add_member(services, committee, beto, "Secretario")
-    caplog.clear()
+    _, _, committee = await hostile.committee(entity_name=entity)
+    beto = await hostile.member(committee, first_name, "Secretario")
     payload = f"c{committee.id}" if link else arg
 
-    plain = assert_clean(
-        await bot.say(beto, bot.tg.private_chat(beto), f"{word} {payload}"), caplog
-    )
+    plain = await hostile.says(beto, hostile.private(beto), f"{word} {payload}")
 
     assert_shown(display(beto), plain)
     assert_shown(normalized(entity), plain)
@@ -312,13 +269,10 @@ async def test_start_in_private(
 
 @HYPOTHESIS
 @given(word=command_word("start"), arg=arguments("start"))
-async def test_start_in_group(
-    bot: Harness, caplog: pytest.LogCaptureFixture, word: str, arg: str
-) -> None:
-    caplog.clear()
-    ana = bot.tg.add_user("Ana")
-    group = bot.tg.add_group("GEL", admins=[ana])
-    plain = assert_clean(await bot.say(ana, group, f"{word} {arg}"), caplog)
+async def test_start_in_group(hostile: Hostile, word: str, arg: str) -> None:
+    ana = hostile.user("Ana")
+    group = hostile.bot.tg.add_group("GEL", admins=[ana])
+    plain = await hostile.says(ana, group, f"{word} {arg}")
     assert "chat privado" in plain
 
 
@@ -330,10 +284,7 @@ async def test_start_in_group(
     word=st.sampled_from(["comite", "unirme", "rol"]).flatmap(command_word),
     arg=arguments("comite"),
 )
-async def test_group_commands_in_private(
-    bot: Harness, caplog: pytest.LogCaptureFixture, word: str, arg: str
-) -> None:
-    caplog.clear()
-    ana = bot.tg.add_user("Ana")
-    plain = assert_clean(await bot.say(ana, bot.tg.private_chat(ana), f"{word} {arg}"), caplog)
+async def test_group_commands_in_private(hostile: Hostile, word: str, arg: str) -> None:
+    ana = hostile.user("Ana")
+    plain = await hostile.says(ana, hostile.private(ana), f"{word} {arg}")
     assert "se usa en el grupo del comité" in plain
