@@ -19,15 +19,16 @@ from gelbot.domain.meeting_details import read_agenda
 from gelbot.models import Compromiso, Decision, Meeting
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
-from tests.support.committee_world import World, attendance, committee, confirmed, stored_meeting
+from tests.support.committee_world import (
+    World,
+    attendance,
+    confirmed,
+    register,
+    stored_meeting,
+)
 from tests.support.harness import Harness, texts
 from tests.support.hostile import HYPOTHESIS, arguments
 from tests.support.reminders_world import Engine, local
-
-
-@pytest.fixture
-async def world(bot: Harness) -> World:
-    return await committee(bot)
 
 
 def labels(message: SentMessage) -> list[str]:
@@ -419,9 +420,7 @@ async def test_buttons_forged_for_another_committees_meeting_do_nothing(
     # A second committee, in its own group, with a closed meeting and a decision.
     zoe = world.bot.tg.add_user("Zoe", "zoe")
     other = world.bot.tg.add_group("Comité GEL Pasto", admins=[zoe])
-    [question] = await world.bot.say(zoe, other, "/comite Alcaldía de Pasto")
-    [question] = await world.bot.press(zoe, question, 1)
-    await world.bot.press(zoe, question, 1)
+    await register(world.bot, zoe, other, "Alcaldía de Pasto")
     await world.bot.say(zoe, other, "/unirme Coordinadora GEL")
     await world.bot.say(zoe, other, "/reunion iniciar")
     await world.bot.say(zoe, other, "/decision Decisión de Pasto")

@@ -22,13 +22,8 @@ from gelbot.models import (
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.fake_api import FakeBotApiRequest, SentMessage
-from tests.support.committee_world import World, committee, confirmed
-from tests.support.harness import Harness, texts
-
-
-@pytest.fixture
-async def world(bot: Harness) -> World:
-    return await committee(bot)
+from tests.support.committee_world import World, confirmed
+from tests.support.harness import texts
 
 
 async def count(services: Services, model: type[Any]) -> int:

@@ -17,14 +17,9 @@ from gelbot.models import (
 )
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
-from tests.support.committee_world import World, attendance, close_anyway, committee, confirmed
+from tests.support.committee_world import World, attendance, close_anyway, confirmed
 from tests.support.committee_world import stored_meeting as meeting
-from tests.support.harness import Harness, texts
-
-
-@pytest.fixture
-async def world(bot: Harness) -> World:
-    return await committee(bot)
+from tests.support.harness import texts
 
 
 def labels(message: SentMessage) -> list[str]:

@@ -8,7 +8,7 @@ from gelbot.models import PlanAction, PlanImport
 from gelbot.services import Services
 from gelbot.telegram.fake_api import SentMessage
 from tests.domain.test_plans import seed_file, send_file
-from tests.support.committee_world import World
+from tests.support.committee_world import World, register
 from tests.support.harness import Harness
 
 
@@ -16,9 +16,7 @@ async def chitaga(bot: Harness) -> World:
     ana, beto = bot.tg.add_user("Ana", "ana"), bot.tg.add_user("Beto", "beto")
     carla = bot.tg.add_user("Carla", "carla")
     group = bot.tg.add_group("Comité GEL Chitagá", admins=[ana])
-    [question] = await bot.say(ana, group, "/comite Alcaldía Municipal de Chitagá")
-    [question] = await bot.press(ana, question, 1)
-    await bot.press(ana, question, 1)
+    await register(bot, ana, group, "Alcaldía Municipal de Chitagá")
     await bot.say(beto, group, "/unirme Secretario de Planeación")
     return World(bot, group, ana, beto, carla)
 

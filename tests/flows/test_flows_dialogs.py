@@ -28,14 +28,6 @@ from tests.support.harness import Harness, texts
 WEEK = date(2009, 2, 23)  # the week before the clock's Monday, 2 March 2009
 
 
-@pytest.fixture
-async def world(bot: Harness, services: Services) -> FlowWorld:
-    found = await make_world(bot, services)
-    await found.add("Carla", Role.EDITOR_WEB)
-    await found.add("Beto")
-    return found
-
-
 async def readings(services: Services) -> list[IndicatorReading]:
     async with services.transaction() as session:
         return list(await session.scalars(select(IndicatorReading)))

@@ -25,14 +25,6 @@ WEEK = date(2009, 2, 23)
 T = TypeVar("T")
 
 
-@pytest.fixture
-async def world(bot: Harness, services: Services) -> FlowWorld:
-    found = await make_world(bot, services)
-    await found.add("Carla", Role.EDITOR_WEB)
-    await found.add("Beto")
-    return found
-
-
 async def all_of(services: Services, model: type[T]) -> list[T]:
     async with services.transaction() as session:
         return list(await session.scalars(select(model).order_by(model.id)))  # type: ignore[attr-defined]

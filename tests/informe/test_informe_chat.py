@@ -27,34 +27,20 @@ from gelbot.telegram.fake_api import (
     SentMessage,
     utf16_length,
 )
+from tests.support.committee_world import register
 from tests.support.harness import Harness, texts
 from tests.support.hostile import HYPOTHESIS, arguments, assert_clean, command_word
 from tests.support.informe_world import (
     AFTER,
-    Built,
-    Semester,
-    fake_people,
+    database_url,
+    people,
     semester,
     semester_file,
-    with_semester,
 )
 
-__all__ = ["semester", "semester_file"]  # fixtures this module uses
+__all__ = ["database_url", "people", "semester", "semester_file"]  # fixtures this module uses
 
 GENERATE = "📄 Generar documento"
-
-
-@pytest.fixture
-def database_url(database_url: str, semester_file: Built | None) -> str:
-    return with_semester(database_url, semester_file)
-
-
-@pytest.fixture
-def people(
-    bot: Harness, clock: ManualClock, semester: Semester
-) -> tuple[FakeChat, dict[str, FakeUser]]:
-    clock.set(AFTER)
-    return fake_people(bot.tg)
 
 
 def _button(message: SentMessage, label: str) -> str:
@@ -340,9 +326,7 @@ async def test_presses_are_checked_against_the_committee_chat_and_role(
 
     # A second committee that Ana also coordinates, in another group.
     other = bot.tg.add_group("Comité GEL Los Patios", admins=[ana])
-    [question] = await bot.say(ana, other, "/comite Alcaldía de Los Patios")
-    [question] = await bot.press(ana, question, 1)
-    await bot.press(ana, question, 1)
+    await register(bot, ana, other, "Alcaldía de Los Patios")
     [other_review] = await bot.say(ana, other, "/informe")
     assert "No encontré nada registrado en este período" in other_review.plain
     other_draft = _button(other_review, GENERATE).split(":")[1]

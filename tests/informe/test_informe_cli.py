@@ -23,16 +23,11 @@ from tests.support.informe_world import (
     Built,
     Semester,
     build_into,
+    database_url,
     semester_file,
-    with_semester,
 )
 
-__all__ = ["semester_file"]  # fixtures this module uses
-
-
-@pytest.fixture
-def database_url(database_url: str, semester_file: Built | None) -> str:
-    return with_semester(database_url, semester_file)
+__all__ = ["database_url", "semester_file"]  # fixtures this module uses
 
 
 @pytest.fixture

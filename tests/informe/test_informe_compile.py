@@ -36,20 +36,14 @@ from tests.support.informe_world import (
     AFTER,
     END,
     START,
-    Built,
     Semester,
     at,
+    database_url,
     semester,
     semester_file,
-    with_semester,
 )
 
-__all__ = ["semester", "semester_file"]  # fixtures this module uses
-
-
-@pytest.fixture
-def database_url(database_url: str, semester_file: Built | None) -> str:
-    return with_semester(database_url, semester_file)
+__all__ = ["database_url", "semester", "semester_file"]  # fixtures this module uses
 
 
 async def _compile(

@@ -20,25 +20,16 @@ from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
 from tests.support.harness import Harness, texts
 from tests.support.hostile import HYPOTHESIS, arguments, assert_clean
-from tests.support.informe_world import AFTER, Built, Semester, fake_people, semester, semester_file
-from tests.support.informe_world import with_semester as _with_semester
+from tests.support.informe_world import (
+    database_url,
+    people,
+    semester,
+    semester_file,
+)
 
-__all__ = ["semester", "semester_file"]  # fixtures this module uses
+__all__ = ["database_url", "people", "semester", "semester_file"]  # fixtures this module uses
 
 MEMBRETE = "REPÚBLICA DE COLOMBIA / DEPARTAMENTO NORTE DE SANTANDER / GOBERNACIÓN"
-
-
-@pytest.fixture
-def database_url(database_url: str, semester_file: Built | None) -> str:
-    return _with_semester(database_url, semester_file)
-
-
-@pytest.fixture
-def people(
-    bot: Harness, clock: ManualClock, semester: Semester
-) -> tuple[FakeChat, dict[str, FakeUser]]:
-    clock.set(AFTER)
-    return fake_people(bot.tg)
 
 
 def _png() -> bytes:

@@ -30,14 +30,19 @@ class World:
         return await self.bot.say(user, self.group, text, reply_to=question)
 
 
+async def register(bot: Harness, admin: FakeUser, group: FakeChat, entity: str) -> None:
+    """`/comite <entity>` in `group`, answered with the first orden and nivel offered."""
+    [question] = await bot.say(admin, group, f"/comite {entity}")
+    [question] = await bot.press(admin, question, 1)
+    await bot.press(admin, question, 1)
+
+
 async def committee(bot: Harness) -> World:
     ana = bot.tg.add_user("Ana", "ana")
     beto = bot.tg.add_user("Beto", "beto", last_name="Ruiz")
     carla = bot.tg.add_user("Carla", "carla")
     group = bot.tg.add_group("Comité GEL Mocoa", admins=[ana])
-    [question] = await bot.say(ana, group, "/comite Alcaldía de Mocoa")
-    [question] = await bot.press(ana, question, 1)
-    await bot.press(ana, question, 1)
+    await register(bot, ana, group, "Alcaldía de Mocoa")
     await bot.say(ana, group, "/unirme Coordinadora GEL")
     await bot.say(beto, group, "/unirme Secretario de Planeación")
     await bot.say(carla, group, "/unirme Encargada del sitio web")

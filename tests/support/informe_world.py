@@ -52,6 +52,7 @@ from gelbot.models import (
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser
+from tests.support.harness import Harness
 
 BOGOTA = ZoneInfo("America/Bogota")
 START, END = date(2009, 2, 1), date(2009, 7, 31)
@@ -407,10 +408,11 @@ def semester_file(migrated_template: str, tmp_path_factory: pytest.TempPathFacto
     return Built(path, asyncio.run(build_into(f"sqlite+aiosqlite:///{path}")))
 
 
-def with_semester(database_url: str, built: Built | None) -> str:
-    """Put the prebuilt semester in this test's database file (SQLite)."""
-    if built is not None:
-        shutil.copy(built.path, database_url.removeprefix("sqlite+aiosqlite:///"))
+@pytest.fixture
+def database_url(database_url: str, semester_file: Built | None) -> str:
+    """This test's database with the prebuilt semester already in it (SQLite); import it to use."""
+    if semester_file is not None:
+        shutil.copy(semester_file.path, database_url.removeprefix("sqlite+aiosqlite:///"))
     return database_url
 
 
@@ -420,3 +422,12 @@ async def semester(services: Services, semester_file: Built | None) -> Semester:
     if semester_file is not None:
         return semester_file.semester
     return await build_semester(services, chat_id=GROUP_ID, telegram_ids=TELEGRAM_IDS)
+
+
+@pytest.fixture
+def people(
+    bot: Harness, clock: ManualClock, semester: Semester
+) -> tuple[FakeChat, dict[str, FakeUser]]:
+    """The semester's people and group in the fake Telegram, the day after the period."""
+    clock.set(AFTER)
+    return fake_people(bot.tg)

@@ -13,6 +13,7 @@ from gelbot.models import Committee, Membership, Person
 from gelbot.models.prompts import PendingPrompt
 from gelbot.services import Services
 from gelbot.telegram.fake_api import BotApiError, FakeChat, FakeUser
+from tests.support.committee_world import register
 from tests.support.harness import Harness, texts
 
 GENERIC_ERROR = "Algo salió mal al procesar su mensaje"
@@ -22,9 +23,7 @@ async def committee_with_members(bot: Harness) -> tuple[FakeChat, FakeUser, Fake
     """A set-up committee: Ana coordinates, Beto is editor web."""
     ana, beto = bot.tg.add_user("Ana", "ana"), bot.tg.add_user("Beto", "beto")
     group = bot.tg.add_group("GEL Mocoa", admins=[ana])
-    [question] = await bot.say(ana, group, "/comite Alcaldía de Mocoa")
-    [nivel] = await bot.press(ana, question, 1)
-    await bot.press(ana, nivel, 1)
+    await register(bot, ana, group, "Alcaldía de Mocoa")
     await bot.say(beto, group, "/unirme Encargado del sitio web")
     await bot.say(ana, group, "/rol @beto editor_web")
     return group, ana, beto
