@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.domain.committees import DomainError
+from gelbot.domain.informe_periods import parse_request, resolve
 from gelbot.informe import drafts, output
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import period_label
-from gelbot.informe.periods import parse_request, resolve
 from gelbot.models import Committee
 from gelbot.settings import Settings
 from gelbot.texts import render

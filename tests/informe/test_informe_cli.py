@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from gelbot.cli import app as cli_app
 from gelbot.db import make_engine, make_sessionmaker
+from gelbot.domain.informe_periods import InformePeriod
 from gelbot.informe import drafts
-from gelbot.informe.periods import InformePeriod
 from gelbot.models import Committee, Person
 from tests.support.informe_world import (
     AFTER,

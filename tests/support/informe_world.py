@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker
-from gelbot.domain import committees, compromisos, indicators, meetings, phases
+from gelbot.domain import committees, compromiso_drafts, compromisos, indicators, meetings, phases
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromisos import Evidence, Responsable
 from gelbot.domain.frameworks import default_framework
@@ -88,11 +88,11 @@ async def _compromiso(
     session: AsyncSession, committee: Committee, author: Person, owner: Membership,
     text: str, due: date, now: datetime, meeting_id: int | None,
 ) -> Compromiso:  # fmt: skip
-    draft = await compromisos.create_draft(
+    draft = await compromiso_drafts.create_draft(
         session, committee, author, responsable=Responsable(owner, owner.cargo),
         description=text, due_on=due, meeting_id=meeting_id, now=now,
     )  # fmt: skip
-    return await compromisos.confirm_draft(session, draft, author, now=now)
+    return await compromiso_drafts.confirm_draft(session, draft, author, now=now)
 
 
 async def _meeting(

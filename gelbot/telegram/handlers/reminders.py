@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import Application
 
 from gelbot.domain import committees as domain
+from gelbot.domain import sitio_web
 from gelbot.domain.committees import DomainError
 from gelbot.domain.spanish import (
     impossible_date,
@@ -31,10 +32,10 @@ from gelbot.models import (
     ReminderStatus,
     Role,
 )
-from gelbot.reminders import sitio_web, vacations
+from gelbot.reminders import vacations
+from gelbot.reminders.builders import NAG_ANSWER
 from gelbot.reminders.dispatcher import NAG_PROMPT, Dispatcher
 from gelbot.reminders.kinds import Kind
-from gelbot.reminders.messages import NAG_ANSWER
 from gelbot.reminders.planner import meeting_rule, replan
 from gelbot.reminders.schedule import (
     Aspect,
