@@ -25,8 +25,7 @@ from telegram.request import BaseRequest
 
 from gelbot import jobs
 from gelbot.board import server as board_server
-from gelbot.clock import Clock, SystemClock
-from gelbot.db import make_engine, make_sessionmaker
+from gelbot.clock import Clock
 from gelbot.domain.frameworks import available_frameworks
 from gelbot.models import Role
 from gelbot.services import Services
@@ -80,8 +79,7 @@ def build_application(
     # not surface as a failed /fases weeks later (raises FrameworkError naming file and field).
     available_frameworks()
     if services is None:
-        engine = make_engine(settings.database_url)
-        services = Services(settings, engine, make_sessionmaker(engine), clock or SystemClock())
+        services = Services.build(settings, clock)
     builder = (
         ApplicationBuilder()
         .token(settings.token_value() or OFFLINE_TOKEN)

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gelbot.board.compile import board_for
-from gelbot.db import make_engine, make_sessionmaker
 from gelbot.models import Person
+from gelbot.services import Services
 from gelbot.settings import Settings
 
 FORMATOS = ("png", "xlsx", "html")
@@ -30,15 +30,11 @@ async def board_file(
     """The board of the delegado with this Telegram id, as the bytes of a file."""
     if formato not in FORMATOS:
         return Outcome(2, f"Formato desconocido: «{formato}». Use png, xlsx o html.")
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
-            if person is None:
-                return Outcome(2, f"No conozco a nadie con el id de Telegram {telegram_id}.")
-            board = await board_for(session, person, now=now, tz=settings.zone)
-    finally:
-        await engine.dispose()
+    async with Services.opened(settings) as services, services.transaction() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        if person is None:
+            return Outcome(2, f"No conozco a nadie con el id de Telegram {telegram_id}.")
+        board = await board_for(session, person, now=now, tz=settings.zone)
     if formato == "png":
         from gelbot.board.chart import board_png
 

@@ -15,13 +15,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.db import make_engine, make_sessionmaker
 from gelbot.domain.committees import DomainError
 from gelbot.informe import drafts, output
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import period_label
 from gelbot.informe.periods import parse_request, resolve
 from gelbot.models import Committee
+from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.texts import render
 
@@ -84,28 +84,22 @@ async def write_informe(
         request = parse_request(" ".join(p for p in (tipo, desde, hasta) if p))
     except DomainError as error:
         return Outcome(2, _plain(error.code, **error.details))
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as session, session.begin():
-            committee, listing = await _committee_or_listing(session, committee_id)
-            if committee is None:
-                return Outcome(2, listing)
-            own = await informe_settings(session, committee)
-            try:
-                period = resolve(
-                    request, committee_months=committee.informe_months,
-                    start_month=committee.informe_start_month,
-                    today=now.astimezone(settings.zone).date(),
-                    starts=own.period_starts if own else (),
-                    lived_from=committee.created_at.astimezone(settings.zone).date(),
-                )  # fmt: skip
-            except DomainError as error:
-                return Outcome(2, _plain(error.code, **error.details))
-            doc = await drafts.edited_document(
-                session, committee, period, now=now, tz=settings.zone
-            )
-    finally:
-        await engine.dispose()
+    async with Services.opened(settings) as services, services.transaction() as session:
+        committee, listing = await _committee_or_listing(session, committee_id)
+        if committee is None:
+            return Outcome(2, listing)
+        own = await informe_settings(session, committee)
+        try:
+            period = resolve(
+                request, committee_months=committee.informe_months,
+                start_month=committee.informe_start_month,
+                today=now.astimezone(settings.zone).date(),
+                starts=own.period_starts if own else (),
+                lived_from=committee.created_at.astimezone(settings.zone).date(),
+            )  # fmt: skip
+        except DomainError as error:
+            return Outcome(2, _plain(error.code, **error.details))
+        doc = await drafts.edited_document(session, committee, period, now=now, tz=settings.zone)
     content = output.render(doc, fmt)
     path = None if salida == "-" else Path(salida or output.file_name(doc, fmt))
     label = period_label(doc.period_start, doc.period_end)
