@@ -59,6 +59,7 @@ from gelbot.telegram.handlers import indicators as indicator_handlers
 from gelbot.telegram.handlers import reminders as reminder_handlers
 from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.prompts import reply_router
+from gelbot.telegram.reminder_dispatcher import DISPATCHER, build_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["services"] = services
+    application.bot_data[DISPATCHER] = build_dispatcher(services, application.bot)
 
     # Group -1: lifecycle events, before any command handling, so a migration is followed first.
     application.add_handler(

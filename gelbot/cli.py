@@ -344,20 +344,16 @@ async def _tick(
     from telegram.ext import ExtBot
 
     from gelbot.clock import Clock, ManualClock, SystemClock
-    from gelbot.db import make_engine, make_sessionmaker
-    from gelbot.reminders.dispatcher import Dispatcher
     from gelbot.reminders.tick import tick as run_tick
     from gelbot.services import Services
-    from gelbot.telegram.budget import SharedBudget
     from gelbot.telegram.pacing import Pacing
-    from gelbot.telegram.sender import TelegramSender
+    from gelbot.telegram.reminder_dispatcher import build_dispatcher
 
     def crash(point: str) -> None:
         if point == crash_at:
             os._exit(75)
 
     clock: Clock = ManualClock(moment) if moment is not None else SystemClock()
-    engine = make_engine(settings.database_url)
     bot = ExtBot(
         token,
         base_url=settings.bot_api_url,
@@ -365,10 +361,8 @@ async def _tick(
         rate_limiter=Pacing(),
     )
     try:
-        async with bot:
-            services = Services(settings, engine, make_sessionmaker(engine), clock)
-            sender = TelegramSender(bot, budget=SharedBudget(services))
-            dispatcher = Dispatcher(services, sender, hook=crash)
+        async with Services.opened(settings, clock) as services, bot:
+            dispatcher = build_dispatcher(services, bot, hook=crash)
             return (await run_tick(dispatcher)).summary()
     except InvalidToken:
         typer.echo(REJECTED_TOKEN, err=True)
@@ -376,8 +370,6 @@ async def _tick(
     except NetworkError as error:
         typer.echo(f"No pude conectar con la Bot API ({settings.bot_api_url}): {error}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        await engine.dispose()
 
 
 @app.command()

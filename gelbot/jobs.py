@@ -15,7 +15,9 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from gelbot.reminders.tick import tick
 from gelbot.settings import Settings
+from gelbot.telegram.reminder_dispatcher import dispatcher_of
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,7 @@ class Job:
 
 async def send_due_reminders(application: AnyApplication) -> None:
     """Plan and send the reminders that are due (the outbox's tick)."""
-    from gelbot.telegram.handlers.reminders import tick_application
-
-    report = await tick_application(application)
+    report = await tick(dispatcher_of(application))
     if report.dispatch.sent or report.plan.created or report.dispatch.failed:
         log.info("recordatorios: %s", report.summary())
 
