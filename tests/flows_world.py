@@ -13,7 +13,7 @@ from gelbot.flows.engine import Subject
 from gelbot.models import Committee, Compromiso, Membership, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
-from gelbot.telegram.handlers.flows import start_flow_for_reminder
+from gelbot.telegram.flow_questions import start_flow_for_reminder
 from tests.harness import Harness, texts
 
 # A step of a dialog: who speaks, what they say, and a fragment the bot's answer must contain.
