@@ -1,10 +1,9 @@
-"""`gelbot tablero`: the board of one delegado, written to a file (PNG, XLSX or HTML)."""
+"""`gelbot tablero`'s work: the board of one delegado as the bytes of a PNG, XLSX or HTML file."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -48,12 +47,3 @@ async def board_file(
 
         content = standalone_html(board).encode()
     return Outcome(0, "", content, len(board.rows))
-
-
-def write(outcome: Outcome, salida: Path) -> Outcome:
-    """Write the built board to `salida`, saying where (or why not)."""
-    try:
-        salida.write_bytes(outcome.content)
-    except OSError as error:
-        return Outcome(1, f"No pude escribir {salida}: {error.strerror or error}.")
-    return Outcome(0, f"Tablero de {outcome.rows} comités escrito en {salida}.")
