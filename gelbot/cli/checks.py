@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,8 +27,6 @@ def flows_check(
     ] = None,
 ) -> None:
     """Revisa flujos: cada error dice el archivo, la pregunta y el campo."""
-    from pathlib import Path
-
     from gelbot.flows.loader import check_files, flow_files
 
     try:
@@ -33,16 +34,7 @@ def flows_check(
     except FileNotFoundError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
-    failed = 0
-    for path, problem in check_files(paths):
-        if problem is None:
-            typer.echo(f"✓ {path.name}")
-        else:
-            failed += 1
-            typer.echo(f"✗ {problem}", err=True)
-    if failed:
-        typer.echo(f"{failed} de {len(paths)} flujos con errores.", err=True)
-        raise typer.Exit(1)
+    _report(check_files(paths), len(paths), "flujos")
 
 
 marcos_app = typer.Typer(
@@ -58,18 +50,21 @@ def marcos_check(
     ] = None,
 ) -> None:
     """Revisa marcos: cada error dice el archivo, la fase o sección, el ítem y el campo."""
-    from pathlib import Path
-
     from gelbot.domain.frameworks import check_framework_files, framework_files
 
     paths = [Path(a) for a in archivos] if archivos else framework_files()
+    _report(check_framework_files(paths), len(paths), "marcos")
+
+
+def _report(results: Iterable[tuple[Traversable, str | None]], total: int, what: str) -> None:
+    """A line per file (✓, or ✗ and the problem); exit 1 when any file has one."""
     failed = 0
-    for path, problem in check_framework_files(paths):
+    for path, problem in results:
         if problem is None:
             typer.echo(f"✓ {path.name}")
         else:
             failed += 1
             typer.echo(f"✗ {problem}", err=True)
     if failed:
-        typer.echo(f"{failed} de {len(paths)} marcos con errores.", err=True)
+        typer.echo(f"{failed} de {total} {what} con errores.", err=True)
         raise typer.Exit(1)

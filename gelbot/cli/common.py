@@ -35,6 +35,15 @@ def settings_or_exit() -> Settings:
         raise typer.Exit(2) from None
 
 
+def token_or_exit(settings: Settings) -> str:
+    """The bot token, or exit 2 saying how to get one."""
+    token = settings.token_value()
+    if not token:
+        typer.echo(NO_TOKEN, err=True)
+        raise typer.Exit(2)
+    return token
+
+
 def moment(at: str | None, settings: Settings) -> datetime | None:
     """The `--at` option as an aware moment (in the settings' zone if it names none), or None."""
     from datetime import datetime

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gelbot.cli.common import NO_TOKEN, REJECTED_TOKEN, moment, settings_or_exit
+from gelbot.cli.common import REJECTED_TOKEN, moment, settings_or_exit, token_or_exit
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -28,10 +28,7 @@ def run(
 ) -> None:
     """Atiende Telegram (long polling, o webhook con --webhook)."""
     settings = settings_or_exit()
-    token = settings.token_value()
-    if not token:
-        typer.echo(NO_TOKEN, err=True)
-        raise typer.Exit(2)
+    token = token_or_exit(settings)
     missing = [
         need
         for need, value in (
@@ -113,10 +110,7 @@ def tick(
     import os
 
     settings = settings_or_exit()
-    token = settings.token_value()
-    if not token:
-        typer.echo(NO_TOKEN, err=True)
-        raise typer.Exit(2)
+    token = token_or_exit(settings)
     when = moment(at, settings)
     from gelbot.logging_setup import configure_logging
 
