@@ -1,10 +1,11 @@
-"""The console's simulated people: Telegram users made from names, and whom a message names."""
+"""The console's simulated people: Telegram users made from names; who owes the bot an answer."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser, SentMessage, utf16_length
@@ -19,8 +20,11 @@ class People:
     def __init__(self, telegram: FakeTelegram) -> None:
         self.telegram = telegram
         self._by_key: dict[str, FakeUser] = {}
+        self._authors: dict[int, int] = {}  # message id -> who typed it, for ForceReply
+        # (chat id, user id or None for anyone) -> the bot message awaiting their answer
+        self._awaiting: dict[tuple[int, int | None], SentMessage] = {}
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[FakeUser]:
         return iter(self._by_key.values())
 
     def find(self, name: str) -> FakeUser | None:
@@ -38,13 +42,30 @@ class People:
         self._by_key[_user_key(name)] = user
         return user
 
-    def addressed(self, message: SentMessage, author: int | None) -> set[int]:
+    def typed(self, message_id: int, user_id: int) -> None:
+        """Remember who typed a message, whom a ForceReply replying to it addresses."""
+        self._authors[message_id] = user_id
+
+    def await_answer(self, message: SentMessage) -> set[int]:
+        """Open the reply box of whom a ForceReply addresses (everyone's when nobody's)."""
+        answerers = self._addressed(message)
+        for person in answerers or [None]:
+            self._awaiting[(message.chat_id, person)] = message
+        return answerers
+
+    def take_awaited(self, chat_id: int, user_id: int) -> SentMessage | None:
+        """The question this person's next words in the chat answer, if one waits for them."""
+        found = self._awaiting.pop((chat_id, user_id), None)
+        return found or self._awaiting.pop((chat_id, None), None)
+
+    def _addressed(self, message: SentMessage) -> set[int]:
         """A selective ForceReply is for people mentioned in it and the author it replies to."""
         if not (message.reply_markup or {}).get("selective"):
             return set()
         found = {int(i) for i in _TEXT_MENTION.findall(message.text)} & set(self.telegram.users)
         named = {m[1:].casefold() for m in _MENTION.findall(message.plain)}
         found |= {u.id for u in self if (u.username or "").casefold() in named}
+        author = self._authors.get(message.reply_to_message_id or 0)
         return found | ({author} if author is not None else set())
 
 

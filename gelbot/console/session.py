@@ -97,9 +97,6 @@ class Console:
         self.user = self.people.new(FIRST_USER)
         self.group = self.telegram.add_group(GROUP_TITLE, admins=[self.user])
         self.in_private = False
-        self._authors: dict[int, int] = {}  # message id -> who typed it, for ForceReply
-        # (chat id, user id or None for anyone) -> the bot message awaiting their answer
-        self._awaiting: dict[tuple[int, int | None], SentMessage] = {}
         self._commands: dict[str, Callable[[str], Awaitable[list[str]]]] = {
             "usuario": self._switch_user, "admin": self._admin, "privado": self._to_private,
             "grupo": self._to_group, "boton": self._press, "botón": self._press, "b": self._press,
@@ -205,23 +202,19 @@ class Console:
     async def _say(self, text: str, *, reply_to: SentMessage | None = None) -> list[str]:
         chat = self.chat
         if reply_to is None and not text.startswith("/"):
-            reply_to = self._take_awaiting(chat)
+            reply_to = self.people.take_awaited(chat.id, self.user.id)
         if not self._bot_sees(chat, text, reply_to):
             return [_privacy_note()]
         update = self.telegram.send_text(
             self.user, chat, text, reply_to=reply_to, entities=mentions(text)
         )
-        self._authors[update["message"]["message_id"]] = self.user.id
+        self.people.typed(update["message"]["message_id"], self.user.id)
         return await self._process(update)
 
     def _bot_sees(self, chat: FakeChat, text: str, reply_to: SentMessage | None) -> bool:
         """Privacy mode: in groups the bot gets commands, mentions and replies to it."""
         mentioned = f"@{BOT_USERNAME}".casefold() in text.casefold()
         return chat.type == "private" or text.startswith("/") or mentioned or reply_to is not None
-
-    def _take_awaiting(self, chat: FakeChat) -> SentMessage | None:
-        found = self._awaiting.pop((chat.id, self.user.id), None)
-        return found or self._awaiting.pop((chat.id, None), None)
 
     async def _process(self, update: dict[str, Any]) -> list[str]:
         mark = display.mark(self.telegram)
@@ -249,10 +242,7 @@ class Console:
 
     def _expect_answer(self, message: SentMessage) -> str:
         """Open the reply box of whom a ForceReply addresses, as their Telegram client would."""
-        author = self._authors.get(message.reply_to_message_id or 0)
-        answerers = self.people.addressed(message, author)
-        for person in answerers or [None]:
-            self._awaiting[(message.chat_id, person)] = message
+        answerers = self.people.await_answer(message)
         names = ", ".join(self.telegram.users[i].first_name for i in sorted(answerers))
         whom = f" de {names}" if names else ""
         return (
@@ -348,7 +338,7 @@ class Console:
         if len(content) > MAX_DOWNLOAD:
             return ["El archivo pesa más de 20 MB: Telegram no deja que un bot lo descargue."]
         sent = f"({self.user.first_name} envía 📎 {path.name}, {len(content)} bytes)"
-        reply_to = self._take_awaiting(self.chat)
+        reply_to = self.people.take_awaited(self.chat.id, self.user.id)
         if not self._bot_sees(self.chat, caption, reply_to):
             return [sent, _privacy_note()]
         update = self.telegram.send_document(
