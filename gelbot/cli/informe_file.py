@@ -6,24 +6,19 @@ RESULTADOS rewritten) are applied, so the file matches what the group received.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from gelbot.db import make_engine, make_sessionmaker
+from gelbot.cli.committees import committee_or_listing
+from gelbot.cli.common import plain
 from gelbot.domain.committees import DomainError
 from gelbot.domain.informe_periods import parse_request, resolve
 from gelbot.informe import drafts, output
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import period_label
-from gelbot.models import Committee
+from gelbot.services import Services
 from gelbot.settings import Settings
-from gelbot.texts import render
 
 
 @dataclass(frozen=True)
@@ -32,33 +27,6 @@ class Outcome:
     message: str  # what to tell the person (on stderr when status != 0)
     content: bytes = b""
     path: Path | None = None  # None: the content goes to standard output
-
-
-def _plain(template: str, **values: object) -> str:
-    """A chat template as terminal text: tags dropped, entities read."""
-    return html.unescape(re.sub(r"<[^>]+>", "", render(template, **values)))
-
-
-async def _committee_or_listing(
-    session: AsyncSession, committee_id: int | None
-) -> tuple[Committee | None, str]:
-    """The committee, or what to say instead: the committees there are."""
-    committee = await session.get(Committee, committee_id) if committee_id is not None else None
-    if committee is not None:
-        return committee, ""
-    rows = await session.scalars(select(Committee).order_by(Committee.id))
-    listing = "\n".join(f"  {c.id}  {c.entity_name}" for c in rows)
-    head = (
-        "Indique el comité con --comite NÚMERO."
-        if committee_id is None
-        else f"No existe el comité {committee_id}."
-    )
-    known = (
-        f" Comités registrados:\n{listing}"
-        if listing
-        else " Aún no hay comités: regístrelo en su grupo de Telegram con /comite."
-    )
-    return None, head + known
 
 
 async def write_informe(
@@ -83,29 +51,23 @@ async def write_informe(
     try:
         request = parse_request(" ".join(p for p in (tipo, desde, hasta) if p))
     except DomainError as error:
-        return Outcome(2, _plain(error.code, **error.details))
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as session, session.begin():
-            committee, listing = await _committee_or_listing(session, committee_id)
-            if committee is None:
-                return Outcome(2, listing)
-            own = await informe_settings(session, committee)
-            try:
-                period = resolve(
-                    request, committee_months=committee.informe_months,
-                    start_month=committee.informe_start_month,
-                    today=now.astimezone(settings.zone).date(),
-                    starts=own.period_starts if own else (),
-                    lived_from=committee.created_at.astimezone(settings.zone).date(),
-                )  # fmt: skip
-            except DomainError as error:
-                return Outcome(2, _plain(error.code, **error.details))
-            doc = await drafts.edited_document(
-                session, committee, period, now=now, tz=settings.zone
-            )
-    finally:
-        await engine.dispose()
+        return Outcome(2, plain(error.code, **error.details))
+    async with Services.opened(settings) as services, services.transaction() as session:
+        committee, listing = await committee_or_listing(session, committee_id)
+        if committee is None:
+            return Outcome(2, listing)
+        own = await informe_settings(session, committee)
+        try:
+            period = resolve(
+                request, committee_months=committee.informe_months,
+                start_month=committee.informe_start_month,
+                today=now.astimezone(settings.zone).date(),
+                starts=own.period_starts if own else (),
+                lived_from=committee.created_at.astimezone(settings.zone).date(),
+            )  # fmt: skip
+        except DomainError as error:
+            return Outcome(2, plain(error.code, **error.details))
+        doc = await drafts.edited_document(session, committee, period, now=now, tz=settings.zone)
     content = output.render(doc, fmt)
     path = None if salida == "-" else Path(salida or output.file_name(doc, fmt))
     label = period_label(doc.period_start, doc.period_end)
