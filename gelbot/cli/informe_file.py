@@ -13,10 +13,10 @@ from pathlib import Path
 from gelbot.cli.committees import committee_or_listing
 from gelbot.cli.common import plain
 from gelbot.domain.committees import DomainError
+from gelbot.domain.informe_periods import parse_request, resolve
 from gelbot.informe import drafts, output
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import period_label
-from gelbot.informe.periods import parse_request, resolve
 from gelbot.services import Services
 from gelbot.settings import Settings
 

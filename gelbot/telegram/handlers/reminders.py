@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 
 from gelbot.domain import committees as domain
+from gelbot.domain import sitio_web
 from gelbot.domain.committees import DomainError
 from gelbot.domain.spanish import (
     impossible_date,
@@ -30,10 +31,10 @@ from gelbot.models import (
     ReminderStatus,
     Role,
 )
-from gelbot.reminders import sitio_web, vacations
+from gelbot.reminders import vacations
+from gelbot.reminders.builders import NAG_ANSWER
 from gelbot.reminders.dispatcher import NAG_PROMPT, Dispatcher
 from gelbot.reminders.kinds import Kind
-from gelbot.reminders.messages import NAG_ANSWER
 from gelbot.reminders.planner import meeting_rule, replan
 from gelbot.reminders.schedule import (
     Aspect,
