@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from gelbot.app import build_application
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker, upgrade
 from gelbot.models import Base
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
-from gelbot.telegram.fake_api import FakeBotApiRequest, FakeTelegram
-from tests.support.harness import Harness
+from gelbot.telegram.fake_api import FakeTelegram
+from tests.support.harness import Harness, running
 from tests.support.hostile import Hostile
 
 POSTGRES_URL = os.environ.get("GELBOT_TEST_DATABASE_URL")
@@ -95,14 +94,8 @@ async def bot(
     settings: Settings, services: Services, telegram: FakeTelegram
 ) -> AsyncIterator[Harness]:
     """The real gelbot Application, initialised, talking to the fake Telegram."""
-    application = build_application(
-        settings, services=services, request=FakeBotApiRequest(telegram), rate_limit=False
-    )
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    yield Harness(application, telegram)
-    await application.shutdown()
+    async with running(settings, services, telegram) as harness:
+        yield harness
 
 
 @pytest.fixture

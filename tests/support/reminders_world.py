@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,10 +12,10 @@ from gelbot.models import Committee, Compromiso, Person, Reminder, Role
 from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.services import Services
-from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser, SentMessage
+from gelbot.telegram.fake_api import FakeTelegram, SentMessage
 from gelbot.telegram.sender import TelegramSender
 from tests.support.harness import Harness
-from tests.support.members import found_committee, join_committee
+from tests.support.members import People, found_committee
 
 BOGOTA = ZoneInfo("America/Bogota")
 
@@ -26,17 +25,8 @@ def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
     return datetime(year, month, day, hour, minute, tzinfo=BOGOTA).astimezone(UTC)
 
 
-@dataclass
-class World:
+class World(People):
     """One committee in a group, and who is in it."""
-
-    tg: FakeTelegram
-    services: Services
-    committee_id: int
-    group: FakeChat
-    users: dict[str, FakeUser] = field(default_factory=dict)
-    person_ids: dict[str, int] = field(default_factory=dict)
-    membership_ids: dict[str, int] = field(default_factory=dict)
 
     def to(self, name: str) -> list[SentMessage]:
         """What the bot sent to this person's private chat."""
@@ -50,12 +40,7 @@ async def add_person(
     world: World, name: str, role: Role = Role.MIEMBRO, *, private: bool = True
 ) -> None:
     """A member of the world's committee; `private` when they opened the chat with the bot."""
-    joined = await join_committee(
-        world.services, world.tg, world.committee_id, name, role, private=private
-    )
-    world.users[name] = joined.user
-    world.person_ids[name] = joined.person_id
-    world.membership_ids[name] = joined.membership_id
+    await world.join(name, role, private=private)
 
 
 async def make_world(
@@ -80,10 +65,8 @@ async def make_world(
         meeting_rule=meeting_rule,
         nivel="municipal",
     )
-    world = World(tg, services, founder.committee_id, founder.group)
-    world.users[coordinador] = founder.user
-    world.person_ids[coordinador] = founder.person_id
-    world.membership_ids[coordinador] = founder.membership_id
+    world = World(services, tg, founder.committee_id, founder.group)
+    world.remember(coordinador, founder)
     return world
 
 

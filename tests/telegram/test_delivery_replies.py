@@ -13,12 +13,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from gelbot.app import build_application
 from gelbot.services import Services
 from gelbot.settings import Settings
-from gelbot.telegram.fake_api import BotApiError, FakeBotApiRequest, FakeTelegram
+from gelbot.telegram.fake_api import BotApiError, FakeTelegram
 from gelbot.telegram.fake_api.limits import FloodControl
-from tests.support.harness import Harness
+from tests.support.harness import Harness, running
 from tests.support.reminders_world import make_world
 
 
@@ -53,12 +52,8 @@ async def paced_bot(
     settings: Settings, services: Services, telegram: FakeTelegram
 ) -> AsyncIterator[Harness]:
     """The bot as it runs: with its rate limiter."""
-    application = build_application(
-        settings, services=services, request=FakeBotApiRequest(telegram), rate_limit=True
-    )
-    await application.initialize()
-    yield Harness(application, telegram)
-    await application.shutdown()
+    async with running(settings, services, telegram, rate_limit=True, post_init=False) as harness:
+        yield harness
 
 
 async def test_a_fast_private_conversation_draws_no_flood_wait(paced_bot: Harness) -> None:
