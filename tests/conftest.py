@@ -17,6 +17,7 @@ from gelbot.models import Base
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
 from gelbot.telegram.fake_api import FakeTelegram
+from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, running
 from tests.support.hostile import Hostile
 
@@ -102,3 +103,9 @@ async def bot(
 def hostile(bot: Harness, services: Services, caplog: pytest.LogCaptureFixture) -> Hostile:
     """The bot under bad input: see tests/support/hostile.py."""
     return Hostile(bot, services, caplog)
+
+
+@pytest.fixture
+async def world(bot: Harness) -> World:
+    """Alcaldía de Mocoa, registered in its group by dialog: Ana, Beto and Carla have joined."""
+    return await committee(bot)

@@ -183,8 +183,7 @@ async def with_plan(bot: Harness) -> World:
     return world
 
 
-async def test_indicadores_lists_this_period_against_the_meta(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_indicadores_lists_this_period_against_the_meta(bot: Harness, world: World) -> None:
     [empty] = await world.say(world.beto, "/indicadores")
     assert "aún no tiene indicadores" in empty.plain
     content = seed_file("puerto_santander_2008.yaml")

@@ -6,7 +6,7 @@ from datetime import date
 
 from gelbot.clock import ManualClock
 from gelbot.domain.committees import PersonInfo, upsert_person
-from gelbot.models import DelegateFollow, Meeting
+from gelbot.models import DelegateFollow
 from gelbot.services import Services
 from tests.support.harness import Harness
 from tests.support.reminders_world import Engine, add_person, local, make_world
@@ -41,11 +41,7 @@ async def test_a_monthly_meeting_that_did_not_happen_is_told_to_the_coordinador(
     world = await make_world(services, bot.tg)  # primer martes, 09:00
     engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 9))
-    async with services.transaction() as session:
-        session.add(
-            Meeting(committee_id=world.committee_id, held_on=date(2009, 3, 3), status="cerrada",
-                    started_at=local(2009, 3, 3, 9), review_messages=[])
-        )  # fmt: skip
+    await world.closed_meeting(date(2009, 3, 3), started_at=local(2009, 3, 3, 9))
     await engine.at(local(2009, 3, 4, 9))  # held: nothing to say
     assert not [m for m in world.to("Ana") if "no quedó registrada" in m.plain]
     await engine.at(local(2009, 4, 8, 9))  # 7 April passed with nothing recorded

@@ -12,7 +12,7 @@ from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.frameworks import get_framework
 from gelbot.reminders.calendar_rules import due_dates, warning_ladder
 from gelbot.services import Services
-from tests.support.committee_world import committee
+from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
 from tests.support.reminders_world import Engine, local
 
@@ -64,9 +64,8 @@ def test_dates_come_from_the_file_or_the_committee_never_guessed() -> None:
 
 
 async def test_a_2026_committee_is_warned_90_days_before_31_january(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, world: World, services: Services, clock: ManualClock
 ) -> None:
-    world = await committee(bot)
     engine = Engine(bot, services, clock)
     await engine.tick()
     rows = await engine.rows(kind="calendario")
@@ -97,9 +96,8 @@ async def test_a_2009_committee_gets_no_calendar_warnings(
 
 
 async def test_the_coordinador_sets_the_furag_window_and_is_warned(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, world: World, services: Services, clock: ManualClock
 ) -> None:
-    world = await committee(bot)
     [listing] = await world.say(world.beto, "/calendario")
     text = listing.plain
     assert "Calendario de reportes — Alcaldía de Mocoa" in text
@@ -141,9 +139,8 @@ async def test_the_coordinador_sets_the_furag_window_and_is_warned(
 
 
 async def test_the_plan_de_accion_warning_starts_the_review_of_section_4(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, world: World, services: Services, clock: ManualClock
 ) -> None:
-    world = await committee(bot)
     await world.say(world.ana, "/criterio 4.1,4.2 cumple")
     engine = Engine(bot, services, clock)
     await engine.tick()

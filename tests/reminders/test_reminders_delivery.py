@@ -29,7 +29,14 @@ from gelbot.telegram.fake_api.limits import FloodControl
 from gelbot.telegram.sender import TelegramSender, may_have_reached_telegram
 from tests.support.delivery_world import SlowTelegram
 from tests.support.harness import Harness
-from tests.support.reminders_world import Engine, World, add_compromiso, add_person, make_world
+from tests.support.reminders_world import (
+    Engine,
+    World,
+    add_compromiso,
+    add_person,
+    make_world,
+    with_beto,
+)
 
 
 @pytest.fixture
@@ -149,8 +156,7 @@ async def many_compromisos(world: World, owner: str, count: int) -> None:
 async def test_a_flood_wait_on_part_two_never_sends_part_one_again(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await many_compromisos(world, "Beto", 30)  # two parts
     beto = world.users["Beto"].id
     flood = BotApiError(429, "Too Many Requests: retry after 61", retry_after=61)
@@ -183,8 +189,7 @@ class Crash(Exception):
 async def test_a_crash_between_parts_repeats_no_part(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await many_compromisos(world, "Beto", 50)  # three parts
 
     def die_after_a_part(point: str) -> None:

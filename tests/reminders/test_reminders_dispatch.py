@@ -13,7 +13,6 @@ from gelbot.models import (
     CriterionStatus,
     DelegateFollow,
     IndicatorReading,
-    Meeting,
     Person,
     Role,
 )
@@ -29,6 +28,7 @@ from tests.support.reminders_world import (
     add_person,
     local,
     make_world,
+    with_beto,
 )
 
 
@@ -181,8 +181,7 @@ async def test_after_downtime_one_catch_up_per_target_and_kind(
 async def test_compromiso_reminders_to_the_responsable_then_the_coordinador(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_compromiso(world, "Beto", "Publicar el plan de acción", date(2009, 3, 20))
     engine = Engine(bot, services, clock)
     await engine.tick()
@@ -210,8 +209,7 @@ async def test_compromiso_reminders_to_the_responsable_then_the_coordinador(
 async def test_convocatoria_and_the_morning_of_the_meeting(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_compromiso(world, "Beto", "Revisar los trámites", date(2009, 4, 3))
     await add_compromiso(world, "Beto", "Algo para mayo", date(2009, 5, 20))
     engine = Engine(bot, services, clock)
@@ -233,11 +231,7 @@ async def test_no_morning_reminder_when_the_meeting_is_already_recorded(
     world = await make_world(services, bot.tg)
     engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 8))
-    async with services.transaction() as session:
-        session.add(
-            Meeting(committee_id=world.committee_id, held_on=date(2009, 3, 3), status="cerrada",
-                    started_at=local(2009, 3, 2, 7), review_messages=[])
-        )  # fmt: skip
+    await world.closed_meeting(date(2009, 3, 3), started_at=local(2009, 3, 2, 7))
     report = await engine.at(local(2009, 3, 3, 7, 30))
     assert report.dispatch.dropped["sin_contenido"] == 1
     assert [m for m in world.in_group() if "Hoy hay reunión" in m.plain] == []
@@ -344,8 +338,7 @@ async def test_group_only_reminders_skip_a_committee_bot_was_removed_from(
 async def test_a_batch_never_splits_one_targets_message(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_person(world, "Caro")
     for n in range(3):
         await add_compromiso(world, "Beto", f"Tarea de Beto {n}", date(2009, 3, 5))

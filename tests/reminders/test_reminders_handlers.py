@@ -17,6 +17,7 @@ from tests.support.reminders_world import (
     add_person,
     local,
     make_world,
+    with_beto,
 )
 
 
@@ -41,8 +42,7 @@ async def readings(services: Services) -> list[tuple[date, str, float | None, in
 
 
 async def test_anyone_sees_the_schedule(bot: Harness, services: Services) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     [shown] = await bot.say(world.users["Beto"], world.group, "/recordatorios")
     assert "Recordatorios del comité de la Alcaldía de Mocoa" in shown.plain
     assert "cada lunes a las 09:00" in shown.plain
@@ -72,8 +72,7 @@ async def test_coordinador_moves_the_nag_with_arguments(
 async def test_coordinador_turns_compromiso_reminders_off(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_compromiso(world, "Beto", "Publicar el plan", date(2009, 3, 20))
     [shown] = await bot.say(world.users["Ana"], world.group, "/recordatorios compromisos no")
     assert "Compromisos</b>" in shown.text and "⏸ desactivado" in shown.plain
@@ -84,8 +83,7 @@ async def test_coordinador_turns_compromiso_reminders_off(
 
 
 async def test_only_the_coordinador_changes_reminders(bot: Harness, services: Services) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     [answer] = await bot.say(world.users["Beto"], world.group, "/recordatorios sitio no")
     assert "Solo el coordinador del comité puede usar /recordatorios" in answer.plain
     [shown] = await bot.say(world.users["Ana"], world.group, "/recordatorios")
@@ -276,8 +274,7 @@ async def test_forged_nag_answers_are_refused(
 
 
 async def test_vacation_dialog(bot: Harness, services: Services, clock: ManualClock) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     beto = world.users["Beto"]
     chat = bot.tg.private_chat(beto)
     [explain] = await bot.say(beto, chat, "/vacaciones")

@@ -16,7 +16,7 @@ from gelbot.app import build_application
 from gelbot.clock import ManualClock
 from gelbot.models import Role
 from gelbot.reminders.dispatcher import MAX_ATTEMPTS, Dispatcher
-from gelbot.reminders.tick import tick
+from gelbot.reminders.tick import TickReport, tick
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.budget import SharedBudget
@@ -41,16 +41,24 @@ async def editor_world(bot: Harness, services: Services) -> World:
     return world
 
 
+async def flooded(
+    bot: Harness, services: Services, clock: ManualClock, *, retry_after: int
+) -> tuple[World, Engine, TickReport]:
+    """Eva's nag is due and Telegram answers it 429 with `retry_after`: one tick runs."""
+    world = await editor_world(bot, services)
+    error = BotApiError(
+        429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+    )
+    bot.tg.fail_next("sendMessage", error, chat_id=world.users["Eva"].id)
+    engine = Engine(bot, services, clock)
+    return world, engine, await engine.tick()
+
+
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_429_hands_back_for_retry_after_and_loses_nothing(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await editor_world(bot, services)
-    eva = world.users["Eva"].id
-    bot.tg.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 7",
-                                                retry_after=7), chat_id=eva)  # fmt: skip
-    engine = Engine(bot, services, clock)
-    report = await engine.tick()
+    world, engine, report = await flooded(bot, services, clock, retry_after=7)
     assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
     clock.advance(seconds=7)
     report = await engine.tick()
@@ -63,12 +71,7 @@ async def test_429_hands_back_for_retry_after_and_loses_nothing(
 async def test_a_long_flood_wait_hands_the_reminder_back_for_later(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await editor_world(bot, services)
-    eva = world.users["Eva"].id
-    bot.tg.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 300",
-                                                retry_after=300), chat_id=eva)  # fmt: skip
-    engine = Engine(bot, services, clock)
-    report = await engine.tick()
+    world, engine, report = await flooded(bot, services, clock, retry_after=300)
     assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
     [row] = await engine.rows(kind="sitio_web", occurrence="2009-02-23")
     assert row.status == "pendiente" and (row.due_at - clock.now()).total_seconds() == 300

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
-from gelbot.models import Committee, Compromiso, Person, Reminder, Role
+from gelbot.models import Committee, Compromiso, Meeting, Person, Reminder, Role
 from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.services import Services
@@ -27,6 +27,14 @@ def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
 
 class World(People):
     """One committee in a group, and who is in it."""
+
+    async def closed_meeting(self, held_on: date, *, started_at: datetime) -> None:
+        """A meeting recorded and closed, as if it had been held through the bot."""
+        async with self.services.transaction() as session:
+            session.add(
+                Meeting(committee_id=self.committee_id, held_on=held_on, status="cerrada",
+                        started_at=started_at, review_messages=[])
+            )  # fmt: skip
 
     def to(self, name: str) -> list[SentMessage]:
         """What the bot sent to this person's private chat."""
@@ -67,6 +75,13 @@ async def make_world(
     )
     world = World(services, tg, founder.committee_id, founder.group)
     world.remember(coordinador, founder)
+    return world
+
+
+async def with_beto(services: Services, tg: FakeTelegram) -> World:
+    """make_world's committee, and Beto, a member who opened his private chat."""
+    world = await make_world(services, tg)
+    await add_person(world, "Beto")
     return world
 
 
