@@ -20,6 +20,7 @@ from gelbot.telegram.fake_api import FakeTelegram
 from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, running
 from tests.support.hostile import Hostile
+from tests.support.reminders_world import Engine
 
 POSTGRES_URL = os.environ.get("GELBOT_TEST_DATABASE_URL")
 
@@ -109,3 +110,9 @@ def hostile(bot: Harness, services: Services, caplog: pytest.LogCaptureFixture) 
 async def world(bot: Harness) -> World:
     """Alcaldía de Mocoa, registered in its group by dialog: Ana, Beto and Carla have joined."""
     return await committee(bot)
+
+
+@pytest.fixture
+def engine(bot: Harness, services: Services, clock: ManualClock) -> Engine:
+    """The reminder engine as the running bot has it, on the injected clock."""
+    return Engine(bot, services, clock)

@@ -231,9 +231,7 @@ async def test_recording_values_and_history(
         ]
 
 
-async def test_the_week_is_the_committees_local_week(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
+async def test_the_week_is_the_committees_local_week(bot: Harness, clock: ManualClock) -> None:
     world = await with_plan(bot)
     # Sunday 8 March, 22:00 in Bogotá is already Monday in UTC: still the week of 2 March.
     clock.set(datetime(2009, 3, 9, 3, 0, tzinfo=UTC))

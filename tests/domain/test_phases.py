@@ -158,9 +158,7 @@ async def test_marking_leaves_events_and_share_at_replays_them(services: Service
 # --- the chat ------------------------------------------------------------------------------------
 
 
-async def test_fases_sends_a_chart_and_the_days_left(
-    world: World, services: Services, clock: ManualClock
-) -> None:
+async def test_fases_sends_a_chart_and_the_days_left(world: World, clock: ManualClock) -> None:
     await world.say(world.ana, "/criterio 1-30 cumple")
     clock.set(datetime(2009, 8, 3, 14, 0, tzinfo=UTC))
     await world.say(world.ana, "/criterio 31-46 cumple")

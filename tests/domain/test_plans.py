@@ -406,9 +406,7 @@ async def test_files_not_for_the_plan_are_left_alone(
     assert (await plan_rows(services))[0] == []
 
 
-async def test_plan_usage_and_example_file_round_trip(
-    bot: Harness, world: World, services: Services
-) -> None:
+async def test_plan_usage_and_example_file_round_trip(bot: Harness, world: World) -> None:
     [empty] = await world.say(world.beto, "/plan")
     assert "aún no tiene plan de acción" in empty.plain
     [usage] = await world.say(world.ana, "/plan borrar todo")

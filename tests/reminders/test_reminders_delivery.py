@@ -154,14 +154,13 @@ async def many_compromisos(world: World, owner: str, count: int) -> None:
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_a_flood_wait_on_part_two_never_sends_part_one_again(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await with_beto(services, bot.tg)
     await many_compromisos(world, "Beto", 30)  # two parts
     beto = world.users["Beto"].id
     flood = BotApiError(429, "Too Many Requests: retry after 61", retry_after=61)
     bot.tg.fail_next("sendMessage", flood, chat_id=beto, skip=1)
-    engine = Engine(bot, services, clock)
     report = await engine.tick()
     assert report.dispatch.retried == 1 and len(world.to("Beto")) == 1
     rows = await engine.rows(kind="compromiso", parts_sent=1)
@@ -209,7 +208,7 @@ async def test_a_crash_between_parts_repeats_no_part(
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_a_flood_wait_on_one_chat_holds_up_no_other(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await editor_world(bot, services)
     for name in ("Beto", "Caro"):
@@ -218,7 +217,6 @@ async def test_a_flood_wait_on_one_chat_holds_up_no_other(
     eva = world.users["Eva"].id
     bot.tg.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 50",
                                                 retry_after=50), chat_id=eva)  # fmt: skip
-    engine = Engine(bot, services, clock)
     started = clock.now()
     report = await engine.tick()
     assert engine.slept == [] and clock.now() == started  # nobody waited

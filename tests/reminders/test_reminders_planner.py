@@ -96,11 +96,10 @@ async def test_rows_are_unique_per_kind_target_and_occurrence(
 
 
 async def test_changing_a_rule_replans_future_rows_only(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
-    engine = Engine(bot, services, clock)
     await engine.tick()  # Monday 2 March 09:00: this week's nag goes out
     [sent] = await engine.rows(kind="sitio_web", status="enviado")
     assert sent.occurrence == "2009-02-23"

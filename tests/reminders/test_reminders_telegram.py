@@ -84,11 +84,10 @@ async def test_a_long_flood_wait_hands_the_reminder_back_for_later(
 
 
 async def test_blocked_by_the_person_marks_them_and_falls_back_to_the_group(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await editor_world(bot, services)
     bot.tg.chats[world.users["Eva"].id].bot_status = "kicked"  # Eva blocked the bot
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert (await engine.person(world.person_ids["Eva"])).private_blocked
     [in_group] = world.in_group()
@@ -105,11 +104,10 @@ async def test_blocked_by_the_person_marks_them_and_falls_back_to_the_group(
 
 
 async def test_removed_from_the_group_marks_the_committee_and_tells_the_coordinador(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)  # no editor: the nag goes to the group
     bot.tg.remove_bot_from(world.group, world.users["Ana"])
-    engine = Engine(bot, services, clock)
     report = await engine.tick()
     assert report.dispatch.failed == 1
     assert not (await engine.committee(world.committee_id)).reachable
@@ -121,7 +119,7 @@ async def test_removed_from_the_group_marks_the_committee_and_tells_the_coordina
 
 
 async def test_chat_migrated_follows_the_new_id_and_resends(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     supergroup, _ = bot.tg.migrate_to_supergroup(world.group, world.users["Ana"])
@@ -131,7 +129,6 @@ async def test_chat_migrated_follows_the_new_id_and_resends(
                     migrate_to_chat_id=supergroup.id),
         chat_id=world.group.id,
     )  # fmt: skip
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert (await engine.committee(world.committee_id)).chat_id == supergroup.id
     [sent] = bot.tg.messages_to(supergroup)
@@ -140,24 +137,20 @@ async def test_chat_migrated_follows_the_new_id_and_resends(
     assert (row.status, row.chat_id, row.message_id) == ("enviado", supergroup.id, sent.message_id)
 
 
-async def test_5xx_retries_with_backoff(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
+async def test_5xx_retries_with_backoff(bot: Harness, services: Services, engine: Engine) -> None:
     world = await editor_world(bot, services)
     eva = world.users["Eva"].id
     for _ in range(2):
         bot.tg.fail_next("sendMessage", BotApiError(502, "Bad Gateway"), chat_id=eva)
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert engine.slept == [1.0, 2.0] and len(world.to("Eva")) == 1
 
 
 async def test_network_down_hands_back_then_gives_up_after_max_attempts(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await editor_world(bot, services)
     eva = world.users["Eva"].id
-    engine = Engine(bot, services, clock)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         for _ in range(4):
             bot.tg.fail_next("sendMessage", BotApiError(500, "Internal Server Error"),
@@ -171,11 +164,10 @@ async def test_network_down_hands_back_then_gives_up_after_max_attempts(
     assert row.status == "fallido" and world.to("Eva") == []
 
 
-async def test_bad_request_is_final(bot: Harness, services: Services, clock: ManualClock) -> None:
+async def test_bad_request_is_final(bot: Harness, services: Services, engine: Engine) -> None:
     world = await editor_world(bot, services)
     bot.tg.fail_next("sendMessage", BotApiError(400, "Bad Request: chat not found"),
                      chat_id=world.users["Eva"].id)  # fmt: skip
-    engine = Engine(bot, services, clock)
     report = await engine.tick()
     assert report.dispatch.failed == 1
     [row] = await engine.rows(kind="sitio_web", occurrence="2009-02-23")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from gelbot.flows.engine import Subject
-from gelbot.models import Committee, Compromiso, Person, Role
+from gelbot.models import Committee, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, SentMessage
 from gelbot.telegram.handlers.flows import start_flow_for_reminder
@@ -52,18 +52,7 @@ class FlowWorld(People):
             )
 
     async def compromiso(self, owner: str, description: str, due_on: date) -> int:
-        async with self.services.transaction() as session:
-            found = Compromiso(
-                committee_id=self.committee_id,
-                description=description,
-                owner_membership_id=self.membership_ids[owner],
-                due_on=due_on,
-                status="abierto",
-                created_at=self.services.clock.now(),
-            )
-            session.add(found)
-            await session.flush()
-            return found.id
+        return await self.add_compromiso(owner, description, due_on)
 
     def latest(self, chat: FakeChat) -> SentMessage:
         return self.bot.tg.last_to(chat)

@@ -39,10 +39,13 @@ from gelbot.flows import context as flow_context
 from gelbot.flows import loader
 from gelbot.flows.answers import Reply
 from gelbot.flows.engine import Subject, answer, current_ask, start_flow
+from gelbot.informe import drafts
+from gelbot.informe.periods import InformePeriod
 from gelbot.models import (
     Attendance,
     Committee,
     Compromiso,
+    InformeDraft,
     Membership,
     Person,
     ProgressNote,
@@ -431,3 +434,13 @@ def people(
     """The semester's people and group in the fake Telegram, the day after the period."""
     clock.set(AFTER)
     return fake_people(bot.tg)
+
+
+async def open_draft(session: AsyncSession, s: Semester) -> tuple[Committee, Person, InformeDraft]:
+    """Ana's draft of the semester's informe (semestral, START to END), opened after it."""
+    committee = await session.get(Committee, s.committee_id)
+    ana = await session.get(Person, s.people["Ana"])
+    assert committee is not None and ana is not None
+    period = InformePeriod("semestral", START, END)
+    draft = await drafts.open_draft(session, committee, period, person=ana, now=AFTER)
+    return committee, ana, draft

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import committees as domain
 from gelbot.domain.committees import PersonInfo
-from gelbot.models import Committee, Membership, Person, Role
+from gelbot.models import Committee, Compromiso, Membership, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser
 
@@ -53,6 +53,24 @@ class People:
             self.services, self.tg, self.committee_id, name, role, private=private
         )
         self.remember(name, joined)
+
+    async def add_compromiso(
+        self, owner: str | None, description: str, due_on: date, *, cargo: str | None = None
+    ) -> int:
+        """An open compromiso of `owner` (a member's name) or of a `cargo`; returns its id."""
+        async with self.services.transaction() as session:
+            compromiso = Compromiso(
+                committee_id=self.committee_id,
+                description=description,
+                owner_membership_id=self.membership_ids[owner] if owner else None,
+                owner_cargo=cargo,
+                due_on=due_on,
+                status="abierto",
+                created_at=self.services.clock.now(),
+            )
+            session.add(compromiso)
+            await session.flush()
+            return compromiso.id
 
 
 async def found_committee(

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
-from gelbot.models import Committee, Compromiso, Meeting, Person, Reminder, Role
+from gelbot.models import Committee, Meeting, Person, Reminder, Role
 from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.services import Services
@@ -85,22 +85,22 @@ async def with_beto(services: Services, tg: FakeTelegram) -> World:
     return world
 
 
+async def nag_in_the_group(
+    bot: Harness, services: Services, clock: ManualClock, *members: str
+) -> World:
+    """Fede, the editor web, never opened a private chat: Monday's nag goes to the group."""
+    world = await make_world(services, bot.tg)
+    await add_person(world, "Fede", Role.EDITOR_WEB, private=False)
+    for name in members:
+        await add_person(world, name)
+    await Engine(bot, services, clock).tick()
+    return world
+
+
 async def add_compromiso(
     world: World, owner: str | None, description: str, due_on: date, *, cargo: str | None = None
 ) -> int:
-    async with world.services.transaction() as session:
-        compromiso = Compromiso(
-            committee_id=world.committee_id,
-            description=description,
-            owner_membership_id=world.membership_ids[owner] if owner else None,
-            owner_cargo=cargo,
-            due_on=due_on,
-            status="abierto",
-            created_at=world.services.clock.now(),
-        )
-        session.add(compromiso)
-        await session.flush()
-        return compromiso.id
+    return await world.add_compromiso(owner, description, due_on, cargo=cargo)
 
 
 class Engine:

@@ -13,7 +13,7 @@ from gelbot.models import Committee, IndicatorReading, Role
 from gelbot.services import Services
 from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
-from tests.support.reminders_world import Engine, add_person, make_world
+from tests.support.reminders_world import Engine, add_person, make_world, nag_in_the_group
 
 
 async def test_a_typo_of_a_command_gets_the_nearest_real_one(bot: Harness, world: World) -> None:
@@ -59,9 +59,7 @@ async def test_a_mention_in_the_group_is_answered_about_its_topic(world: World) 
 async def test_an_editors_private_answer_to_the_group_question_is_recorded(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Fede", Role.EDITOR_WEB, private=False)
-    await Engine(bot, services, clock).tick()  # Monday 2 March 2009: the nag goes to the group
+    world = await nag_in_the_group(bot, services, clock)  # Monday 2 March 2009
     [in_group] = world.in_group()
     assert in_group.plain.startswith("Fede: ¿Se actualizó")
 
