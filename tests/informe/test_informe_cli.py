@@ -14,17 +14,7 @@ from typer.testing import CliRunner
 from gelbot.cli import app as cli_app
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.informe import drafts
-from tests.support.informe_world import (
-    AFTER,
-    Built,
-    Semester,
-    build_into,
-    database_url,
-    open_draft,
-    semester_file,
-)
-
-__all__ = ["database_url", "semester_file"]  # fixtures this module uses
+from tests.support.informe_world import AFTER, Built, Semester, build_into, open_draft
 
 
 @pytest.fixture

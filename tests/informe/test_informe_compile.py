@@ -31,19 +31,7 @@ from gelbot.models import (
     SemesterItem,
 )
 from gelbot.services import Services
-from tests.support.informe_world import (
-    AFTER,
-    END,
-    START,
-    Semester,
-    at,
-    database_url,
-    open_draft,
-    semester,
-    semester_file,
-)
-
-__all__ = ["database_url", "semester", "semester_file"]  # fixtures this module uses
+from tests.support.informe_world import AFTER, END, START, Semester, at, open_draft
 
 
 async def _compile(

@@ -16,7 +16,7 @@ from gelbot.app import build_application
 from gelbot.clock import ManualClock
 from gelbot.models import Role
 from gelbot.reminders.dispatcher import MAX_ATTEMPTS, Dispatcher
-from gelbot.reminders.tick import TickReport, tick
+from gelbot.reminders.tick import tick
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.budget import SharedBudget
@@ -41,25 +41,25 @@ async def editor_world(bot: Harness, services: Services) -> World:
     return world
 
 
-async def flooded(
-    bot: Harness, services: Services, clock: ManualClock, *, retry_after: int
-) -> tuple[World, Engine, TickReport]:
-    """Eva's nag is due and Telegram answers it 429 with `retry_after`: one tick runs."""
+async def handed_back(
+    bot: Harness, services: Services, engine: Engine, *, retry_after: int
+) -> World:
+    """Telegram answers Eva's due nag 429 with `retry_after`: the tick hands it back, unsent."""
     world = await editor_world(bot, services)
     error = BotApiError(
         429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
     )
     bot.tg.fail_next("sendMessage", error, chat_id=world.users["Eva"].id)
-    engine = Engine(bot, services, clock)
-    return world, engine, await engine.tick()
+    report = await engine.tick()
+    assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
+    return world
 
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_429_hands_back_for_retry_after_and_loses_nothing(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
-    world, engine, report = await flooded(bot, services, clock, retry_after=7)
-    assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
+    world = await handed_back(bot, services, engine, retry_after=7)
     clock.advance(seconds=7)
     report = await engine.tick()
     assert report.dispatch.sent == 1 and len(world.to("Eva")) == 1
@@ -69,10 +69,9 @@ async def test_429_hands_back_for_retry_after_and_loses_nothing(
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_a_long_flood_wait_hands_the_reminder_back_for_later(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
-    world, engine, report = await flooded(bot, services, clock, retry_after=300)
-    assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
+    world = await handed_back(bot, services, engine, retry_after=300)
     [row] = await engine.rows(kind="sitio_web", occurrence="2009-02-23")
     assert row.status == "pendiente" and (row.due_at - clock.now()).total_seconds() == 300
     clock.advance(seconds=299)
