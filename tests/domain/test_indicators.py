@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from gelbot.clock import ManualClock
 from gelbot.domain import indicators
-from gelbot.domain.indicators import IndicatorStatus, Period
+from gelbot.domain.indicator_periods import Period, period_of, periods_between
+from gelbot.domain.indicators import IndicatorStatus
 from gelbot.domain.plan_import import parse_plan
 from gelbot.domain.plans import import_plan
 from gelbot.models import Committee, Indicator, IndicatorReading, Person, ReadingStatus
@@ -48,20 +49,20 @@ NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
     ],
 )
 def test_periods(frequency: str, day: date, start: date, end: date) -> None:
-    assert indicators.period_of(frequency, day) == Period(start, end)
-    assert day in indicators.period_of(frequency, day)
+    assert period_of(frequency, day) == Period(start, end)
+    assert day in period_of(frequency, day)
 
 
 def test_periods_between_and_unknown_frequency() -> None:
-    weeks = indicators.periods_between("semanal", date(2009, 2, 1), date(2009, 7, 31))
+    weeks = periods_between("semanal", date(2009, 2, 1), date(2009, 7, 31))
     assert weeks[0].start == date(2009, 2, 2)  # the week that began on 26 January is not in
     assert weeks[-1].start == date(2009, 7, 27)
     assert len(weeks) == 26
-    assert len(indicators.periods_between("mensual", date(2009, 2, 1), date(2009, 7, 31))) == 6
-    assert indicators.periods_between("unica", date(2009, 1, 1), date(2009, 12, 31)) == []
-    assert indicators.periods_between("mensual", date(2009, 3, 1), date(2009, 2, 1)) == []
+    assert len(periods_between("mensual", date(2009, 2, 1), date(2009, 7, 31))) == 6
+    assert periods_between("unica", date(2009, 1, 1), date(2009, 12, 31)) == []
+    assert periods_between("mensual", date(2009, 3, 1), date(2009, 2, 1)) == []
     with pytest.raises(ValueError):
-        indicators.period_of("diaria", date(2009, 3, 2))
+        period_of("diaria", date(2009, 3, 2))
     assert indicators.period_noun("semanal", 1) == "semana"
     assert indicators.period_noun("mensual", 2) == "meses"
 
@@ -107,7 +108,7 @@ def test_status_against_the_meta() -> None:
 
 def test_compliance_counts_periods_that_met_the_meta() -> None:
     weekly = _indicator()
-    weeks = indicators.periods_between("semanal", date(2009, 2, 1), date(2009, 7, 31))
+    weeks = periods_between("semanal", date(2009, 2, 1), date(2009, 7, 31))
     readings = [_reading(w.start, 1) for w in weeks[:24]] + [_reading(weeks[24].start, 0)]
     result = indicators.compliance_between(
         weekly, readings, date(2009, 2, 1), date(2009, 7, 31), today=date(2009, 8, 3)

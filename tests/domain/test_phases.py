@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from gelbot.clock import ManualClock
 from gelbot.domain import phases
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.frameworks import default_framework
 from gelbot.informe.chart import PNG_SIGNATURE
 from gelbot.models import Committee, CriterionEvent, CriterionStatus, Person

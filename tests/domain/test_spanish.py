@@ -10,16 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gelbot.domain.recurrence import LAST, MeetingRule, parse_meeting_rule
 from gelbot.domain.spanish import (
-    LAST,
-    MeetingRule,
     format_date,
     format_date_short,
     format_datetime,
     month_name,
     normalize,
     parse_date,
-    parse_meeting_rule,
     parse_number,
     parse_percentage,
     parse_time,

@@ -12,9 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import gelbot
-from gelbot.domain import cargos, committees, compromisos, meetings, prompts
-from gelbot.domain.committees import DomainError, PersonInfo
+from gelbot.domain import (
+    cargos,
+    committees,
+    compromiso_drafts,
+    compromisos,
+    meetings,
+    pending_prompts,
+)
+from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromiso_text import read_request, split_due_date
+from gelbot.domain.errors import DomainError
 from gelbot.models import Attendance, Committee, CompromisoEvent, Membership, Person, Role
 from gelbot.services import Services
 
@@ -54,11 +62,11 @@ async def new_compromiso(
     due_on: date,
     cargo: str | None = None,
 ) -> compromisos.Compromiso:
-    draft = await compromisos.create_draft(
+    draft = await compromiso_drafts.create_draft(
         session, committee, author.person, responsable=compromisos.Responsable(owner, cargo),
         description="Actualizar el sitio", due_on=due_on, meeting_id=None, now=NOW,
     )  # fmt: skip
-    return await compromisos.confirm_draft(session, draft, author.person, now=NOW)
+    return await compromiso_drafts.confirm_draft(session, draft, author.person, now=NOW)
 
 
 # --- reading /compromiso ---------------------------------------------------------------------
@@ -309,21 +317,21 @@ async def test_roll_call_leaves_out_delegados(services: Services) -> None:
 async def test_pending_prompts_are_found_by_chat_and_message(services: Services) -> None:
     async with services.transaction() as session:
         ana = await person(session, 1, "Ana")
-        await prompts.remember(
+        await pending_prompts.remember(
             session, chat_id=-5, message_id=42, person_id=ana.id, kind="x", subject_id=7,
             data={"meeting_id": 3}, now=NOW,
         )  # fmt: skip
     async with services.transaction() as session:
-        found = await prompts.find(session, -5, 42)
+        found = await pending_prompts.find(session, -5, 42)
         assert found is not None and (found.kind, found.subject_id, found.data) == (
             "x",
             7,
             {"meeting_id": 3},
         )
-        assert await prompts.find(session, -6, 42) is None
-        await prompts.resolve(session, found)
+        assert await pending_prompts.find(session, -6, 42) is None
+        await pending_prompts.resolve(session, found)
     async with services.transaction() as session:
-        assert await prompts.find(session, -5, 42) is None
+        assert await pending_prompts.find(session, -5, 42) is None
 
 
 def test_every_refusal_has_a_template() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from gelbot.clock import ManualClock
 from gelbot.domain import phases
 from gelbot.flows.engine import Subject
+from gelbot.jobs import flows_pass
 from gelbot.models import (
     Committee,
     Compromiso,
@@ -21,7 +22,6 @@ from gelbot.models import (
 )
 from gelbot.models.flows import FlowAnswer, FlowRun, ProgressNote, SemesterItem
 from gelbot.services import Services
-from gelbot.telegram.handlers import flows as flow_handlers
 from tests.support.flows_world import FlowWorld, Step, make_world
 from tests.support.harness import Harness, texts
 
@@ -290,10 +290,10 @@ async def test_semester_questionnaire(
     world: FlowWorld, services: Services, clock: ManualClock, bot: Harness
 ) -> None:
     clock.set(datetime(2009, 7, 23, 14, 0, tzinfo=UTC))  # six working days before 31 July
-    assert await flow_handlers.tick(bot.app.bot, services) == (0, 0)
+    assert await flows_pass(bot.app.bot, services) == (0, 0)
     clock.set(datetime(2009, 7, 24, 14, 0, tzinfo=UTC))
-    assert await flow_handlers.tick(bot.app.bot, services) == (0, 1)
-    assert await flow_handlers.tick(bot.app.bot, services) == (0, 0)  # once per period
+    assert await flows_pass(bot.app.bot, services) == (0, 1)
+    assert await flows_pass(bot.app.bot, services) == (0, 0)  # once per period
     ana = world.chat("Ana")
     assert "1 de febrero de 2009 – 31 de julio de 2009" in world.latest(ana).plain
     await world.dialog(

@@ -12,12 +12,12 @@ from gelbot.app import build_application
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.flows.engine import Subject, start_button_data
+from gelbot.jobs import flows_pass
 from gelbot.models import Compromiso, IndicatorReading, Role
 from gelbot.models.flows import FlowAnswer, FlowDefinition, FlowRun
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.fake_api import FakeBotApiRequest
-from gelbot.telegram.handlers import flows as flow_handlers
 from tests.support.flows_world import FlowWorld, make_world
 from tests.support.harness import Harness, texts
 
@@ -182,9 +182,9 @@ async def test_an_unanswered_flow_expires_sin_respuesta(
 ) -> None:
     assert await world.start("sitio_web", Subject.week(WEEK))
     clock.advance(hours=95)
-    assert await flow_handlers.tick(bot.app.bot, services) == (0, 0)
+    assert await flows_pass(bot.app.bot, services) == (0, 0)
     clock.advance(hours=2)  # the flow allows 96 hours
-    assert await flow_handlers.tick(bot.app.bot, services) == (1, 0)
+    assert await flows_pass(bot.app.bot, services) == (1, 0)
     [run] = await all_of(services, FlowRun)
     assert run.status == "sin_respuesta"
     [answer] = await all_of(services, FlowAnswer)
@@ -208,7 +208,7 @@ async def test_an_expired_run_keeps_an_earlier_answer(
         [("Carla", "sí", "¿Cuántas"), ("Carla", "2", "¿Qué secciones")], world.chat("Carla")
     )
     clock.advance(days=5)
-    assert await flow_handlers.tick(bot.app.bot, services) == (1, 0)
+    assert await flows_pass(bot.app.bot, services) == (1, 0)
     [reading] = await all_of(services, IndicatorReading)
     assert (reading.status, reading.value) == ("respondido", 2)
 

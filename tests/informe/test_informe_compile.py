@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert, select
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
+from gelbot.domain.informe_periods import InformeKind, InformePeriod
 from gelbot.informe import drafts
 from gelbot.informe.compile import compile_informe
-from gelbot.informe.document import Firma, InformeDocument, InformeKind
-from gelbot.informe.periods import InformePeriod
+from gelbot.informe.document import Firma, InformeDocument
 from gelbot.models import (
     Attendance,
     Committee,

@@ -9,8 +9,8 @@ import docx
 import pytest
 
 from gelbot.clock import ManualClock
-from gelbot.domain.committees import DomainError
-from gelbot.informe.periods import (
+from gelbot.domain.errors import DomainError
+from gelbot.domain.informe_periods import (
     InformePeriod,
     PeriodRequest,
     is_running,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from gelbot.domain import committees, compromisos, indicators, meetings
+from gelbot.domain import committees, compromiso_drafts, indicators, meetings
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromisos import Responsable
 from gelbot.informe.compile import compile_informe
@@ -58,11 +58,11 @@ async def _ocana(services: Services) -> int:
         await indicators.record_no_answer(session, quejas, date(2009, 3, 1), at(date(2009, 4, 2)))
         for text, due in (("Publicar el directorio", date(2009, 4, 1)),
                           ("Solicitar la línea gratuita", date(2009, 4, 15))):  # fmt: skip
-            draft = await compromisos.create_draft(
+            draft = await compromiso_drafts.create_draft(
                 session, committee, ana, responsable=Responsable(member, member.cargo),
                 description=text, due_on=due, meeting_id=None, now=registered,
             )  # fmt: skip
-            await compromisos.confirm_draft(session, draft, ana, now=registered)
+            await compromiso_drafts.confirm_draft(session, draft, ana, now=registered)
         return committee.id
 
 

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from gelbot.cli import app
 from gelbot.clock import ManualClock
-from gelbot.domain import prompts
+from gelbot.domain import pending_prompts
 from gelbot.models import Role
 from gelbot.reminders.dispatcher import NAG_PROMPT
 from gelbot.services import Services
@@ -137,7 +137,7 @@ async def test_crash_after_storing_the_nags_question_loses_no_question(
     assert deliveries(server, world) == Counter({"Eva": 2, "Beto": 1, "Caro": 1})
     async with services.transaction() as session:
         for copy in server.tg.messages_to(world.users["Eva"].id):
-            question = await prompts.find(session, copy.chat_id, copy.message_id)
+            question = await pending_prompts.find(session, copy.chat_id, copy.message_id)
             assert question is not None and question.kind == NAG_PROMPT, copy
 
 

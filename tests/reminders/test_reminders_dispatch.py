@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
+from gelbot.domain import sitio_web
 from gelbot.models import (
     Committee,
     CriterionStatus,
@@ -16,7 +17,6 @@ from gelbot.models import (
     Person,
     Role,
 )
-from gelbot.reminders import sitio_web
 from gelbot.reminders.schedule import Aspect, Change, apply_change
 from gelbot.reminders.vacations import start_vacation
 from gelbot.services import Services

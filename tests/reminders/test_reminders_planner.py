@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker
 from gelbot.models import Committee, Compromiso, Reminder, ReminderPlan, Role
+from gelbot.reminders.facts import Planned
 from gelbot.reminders.outbox import insert_new
 from gelbot.reminders.planner import HORIZON, plan
-from gelbot.reminders.rules import Planned
 from gelbot.reminders.schedule import Aspect, Change, apply_change
 from gelbot.services import Services
 from tests.support.harness import Harness

@@ -1,4 +1,4 @@
-"""A plain send is recorded on the driver's own connection (gelbot.reminders.records).
+"""A plain send is recorded on the driver's own connection (gelbot.reminders.sent_recorder).
 
 The row must read back exactly as if SQLAlchemy had written it — the same moment, comparable in
 queries — and a claim another worker holds must be left alone. On both databases.
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select
 
 from gelbot.models import Reminder, ReminderStatus
-from gelbot.reminders.records import SentRecorder
+from gelbot.reminders.sent_recorder import SentRecorder
 from gelbot.services import Services
 
 SENT = datetime(2009, 3, 2, 9, 0, 1, 123456, tzinfo=UTC)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from gelbot.domain.calendar import WorkingCalendar
-from gelbot.domain.spanish import MeetingRule
+from gelbot.domain.recurrence import MeetingRule
+from gelbot.reminders.facts import CommitteeFacts, CompromisoFacts, Planned, Window
 from gelbot.reminders.rules import (
     DEFAULT_MEETING_RULE,
-    CommitteeFacts,
-    CompromisoFacts,
-    Planned,
-    Window,
     nag_period,
     plan_committee,
     plan_delegate,

@@ -21,8 +21,8 @@ from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.fake_api import BotApiError, FakeBotApiRequest, FakeTelegram
-from gelbot.telegram.handlers.reminders import dispatcher_for
 from gelbot.telegram.pacing import Pacing
+from gelbot.telegram.reminder_dispatcher import dispatcher_of
 from gelbot.telegram.sender import TelegramSender
 from tests.support.delivery_world import SlowTelegram
 from tests.support.harness import Harness
@@ -215,7 +215,7 @@ async def test_timeouts_retry_with_backoff(
 
 async def test_the_running_bot_sends_reminders_through_the_rate_limiter(settings: Settings) -> None:
     application = build_application(settings, request=FakeBotApiRequest(FakeTelegram()))
-    sender = dispatcher_for(application).sender
+    sender = dispatcher_of(application).sender
     assert isinstance(sender, TelegramSender)
     assert isinstance(sender.budget, SharedBudget)  # shared with other instances
     limiter = sender.bot.rate_limiter  # type: ignore[attr-defined]

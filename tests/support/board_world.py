@@ -18,7 +18,8 @@ from gelbot.clock import ManualClock
 from gelbot.domain import committees as domain
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.frameworks import get_framework
-from gelbot.domain.indicators import SITIO_WEB_SEMANAL, period_of
+from gelbot.domain.indicator_periods import period_of
+from gelbot.domain.indicators import SITIO_WEB_SEMANAL
 from gelbot.models import (
     Committee,
     CriterionStatus,

@@ -9,7 +9,7 @@ from gelbot.flows.engine import Subject
 from gelbot.models import Committee, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, SentMessage
-from gelbot.telegram.handlers.flows import start_flow_for_reminder
+from gelbot.telegram.flow_questions import start_flow_for_reminder
 from tests.support.harness import Harness, texts
 from tests.support.members import People, found_committee
 

@@ -31,16 +31,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker
-from gelbot.domain import committees, compromisos, indicators, meetings, phases
+from gelbot.domain import committees, compromiso_drafts, compromisos, indicators, meetings, phases
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromisos import Evidence, Responsable
 from gelbot.domain.frameworks import default_framework
+from gelbot.domain.informe_periods import InformePeriod
 from gelbot.flows import context as flow_context
 from gelbot.flows import loader
 from gelbot.flows.answers import Reply
 from gelbot.flows.engine import Subject, answer, current_ask, start_flow
 from gelbot.informe import drafts
-from gelbot.informe.periods import InformePeriod
 from gelbot.models import (
     Attendance,
     Committee,
@@ -91,11 +91,11 @@ async def _compromiso(
     session: AsyncSession, committee: Committee, author: Person, owner: Membership,
     text: str, due: date, now: datetime, meeting_id: int | None,
 ) -> Compromiso:  # fmt: skip
-    draft = await compromisos.create_draft(
+    draft = await compromiso_drafts.create_draft(
         session, committee, author, responsable=Responsable(owner, owner.cargo),
         description=text, due_on=due, meeting_id=meeting_id, now=now,
     )  # fmt: skip
-    return await compromisos.confirm_draft(session, draft, author, now=now)
+    return await compromiso_drafts.confirm_draft(session, draft, author, now=now)
 
 
 async def _meeting(

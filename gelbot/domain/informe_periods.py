@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.spanish import normalize
-from gelbot.informe.document import InformeKind
 from gelbot.models import Committee
 
+InformeKind = Literal["semestral", "trimestral"]
 MONTHS_OF: dict[InformeKind, int] = {"semestral": 6, "trimestral": 3}
 MAX_MONTHS = 24  # longer windows are not an informe, and would make compiling unbounded
 _KIND_WORDS: dict[str, InformeKind] = {

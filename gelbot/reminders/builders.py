@@ -8,19 +8,15 @@ engine can take over a kind by replacing its builder; the rows and the engine st
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import compromisos as compromisos_domain
-from gelbot.domain import meeting_details
+from gelbot.domain import meeting_details, sitio_web
 from gelbot.domain import meetings as meetings_domain
-from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.frameworks import compliance
 from gelbot.flows.runs import Subject, start_button_data
 from gelbot.models import (
@@ -28,11 +24,10 @@ from gelbot.models import (
     Compromiso,
     CriterionStatus,
     Meeting,
-    Membership,
     Person,
-    Role,
 )
-from gelbot.reminders import sitio_web
+from gelbot.reminders import calendar_messages, digest, vacations
+from gelbot.reminders.job import Action, Builder, Job
 from gelbot.reminders.kinds import Kind
 from gelbot.reminders.outbox import Button, Claimed, Outgoing
 from gelbot.reminders.rules import framework
@@ -42,48 +37,10 @@ MAX_LISTED = 15
 FIRST_UNMET = 5
 
 
-@dataclass(frozen=True)
-class Known:
-    """What the dispatcher already read for its whole batch; builders read anything else."""
-
-    compromisos: Mapping[int, Compromiso] = field(default_factory=dict)  # owners loaded
-    # (committee, week) → whether that week's site-update answer is recorded
-    weeks: Mapping[tuple[int, date], bool] = field(default_factory=dict)
-
-
-@dataclass
-class Job:
-    """The rows of one target and kind, ready to be put into words."""
-
-    rows: list[Claimed]
-    committee: Committee | None
-    person: Person | None  # the person addressed, privately or by mention in the group
-    private: bool
-    now: datetime
-    tz: ZoneInfo
-    calendar: WorkingCalendar
-    late: bool
-    known: Known = field(default_factory=Known)
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.tz).date()
-
-    @property
-    def kind(self) -> str:
-        return self.rows[0].kind
-
-    def latest(self) -> Claimed:
-        return max(self.rows, key=lambda r: (r.scheduled_for, r.id))
-
-
 SITE_FLOW = "sitio_web_semanal"
 FOLLOW_UP_FLOW = "seguimiento_compromiso"
 CRITERIA_FLOW = "revision_criterios"
 MAX_FLOW_BUTTONS = 5
-
-Builder = Callable[[AsyncSession, Job], Awaitable[Outgoing | None]]
-Action = Callable[[AsyncSession, Job], Awaitable[None]]
 
 
 def nag_buttons(committee_id: int, week: date) -> tuple[tuple[Button, ...], ...]:
@@ -325,23 +282,8 @@ async def coordinator_notice(session: AsyncSession, job: Job) -> Outgoing | None
     return Outgoing("recordatorio_aviso_coordinador", {"items": items})
 
 
-async def coordinators(session: AsyncSession, committee_id: int) -> list[int]:
-    """The person ids of a committee's coordinadores."""
-    return list(
-        await session.scalars(
-            select(Membership.person_id).where(
-                Membership.committee_id == committee_id,
-                Membership.role == Role.COORDINADOR.value,
-                Membership.active.is_(True),
-            )
-        )
-    )
-
-
-def builders() -> dict[str, Builder]:
+def by_kind() -> dict[str, Builder]:
     """Kind → builder; the digest and the vacation summary live in their own modules."""
-    from gelbot.reminders import calendar_messages, digest, vacations
-
     return {
         Kind.SITIO_WEB: site_nag,
         Kind.SITIO_WEB_REPETICION: site_nag,

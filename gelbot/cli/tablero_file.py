@@ -1,16 +1,15 @@
-"""`gelbot tablero`: the board of one delegado, written to a file (PNG, XLSX or HTML)."""
+"""`gelbot tablero`'s work: the board of one delegado as the bytes of a PNG, XLSX or HTML file."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import select
 
 from gelbot.board.compile import board_for
-from gelbot.db import make_engine, make_sessionmaker
 from gelbot.models import Person
+from gelbot.services import Services
 from gelbot.settings import Settings
 
 FORMATOS = ("png", "xlsx", "html")
@@ -30,15 +29,11 @@ async def board_file(
     """The board of the delegado with this Telegram id, as the bytes of a file."""
     if formato not in FORMATOS:
         return Outcome(2, f"Formato desconocido: «{formato}». Use png, xlsx o html.")
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as session:
-            person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
-            if person is None:
-                return Outcome(2, f"No conozco a nadie con el id de Telegram {telegram_id}.")
-            board = await board_for(session, person, now=now, tz=settings.zone)
-    finally:
-        await engine.dispose()
+    async with Services.opened(settings) as services, services.transaction() as session:
+        person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
+        if person is None:
+            return Outcome(2, f"No conozco a nadie con el id de Telegram {telegram_id}.")
+        board = await board_for(session, person, now=now, tz=settings.zone)
     if formato == "png":
         from gelbot.board.chart import board_png
 
@@ -52,12 +47,3 @@ async def board_file(
 
         content = standalone_html(board).encode()
     return Outcome(0, "", content, len(board.rows))
-
-
-def write(outcome: Outcome, salida: Path) -> Outcome:
-    """Write the built board to `salida`, saying where (or why not)."""
-    try:
-        salida.write_bytes(outcome.content)
-    except OSError as error:
-        return Outcome(1, f"No pude escribir {salida}: {error.strerror or error}.")
-    return Outcome(0, f"Tablero de {outcome.rows} comités escrito en {salida}.")

@@ -2,7 +2,7 @@
 
 In a group the question mentions the person and carries a selective ForceReply (or buttons), so
 under privacy mode the bot sees the answer; in private, typing is enough. Answers come back
-through gelbot.telegram.handlers.flow_answers.
+through gelbot.telegram.handlers.flow_answers; the flows' periodic pass is in gelbot.jobs.
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
-from gelbot.domain.calendar import WorkingCalendar
 from gelbot.flows import context as flow_context
-from gelbot.flows import engine, loader, semester
+from gelbot.flows import engine, loader
 from gelbot.flows.answers import MAX_NUMBER, format_number
 from gelbot.flows.engine import Ask, Subject
 from gelbot.flows.schema import TEXT_LIMIT
 from gelbot.models import Committee, Person
 from gelbot.models.flows import FlowMessage, FlowRun, RunStatus
-from gelbot.services import Services
 from gelbot.telegram import callbacks
 from gelbot.texts import render, split_message
 
@@ -195,27 +193,3 @@ async def say(
         )  # fmt: skip
     except TelegramError as error:
         log.warning("flow message not sent to %s: %s", chat_id, error)
-
-
-# --- the periodic work: expiry and the semester questionnaire ------------------------------------
-
-
-async def tick(bot: Bot, svc: Services) -> tuple[int, int]:
-    """Expire overdue runs, ask what waited behind them, start due questionnaires.
-
-    Returns (runs expired, questionnaires started).
-    """
-    now, tz = svc.clock.now(), svc.settings.zone
-    async with svc.transaction() as session:
-        expired = await engine.expire_due_runs(session, now, tz)
-        for run in expired.released:
-            await ask_current(bot, session, run, now=now, tz=tz)
-    started = 0
-    async with svc.transaction() as session:
-        for committee, start in await semester.due(session, now.astimezone(tz).date(),
-                                                   WorkingCalendar(tz)):  # fmt: skip
-            started += await start_flow_for_reminder(
-                bot, session, kind=semester.REMINDER, committee=committee, person=None,
-                subject=Subject.period(start), now=now, tz=tz,
-            )  # fmt: skip
-    return len(expired.runs), started
