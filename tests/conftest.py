@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from gelbot.app import build_application
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker, upgrade
 from gelbot.models import Base
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
-from gelbot.telegram.fake_api import FakeBotApiRequest, FakeTelegram
-from tests.support.harness import Harness
+from gelbot.telegram.fake_api import FakeTelegram
+from tests.support.committee_world import World, committee
+from tests.support.harness import Harness, running
 from tests.support.hostile import Hostile
+from tests.support.reminders_world import Engine
 
 POSTGRES_URL = os.environ.get("GELBOT_TEST_DATABASE_URL")
 
@@ -95,17 +96,23 @@ async def bot(
     settings: Settings, services: Services, telegram: FakeTelegram
 ) -> AsyncIterator[Harness]:
     """The real gelbot Application, initialised, talking to the fake Telegram."""
-    application = build_application(
-        settings, services=services, request=FakeBotApiRequest(telegram), rate_limit=False
-    )
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    yield Harness(application, telegram)
-    await application.shutdown()
+    async with running(settings, services, telegram) as harness:
+        yield harness
 
 
 @pytest.fixture
 def hostile(bot: Harness, services: Services, caplog: pytest.LogCaptureFixture) -> Hostile:
     """The bot under bad input: see tests/support/hostile.py."""
     return Hostile(bot, services, caplog)
+
+
+@pytest.fixture
+async def world(bot: Harness) -> World:
+    """Alcaldía de Mocoa, registered in its group by dialog: Ana, Beto and Carla have joined."""
+    return await committee(bot)
+
+
+@pytest.fixture
+def engine(bot: Harness, services: Services, clock: ManualClock) -> Engine:
+    """The reminder engine as the running bot has it, on the injected clock."""
+    return Engine(bot, services, clock)

@@ -148,10 +148,7 @@ async def test_a_committee_on_the_2026_frameworks_shows_its_sections(
     services: Services, telegram: FakeTelegram, clock: ManualClock
 ) -> None:
     dept = await make_department(services, telegram, clock)
-    async with services.transaction() as session:
-        committee = await session.get(Committee, dept.committee_id("Puerto Asís"))
-        assert committee is not None
-        committee.framework_id = "res1519_transparencia"
+    await dept.change("Puerto Asís", framework_id="res1519_transparencia")
     rows = {r.entity_name: r for r in (await _board(services, dept)).rows}
     asis = rows["Alcaldía de Puerto Asís"]
     assert asis.framework_name.startswith("Resolución MinTIC 1519 de 2020, Anexo 2")

@@ -6,6 +6,7 @@ import asyncio
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -14,7 +15,7 @@ from gelbot.clock import ManualClock
 from gelbot.informe.chart import PNG_SIGNATURE
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeTelegram
-from tests.support.board_world import make_department
+from tests.support.board_world import Department, make_department
 
 NAMES = ("Alcaldía de Mocoa", "Alcaldía de Villagarzón", "Alcaldía de Puerto Asís")
 HIDDEN = ("Sibundoy", "Colón", "Secreto")
@@ -28,11 +29,14 @@ async def _run(database_url: str, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.fixture
+async def dept(services: Services, telegram: FakeTelegram, clock: ManualClock) -> Department:
+    return await make_department(services, telegram, clock)
+
+
 async def test_the_board_as_png_xlsx_and_html(
-    database_url: str, services: Services, telegram: FakeTelegram, clock: ManualClock,
-    tmp_path: Path,
-) -> None:  # fmt: skip
-    dept = await make_department(services, telegram, clock)
+    database_url: str, dept: Department, tmp_path: Path
+) -> None:
     assert dept.delegada is not None
     who = ["--delegado", str(dept.delegada.id), "--at", AT]
     for formato in ("png", "xlsx", "html"):
@@ -54,10 +58,8 @@ async def test_the_board_as_png_xlsx_and_html(
 
 
 async def test_bad_requests_are_answered_in_spanish(
-    database_url: str, services: Services, telegram: FakeTelegram, clock: ManualClock,
-    tmp_path: Path,
-) -> None:  # fmt: skip
-    dept = await make_department(services, telegram, clock)
+    database_url: str, dept: Department, tmp_path: Path
+) -> None:
     assert dept.delegada is not None
     out = str(tmp_path / "t.png")
     code, _, stderr = await _run(database_url, "--delegado", "999", "-o", out)

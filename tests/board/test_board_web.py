@@ -12,7 +12,6 @@ import pytest
 
 from gelbot.board import web
 from gelbot.clock import ManualClock
-from gelbot.models import Committee
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeTelegram
 from tests.board.test_board_initdata import TOKEN, fields, telegram_signed
@@ -108,10 +107,8 @@ async def test_names_are_escaped_and_the_page_runs_only_its_own_script(
     board_server: str, services: Services, telegram: FakeTelegram, clock: ManualClock
 ) -> None:
     dept = await make_department(services, telegram, clock)
-    async with services.transaction() as session:
-        committee = await session.get(Committee, dept.committee_id("Villagarzón"))
-        assert committee is not None
-        committee.entity_name = 'Alcaldía <img src=x onerror="alert(1)"><script>alert(2)</script>'
+    hostile_name = 'Alcaldía <img src=x onerror="alert(1)"><script>alert(2)</script>'
+    await dept.change("Villagarzón", entity_name=hostile_name)
     status, body = await _post(board_server, {"initData": init_data_for(dept, services)})
     html = json.loads(body)["html"]
     assert status == 200

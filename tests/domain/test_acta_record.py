@@ -142,9 +142,7 @@ async def test_without_a_secretario_the_signature_line_is_blank_and_says_how(
     assert "Ana\nCoordinadora GEL\nPresidente de la reunión" in word(sent[-1])
 
 
-async def test_a_designated_presidente_and_a_delegado_as_guest(
-    world: World, services: Services
-) -> None:
+async def test_a_designated_presidente_and_a_delegado_as_guest(world: World) -> None:
     eva = world.bot.tg.add_user("Eva", "eva", last_name="Rojas")
     await world.say(eva, "/unirme Delegada de la ESAP")
     await world.say(world.ana, "/rol @eva delegado")

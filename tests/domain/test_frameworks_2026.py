@@ -84,9 +84,8 @@ def test_the_frameworks_in_force_follow_the_calendar() -> None:
 
 
 async def test_a_committee_registered_in_2026_follows_the_current_frameworks(
-    bot: Harness, services: Services
+    world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     found = await _committee_row(services, world)
     assert found.framework_id == "res1519_transparencia,res1519_accesibilidad,decreto_767"
     [listing] = await world.say(world.beto, "/marcos")
@@ -99,9 +98,8 @@ async def test_a_committee_registered_in_2026_follows_the_current_frameworks(
 
 
 async def test_marking_by_numeral_with_evidence_and_share_per_section(
-    bot: Harness, services: Services
+    bot: Harness, world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     await _mark_two(world)
     # Transparency asks for the published page: anything else is refused, nothing marked.
     [refused] = await world.say(world.ana, "/criterio 1.2 cumple el organigrama está en físico")
@@ -152,8 +150,7 @@ async def test_marking_by_numeral_with_evidence_and_share_per_section(
     assert sum(s.met for s in before) == 3  # the clock did not move: every mark is at NOW
 
 
-async def test_the_matrix_as_xlsx_and_csv_from_the_chat(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_the_matrix_as_xlsx_and_csv_from_the_chat(world: World) -> None:
     await _mark_two(world)
     [sent] = await world.say(world.beto, "/matriz")
     assert (
@@ -190,8 +187,7 @@ async def test_the_matrix_as_xlsx_and_csv_from_the_chat(bot: Harness) -> None:
     assert "El comité no sigue el marco «decreto_1151»" in other.plain
 
 
-async def test_the_coordinador_chooses_the_frameworks(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_the_coordinador_chooses_the_frameworks(world: World, services: Services) -> None:
     await _mark_two(world)
     [refused] = await world.say(world.beto, "/marcos decreto_1151")
     assert "Solo el coordinador cambia los marcos" in refused.plain
@@ -271,8 +267,7 @@ def test_the_matrix_from_the_cli(database_url: str, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "No hay un comité número 999" in missing.stderr
 
 
-async def test_an_item_that_does_not_apply_is_na_in_the_matrix(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_an_item_that_does_not_apply_is_na_in_the_matrix(world: World) -> None:
     [marked] = await world.say(world.ana, "/criterio 10.1 no aplica somos una gobernación")
     assert "marcó como «no aplica» (cuenta como cumplido)" in marked.plain
     assert "Motivo: somos una gobernación" in marked.plain
@@ -315,8 +310,7 @@ async def test_new_entry_points_answer_hostile_input_cleanly(
     await hostile.coordinador_says(f"{word} {arg}")
 
 
-async def test_every_item_met_is_said_in_sections(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_every_item_met_is_said_in_sections(world: World) -> None:
     [marked] = await world.say(world.ana, "/criterio 1-92 cumple")
     assert "… y 72 más." in marked.plain
     [answer] = await world.say(world.ana, "/criterio")

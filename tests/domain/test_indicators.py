@@ -184,8 +184,7 @@ async def with_plan(bot: Harness) -> World:
     return world
 
 
-async def test_indicadores_lists_this_period_against_the_meta(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_indicadores_lists_this_period_against_the_meta(bot: Harness, world: World) -> None:
     [empty] = await world.say(world.beto, "/indicadores")
     assert "aún no tiene indicadores" in empty.plain
     content = seed_file("puerto_santander_2008.yaml")
@@ -233,9 +232,7 @@ async def test_recording_values_and_history(
         ]
 
 
-async def test_the_week_is_the_committees_local_week(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
+async def test_the_week_is_the_committees_local_week(bot: Harness, clock: ManualClock) -> None:
     world = await with_plan(bot)
     # Sunday 8 March, 22:00 in Bogotá is already Monday in UTC: still the week of 2 March.
     clock.set(datetime(2009, 3, 9, 3, 0, tzinfo=UTC))

@@ -216,7 +216,7 @@ async def test_without_quorum_whoever_was_not_called_is_absent(
     assert await attendance(services) == {"Ana": "presente", "Beto": "ausente", "Carla": "ausente"}
 
 
-async def test_half_is_not_quorum(world: World, services: Services) -> None:
+async def test_half_is_not_quorum(world: World) -> None:
     dario = world.bot.tg.add_user("Darío", "dario")
     await world.say(dario, "/unirme Jefe de Control Interno")
     _, roll, _ = await world.say(world.ana, "/reunion iniciar")

@@ -6,18 +6,17 @@ from datetime import date
 
 from gelbot.clock import ManualClock
 from gelbot.domain.committees import PersonInfo, upsert_person
-from gelbot.models import DelegateFollow, Meeting
+from gelbot.models import DelegateFollow
 from gelbot.services import Services
 from tests.support.harness import Harness
 from tests.support.reminders_world import Engine, add_person, local, make_world
 
 
 async def test_a_committee_without_a_rule_gets_a_suggestion_not_a_convocatoria(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg, meeting_rule=None)
     await add_person(world, "Beto")
-    engine = Engine(bot, services, clock)
     for moment in (local(2009, 3, 2, 9), local(2009, 3, 3, 9), local(2009, 3, 31, 9),
                    local(2009, 4, 1, 9), local(2009, 4, 7, 9), local(2009, 4, 8, 9)):  # fmt: skip
         await engine.at(moment)
@@ -36,16 +35,11 @@ async def test_a_committee_without_a_rule_gets_a_suggestion_not_a_convocatoria(
 
 
 async def test_a_monthly_meeting_that_did_not_happen_is_told_to_the_coordinador(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)  # primer martes, 09:00
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 9))
-    async with services.transaction() as session:
-        session.add(
-            Meeting(committee_id=world.committee_id, held_on=date(2009, 3, 3), status="cerrada",
-                    started_at=local(2009, 3, 3, 9), review_messages=[])
-        )  # fmt: skip
+    await world.closed_meeting(date(2009, 3, 3), started_at=local(2009, 3, 3, 9))
     await engine.at(local(2009, 3, 4, 9))  # held: nothing to say
     assert not [m for m in world.to("Ana") if "no quedó registrada" in m.plain]
     await engine.at(local(2009, 4, 8, 9))  # 7 April passed with nothing recorded
@@ -57,14 +51,13 @@ async def test_a_monthly_meeting_that_did_not_happen_is_told_to_the_coordinador(
 
 
 async def test_the_delegates_digest_says_the_meeting_was_not_recorded(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     unscheduled = await make_world(services, bot.tg, entity="Alcaldía de Villagarzón",
                                    coordinador="Olga", meeting_rule=None)  # fmt: skip
     dora = bot.tg.add_user("Dora", "dora")
     bot.tg.private_chat(dora)
-    engine = Engine(bot, services, clock)
     async with services.transaction() as session:
         person = await upsert_person(session, PersonInfo(dora.id, "Dora", "dora"), now=clock.now())
         person.private_chat_open = True

@@ -16,7 +16,7 @@ from gelbot.informe.chart import PNG_SIGNATURE
 from gelbot.models import Committee, CriterionEvent, CriterionStatus, Person
 from gelbot.services import Services
 from tests.domain.test_plans import seed_file, send_file
-from tests.support.committee_world import committee
+from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
 from tests.support.hostile import (
     HYPOTHESIS,
@@ -158,10 +158,7 @@ async def test_marking_leaves_events_and_share_at_replays_them(services: Service
 # --- the chat ------------------------------------------------------------------------------------
 
 
-async def test_fases_sends_a_chart_and_the_days_left(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
-    world = await committee(bot)
+async def test_fases_sends_a_chart_and_the_days_left(world: World, clock: ManualClock) -> None:
     await world.say(world.ana, "/criterio 1-30 cumple")
     clock.set(datetime(2009, 8, 3, 14, 0, tzinfo=UTC))
     await world.say(world.ana, "/criterio 31-46 cumple")
@@ -187,9 +184,8 @@ async def test_fases_before_the_orden_is_known(bot: Harness) -> None:
 
 
 async def test_criterio_lists_the_current_phase_with_buttons(
-    bot: Harness, services: Services
+    bot: Harness, world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     [listing] = await world.say(world.beto, "/criterio")
     assert "Fase de Información: criterios pendientes" in listing.plain
     assert "1. Información básica en el Portal del Estado Colombiano (Acerca de la Entidad)" in (
@@ -219,8 +215,9 @@ async def test_criterio_lists_the_current_phase_with_buttons(
     assert "96. Información, trámites y servicios dirigidos a población vulnerable" in other.plain
 
 
-async def test_forged_and_stale_buttons_are_refused(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_forged_and_stale_buttons_are_refused(
+    bot: Harness, world: World, services: Services
+) -> None:
     [listing] = await world.say(world.ana, "/criterio")
     intruder_group = bot.tg.add_group("Otro", admins=[world.ana])
     forged = (
@@ -244,9 +241,8 @@ async def test_forged_and_stale_buttons_are_refused(bot: Harness, services: Serv
 
 
 async def test_criterio_marks_with_evidence_dates_and_unmarks(
-    bot: Harness, services: Services
+    world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     [done] = await world.say(world.ana, "/criterio 2 cumple https://mocoa-putumayo.gov.co/mision")
     assert "✅ Ana marcó como cumplido:" in done.plain
     assert "2. Misión y visión" in done.plain
@@ -279,8 +275,7 @@ async def test_criterio_marks_with_evidence_dates_and_unmarks(
     }
 
 
-async def test_criterio_permissions_and_bad_input(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_criterio_permissions_and_bad_input(world: World, services: Services) -> None:
     [answer] = await world.say(world.carla, "/criterio 2 cumple")
     assert "Solo el coordinador o control interno pueden marcar" in answer.plain
     for text, expected in [
@@ -299,8 +294,7 @@ async def test_criterio_permissions_and_bad_input(bot: Harness, services: Servic
         assert list(await session.scalars(select(CriterionEvent))) == []
 
 
-async def test_all_criteria_met(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_all_criteria_met(world: World) -> None:
     await world.say(world.ana, "/criterio 1-96 cumple")
     [answer] = await world.say(world.ana, "/criterio")
     assert "cumple todos los criterios de todas las fases" in answer.plain
@@ -308,8 +302,9 @@ async def test_all_criteria_met(bot: Harness) -> None:
     assert "¡Todos los criterios están cumplidos!" in photo.plain
 
 
-async def test_marking_criteria_feeds_the_plans_phase_indicators(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_marking_criteria_feeds_the_plans_phase_indicators(
+    bot: Harness, world: World
+) -> None:
     content = seed_file("mocoa_2009.yaml")
     await send_file(bot, world.ana, world.group, "mocoa.yaml", content, "/plan")
     await world.say(world.ana, "/criterio 48-55 cumple")
@@ -319,8 +314,7 @@ async def test_marking_criteria_feeds_the_plans_phase_indicators(bot: Harness) -
     assert "Año 2009: 61,5 % · meta 90 % al año" in shown
 
 
-async def test_fases_in_private_needs_one_committee(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_fases_in_private_needs_one_committee(bot: Harness, world: World) -> None:
     [photo] = await bot.say(world.beto, bot.tg.private_chat(world.beto), "/fases")
     assert photo.kind == "photo" and photo.reply_to_message_id is None
     other = bot.tg.add_group("Chitagá", admins=[world.beto])

@@ -72,7 +72,7 @@ async def test_another_entitys_plan_is_previewed_and_replaced_only_on_confirmati
     assert await actions(services) != own and await imports(services) == 2
 
 
-async def test_reimporting_shows_rows_changed_and_kept(bot: Harness, services: Services) -> None:
+async def test_reimporting_shows_rows_changed_and_kept(bot: Harness) -> None:
     world = await chitaga(bot)
     content = seed_file("chitaga.yaml")
     await send_file(bot, world.ana, world.group, "chitaga.yaml", content, "/plan", confirm=False)

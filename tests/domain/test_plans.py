@@ -29,7 +29,7 @@ from gelbot.models import (
 )
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
-from tests.support.committee_world import committee
+from tests.support.committee_world import World
 from tests.support.harness import Harness, texts
 from tests.support.hostile import (
     HYPOTHESIS,
@@ -231,9 +231,8 @@ def test_cli_refuses_bad_file_and_unknown_committee(database_url: str, tmp_path:
 
 @pytest.mark.parametrize("name", sorted(SEED_PLANS))
 async def test_coordinador_imports_seed_plan_answering_the_question(
-    bot: Harness, services: Services, name: str
+    bot: Harness, world: World, services: Services, name: str
 ) -> None:
-    world = await committee(bot)
     [question] = await world.say(world.ana, "/plan importar")
     assert "responda a este mensaje adjuntando el archivo" in question.plain
     [done] = await send_file(bot, world.ana, world.group, name, seed_file(name), reply_to=question)
@@ -254,8 +253,9 @@ async def test_coordinador_imports_seed_plan_answering_the_question(
     assert actions[0].accion[:40] in shown
 
 
-async def test_mocoa_plan_content_in_database_and_in_plan(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_mocoa_plan_content_in_database_and_in_plan(
+    bot: Harness, world: World, services: Services
+) -> None:
     content = seed_file("mocoa_2009.yaml")
     await send_file(bot, world.ana, world.group, "mocoa_2009.yaml", content, caption="/plan")
     actions, found = await plan_rows(services)
@@ -287,9 +287,8 @@ async def test_mocoa_plan_content_in_database_and_in_plan(bot: Harness, services
 
 
 async def test_private_import_for_the_one_committee_coordinated(
-    bot: Harness, services: Services
+    bot: Harness, world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     private = bot.tg.private_chat(world.ana)
     [done] = await send_file(bot, world.ana, private, "chitaga.csv", seed_file("chitaga.csv"))
     assert "Plan de acción de la Alcaldía de Mocoa importado" in done.plain
@@ -297,8 +296,9 @@ async def test_private_import_for_the_one_committee_coordinated(
     assert len(actions) == 7
 
 
-async def test_private_import_asks_which_committee(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_private_import_asks_which_committee(
+    bot: Harness, world: World, services: Services
+) -> None:
     other = bot.tg.add_group("Comité GEL Chitagá", admins=[world.ana])
     [question] = await bot.say(world.ana, other, "/comite Alcaldía de Chitagá")
     await bot.press(world.ana, question, 1)
@@ -337,8 +337,9 @@ async def test_private_import_asks_which_committee(bot: Harness, services: Servi
     assert "Plan de acción de la Alcaldía de Mocoa importado" in done.plain
 
 
-async def test_bad_files_are_answered_with_row_and_field(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_bad_files_are_answered_with_row_and_field(
+    bot: Harness, world: World, services: Services
+) -> None:
     await send_file(bot, world.ana, world.group, "chitaga.csv", seed_file("chitaga.csv"), "/plan")
     bad_csv = (
         "accion,indicador,meta,frecuencia,responsables\n"
@@ -375,8 +376,7 @@ async def test_bad_files_are_answered_with_row_and_field(bot: Harness, services:
     assert len(actions) == 7
 
 
-async def test_only_the_coordinador_imports(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_only_the_coordinador_imports(bot: Harness, world: World, services: Services) -> None:
     [answer] = await world.say(world.beto, "/plan importar")
     assert "Solo el coordinador" in answer.plain
     content = seed_file("chitaga.csv")
@@ -394,8 +394,9 @@ async def test_only_the_coordinador_imports(bot: Harness, services: Services) ->
     assert (await plan_rows(services))[0] == []
 
 
-async def test_files_not_for_the_plan_are_left_alone(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_files_not_for_the_plan_are_left_alone(
+    bot: Harness, world: World, services: Services
+) -> None:
     content = seed_file("chitaga.csv")
     assert await send_file(bot, world.ana, world.group, "chitaga.csv", content) == []
     assert await send_file(bot, world.ana, world.group, "f.csv", content, "mire esto") == []
@@ -405,8 +406,7 @@ async def test_files_not_for_the_plan_are_left_alone(bot: Harness, services: Ser
     assert (await plan_rows(services))[0] == []
 
 
-async def test_plan_usage_and_example_file_round_trip(bot: Harness, services: Services) -> None:
-    world = await committee(bot)
+async def test_plan_usage_and_example_file_round_trip(bot: Harness, world: World) -> None:
     [empty] = await world.say(world.beto, "/plan")
     assert "aún no tiene plan de acción" in empty.plain
     [usage] = await world.say(world.ana, "/plan borrar todo")
@@ -421,9 +421,8 @@ async def test_plan_usage_and_example_file_round_trip(bot: Harness, services: Se
 
 
 async def test_reimport_replaces_actions_and_keeps_indicator_history(
-    bot: Harness, services: Services
+    bot: Harness, world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     await send_file(bot, world.ana, world.group, "m.yaml", seed_file("mocoa_2009.yaml"), "/plan")
     actions, found = await plan_rows(services)
     site, quejas = found["sitio_web_semanal"], found["cantidad_de_quejas_recibidas"]
@@ -478,9 +477,8 @@ async def test_reimport_replaces_actions_and_keeps_indicator_history(
 
 
 async def test_import_adopts_the_indicator_the_reminders_created(
-    bot: Harness, services: Services
+    bot: Harness, world: World, services: Services
 ) -> None:
-    world = await committee(bot)
     committee_row = await the_committee(services)
     async with services.transaction() as session:
         site = await indicators.ensure_indicator(

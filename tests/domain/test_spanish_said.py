@@ -12,8 +12,8 @@ import pytest
 from gelbot.domain.spanish import impossible_date, parse_date
 from gelbot.domain.spanish.grammar import con_articulo, cuenta, de_entidad, palabra, segun
 from gelbot.texts import render
-from tests.support.committee_world import committee
-from tests.support.harness import Harness, texts
+from tests.support.committee_world import World
+from tests.support.harness import texts
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "gelbot" / "templates" / "messages"
 
@@ -142,8 +142,7 @@ def test_next_week_is_its_friday() -> None:
     assert parse_date("la semana que viene", today=date(2009, 3, 2)) == date(2009, 3, 13)
 
 
-async def test_compromiso_dates_people_say(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_compromiso_dates_people_say(world: World) -> None:
     febrero = texts(
         await world.say(world.ana, "/compromiso @beto Revisar el sitio para el 31 de febrero")
     )
@@ -171,7 +170,6 @@ async def test_compromiso_dates_people_say(bot: Harness) -> None:
     assert "el viernes 20 de marzo de 2009 y el martes 24 de marzo de 2009" in festivo.plain
 
 
-async def test_vacation_until_an_impossible_date(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_vacation_until_an_impossible_date(world: World) -> None:
     [answer] = await world.say(world.beto, "/vacaciones 31 de abril")
     assert "El 31 de abril no existe: abril tiene 30 días" in answer.plain

@@ -132,7 +132,7 @@ async def test_correcting_a_branch_asks_the_questions_of_the_new_path(
 
 
 async def test_only_ones_own_answers_of_this_period_can_be_corrected(
-    world: FlowWorld, services: Services, clock: ManualClock
+    world: FlowWorld, clock: ManualClock
 ) -> None:
     await finish_site_update(world)
     [listing] = await world.say_and_get("Carla", "/corregir", world.chat("Carla"))
@@ -213,9 +213,7 @@ async def test_an_expired_run_keeps_an_earlier_answer(
     assert (reading.status, reading.value) == ("respondido", 2)
 
 
-async def test_a_second_flow_waits_its_turn_in_private(
-    world: FlowWorld, services: Services
-) -> None:
+async def test_a_second_flow_waits_its_turn_in_private(world: FlowWorld) -> None:
     cid = await world.compromiso("Carla", "Subir las noticias", date(2009, 3, 6))
     assert await world.start("sitio_web", Subject.week(WEEK))
     assert not await world.start("compromiso", Subject.compromiso(cid))  # queued, not asked
@@ -314,7 +312,7 @@ async def test_an_invalid_upload_is_refused_naming_the_field(
 
 
 async def test_only_a_coordinador_uploads_flows_and_privately_too(
-    world: FlowWorld, bot: Harness, services: Services
+    world: FlowWorld, bot: Harness
 ) -> None:
     [refused] = await bot.deliver(
         bot.tg.send_document(world.users["Beto"], world.group, "x.yaml", CUSTOM.encode(), "/flujo")

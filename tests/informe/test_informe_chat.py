@@ -22,7 +22,6 @@ from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.fake_api import (
     FakeBotApiRequest,
-    FakeChat,
     FakeUser,
     SentMessage,
     utf16_length,
@@ -30,15 +29,7 @@ from gelbot.telegram.fake_api import (
 from tests.support.committee_world import register
 from tests.support.harness import Harness, texts
 from tests.support.hostile import HYPOTHESIS, arguments, assert_clean, command_word
-from tests.support.informe_world import (
-    AFTER,
-    database_url,
-    people,
-    semester,
-    semester_file,
-)
-
-__all__ = ["database_url", "people", "semester", "semester_file"]  # fixtures this module uses
+from tests.support.informe_world import AFTER, SemesterChat
 
 GENERATE = "📄 Generar documento"
 
@@ -60,9 +51,7 @@ def _alert(bot: Harness) -> str:
     return str(bot.answers()[-1][1].get("text", ""))
 
 
-async def test_only_a_coordinador_gets_the_informe(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]]
-) -> None:
+async def test_only_a_coordinador_gets_the_informe(bot: Harness, people: SemesterChat) -> None:
     group, users = people
     [refusal] = await bot.say(users["Beto"], group, "/informe")
     assert "Solo el coordinador del comité prepara el informe" in refusal.plain
@@ -86,7 +75,7 @@ async def test_only_a_coordinador_gets_the_informe(
     ],
 )
 async def test_a_period_it_cannot_read_gets_examples(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], args: str, expected: str
+    bot: Harness, people: SemesterChat, args: str, expected: str
 ) -> None:
     group, users = people
     [answer] = await bot.say(users["Ana"], group, f"/informe {args}")
@@ -107,7 +96,7 @@ def _docx_languages(data: bytes) -> set[str]:
 
 
 async def test_review_pages_leave_out_edit_add_merge_and_generate_three_documents(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], services: Services
+    bot: Harness, people: SemesterChat, services: Services
 ) -> None:
     group, users = people
     ana = users["Ana"]
@@ -280,9 +269,8 @@ async def test_review_pages_leave_out_edit_add_merge_and_generate_three_document
 
 
 async def test_the_review_survives_a_restart(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], settings: Settings,
-    services: Services,
-) -> None:  # fmt: skip
+    bot: Harness, people: SemesterChat, settings: Settings, services: Services
+) -> None:
     group, users = people
     ana = users["Ana"]
     [review] = await bot.say(ana, group, "/informe semestral 2009-02 2009-07")
@@ -309,7 +297,7 @@ async def test_the_review_survives_a_restart(
 
 
 async def test_presses_are_checked_against_the_committee_chat_and_role(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]]
+    bot: Harness, people: SemesterChat
 ) -> None:
     group, users = people
     ana, beto = users["Ana"], users["Beto"]
@@ -355,9 +343,7 @@ async def test_presses_are_checked_against_the_committee_chat_and_role(
     )
 
 
-async def test_long_rows_stay_within_telegram_limits(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]]
-) -> None:
+async def test_long_rows_stay_within_telegram_limits(bot: Harness, people: SemesterChat) -> None:
     group, users = people
     ana = users["Ana"]
     [review] = await bot.say(ana, group, "/informe")
@@ -387,9 +373,8 @@ async def test_long_rows_stay_within_telegram_limits(
 @example(command="/informe", args="semestral 2009-02 2009-08 2009-09")
 @example(command="/informe", args="\u202e2009-02")
 async def test_any_period_text_gets_a_clean_answer(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], command: str, args: str,
-    caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    bot: Harness, people: SemesterChat, command: str, args: str, caplog: pytest.LogCaptureFixture
+) -> None:
     group, users = people
     caplog.set_level(logging.ERROR)
     answer = await bot.say(users["Ana"], group, f"{command} {args}")
@@ -397,7 +382,7 @@ async def test_any_period_text_gets_a_clean_answer(
 
 
 async def test_a_running_period_is_reviewed_with_a_warning_within_limits(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], clock: ManualClock
+    bot: Harness, people: SemesterChat, clock: ManualClock
 ) -> None:
     group, users = people
     ana = users["Ana"]
@@ -426,9 +411,8 @@ async def test_a_running_period_is_reviewed_with_a_warning_within_limits(
 @example(label="➕ Agregar fila", text="<b>a</b> | b | c | d")
 @example(label="Editar 2", text="fecha: " + "x" * 300)
 async def test_any_answer_to_the_reviews_questions_gets_a_clean_answer(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], label: str, text: str,
-    caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    bot: Harness, people: SemesterChat, label: str, text: str, caplog: pytest.LogCaptureFixture
+) -> None:
     group, users = people
     caplog.set_level(logging.ERROR)
     ana = users["Ana"]

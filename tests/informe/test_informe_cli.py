@@ -13,21 +13,8 @@ from typer.testing import CliRunner
 
 from gelbot.cli import app as cli_app
 from gelbot.db import make_engine, make_sessionmaker
-from gelbot.domain.informe_periods import InformePeriod
 from gelbot.informe import drafts
-from gelbot.models import Committee, Person
-from tests.support.informe_world import (
-    AFTER,
-    END,
-    START,
-    Built,
-    Semester,
-    build_into,
-    database_url,
-    semester_file,
-)
-
-__all__ = ["database_url", "semester_file"]  # fixtures this module uses
+from tests.support.informe_world import AFTER, Built, Semester, build_into, open_draft
 
 
 @pytest.fixture
@@ -52,12 +39,7 @@ async def _leave_out(database_url: str, s: Semester, key: str) -> None:
     engine = make_engine(database_url)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
-            committee = await session.get(Committee, s.committee_id)
-            ana = await session.get(Person, s.people["Ana"])
-            assert committee is not None and ana is not None
-            draft = await drafts.open_draft(
-                session, committee, InformePeriod("semestral", START, END), person=ana, now=AFTER
-            )
+            _, ana, draft = await open_draft(session, s)
             await drafts.toggle_excluded(session, draft, key, ana, AFTER)
             await drafts.rewrite(
                 session, draft, "fase:informacion", "Falta un criterio.", ana, AFTER

@@ -27,23 +27,11 @@ from gelbot.models import (
     Meeting,
     MeetingAttendance,
     Membership,
-    Person,
     ProgressNote,
     SemesterItem,
 )
 from gelbot.services import Services
-from tests.support.informe_world import (
-    AFTER,
-    END,
-    START,
-    Semester,
-    at,
-    database_url,
-    semester,
-    semester_file,
-)
-
-__all__ = ["database_url", "semester", "semester_file"]  # fixtures this module uses
+from tests.support.informe_world import AFTER, END, START, Semester, at, open_draft
 
 
 async def _compile(
@@ -351,10 +339,7 @@ async def test_edits_leave_rows_out_rewrite_them_and_are_kept_for_the_period(
     meeting_key = "reuniones"
     pending_key = f"cuestionario:{s.items['dificultad']}:dificultad"
     async with services.transaction() as session:
-        committee = await session.get(Committee, s.committee_id)
-        ana = await session.get(Person, s.people["Ana"])
-        assert committee is not None and ana is not None
-        draft = await drafts.open_draft(session, committee, period, person=ana, now=AFTER)
+        committee, ana, draft = await open_draft(session, s)
         doc, edits, _ = await drafts.prepared(session, committee, draft, now=AFTER)
         assert draft.row_keys == [r.row_key for r in [*doc.rows, *doc.pendientes]]
         assert await drafts.toggle_excluded(session, draft, meeting_key, ana, AFTER) is True
@@ -385,10 +370,7 @@ async def test_edits_leave_rows_out_rewrite_them_and_are_kept_for_the_period(
     assert meeting_key in [r.row_key for r in other.rows]
 
     async with services.transaction() as session:
-        committee = await session.get(Committee, s.committee_id)
-        ana = await session.get(Person, s.people["Ana"])
-        assert committee is not None and ana is not None
-        draft = await drafts.open_draft(session, committee, period, person=ana, now=AFTER)
+        committee, ana, draft = await open_draft(session, s)
         assert await drafts.toggle_excluded(session, draft, meeting_key, ana, AFTER) is False
         assert await drafts.rewrite(session, draft, "fase:informacion", "Original", ana, AFTER)
         doc2, edits, manual = await drafts.prepared(session, committee, draft, now=AFTER)
@@ -439,10 +421,7 @@ async def test_merges_chain_into_one_row_and_come_apart(
     note, taller = f"nota:{s.note_id}", f"cuestionario:{s.items['taller']}:taller"
     c1 = f"compromiso:{s.compromisos['C1']}"
     async with services.transaction() as session:
-        committee = await session.get(Committee, s.committee_id)
-        ana = await session.get(Person, s.people["Ana"])
-        assert committee is not None and ana is not None
-        draft = await drafts.open_draft(session, committee, period, person=ana, now=AFTER)
+        committee, ana, draft = await open_draft(session, s)
         await drafts.prepared(session, committee, draft, now=AFTER)
         await drafts.merge(session, draft, [taller, note], ana, AFTER)
         # The row that received another is merged in turn: both end up in C1's row.

@@ -20,14 +20,7 @@ from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
 from tests.support.harness import Harness, texts
 from tests.support.hostile import HYPOTHESIS, arguments, assert_clean
-from tests.support.informe_world import (
-    database_url,
-    people,
-    semester,
-    semester_file,
-)
-
-__all__ = ["database_url", "people", "semester", "semester_file"]  # fixtures this module uses
+from tests.support.informe_world import SemesterChat
 
 MEMBRETE = "REPÚBLICA DE COLOMBIA / DEPARTAMENTO NORTE DE SANTANDER / GOBERNACIÓN"
 
@@ -43,9 +36,8 @@ async def _datos(bot: Harness, user: FakeUser, group: FakeChat, text: str) -> st
 
 
 async def test_the_coordinador_sets_the_entity_data_and_the_documents_use_it(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], clock: ManualClock,
-    services: Services,
-) -> None:  # fmt: skip
+    bot: Harness, people: SemesterChat, clock: ManualClock, services: Services
+) -> None:
     group, users = people
     ana, beto = users["Ana"], users["Beto"]
 
@@ -136,9 +128,8 @@ def _generate(review: SentMessage) -> str:
 @example(args="ciudad " + "<b>&amp;</b>" * 400)
 @example(args="firma <b>Ana</b>; <i>cargo</i>")
 async def test_any_data_text_gets_a_clean_answer(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]], args: str,
-    caplog: pytest.LogCaptureFixture,
-) -> None:  # fmt: skip
+    bot: Harness, people: SemesterChat, args: str, caplog: pytest.LogCaptureFixture
+) -> None:
     group, users = people
     caplog.set_level(logging.ERROR)
     answer = await bot.say(users["Ana"], group, f"/informe datos {args}")
@@ -155,7 +146,7 @@ def _docx(*paragraphs: str) -> bytes:
 
 
 async def test_the_entity_replaces_the_word_template_in_the_chat(
-    bot: Harness, people: tuple[FakeChat, dict[str, FakeUser]]
+    bot: Harness, people: SemesterChat
 ) -> None:
     group, users = people
     ana = users["Ana"]

@@ -11,8 +11,7 @@ from gelbot.clock import ManualClock
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.frameworks import get_framework
 from gelbot.reminders.calendar_rules import due_dates, warning_ladder
-from gelbot.services import Services
-from tests.support.committee_world import committee
+from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
 from tests.support.reminders_world import Engine, local
 
@@ -64,10 +63,8 @@ def test_dates_come_from_the_file_or_the_committee_never_guessed() -> None:
 
 
 async def test_a_2026_committee_is_warned_90_days_before_31_january(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, world: World, engine: Engine
 ) -> None:
-    world = await committee(bot)
-    engine = Engine(bot, services, clock)
     await engine.tick()
     rows = await engine.rows(kind="calendario")
     occurrences = {r.occurrence for r in rows}
@@ -87,19 +84,17 @@ async def test_a_2026_committee_is_warned_90_days_before_31_january(
 
 
 async def test_a_2009_committee_gets_no_calendar_warnings(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, clock: ManualClock, engine: Engine
 ) -> None:
     clock.set(datetime(2009, 10, 26, 14, 0, tzinfo=UTC))
     await committee(bot)
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert await engine.rows(kind="calendario") == []
 
 
 async def test_the_coordinador_sets_the_furag_window_and_is_warned(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, world: World, engine: Engine
 ) -> None:
-    world = await committee(bot)
     [listing] = await world.say(world.beto, "/calendario")
     text = listing.plain
     assert "Calendario de reportes — Alcaldía de Mocoa" in text
@@ -127,7 +122,6 @@ async def test_the_coordinador_sets_the_furag_window_and_is_warned(
     [moved] = await world.say(world.ana, "/calendario furag del 17/03/2027 al 30/04/2027")
     assert "del 17 de marzo de 2027 al 30 de abril de 2027" in moved.plain
     assert "24 de abril de 2027" not in moved.plain
-    engine = Engine(bot, services, clock)
     await engine.at(local(2027, 1, 29, 9))
     rows = {r.occurrence for r in await engine.rows(kind="calendario")}
     assert "furag:2027-04-30:90" in rows and "furag:2027-04-24:90" not in rows
@@ -141,11 +135,9 @@ async def test_the_coordinador_sets_the_furag_window_and_is_warned(
 
 
 async def test_the_plan_de_accion_warning_starts_the_review_of_section_4(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, world: World, engine: Engine
 ) -> None:
-    world = await committee(bot)
     await world.say(world.ana, "/criterio 4.1,4.2 cumple")
-    engine = Engine(bot, services, clock)
     await engine.tick()
     await engine.at(local(2026, 11, 3, 9))
     [warning] = [m for m in bot.tg.messages_to(world.group) if "Faltan" in m.plain]

@@ -7,18 +7,16 @@ before a due reminder was sent (a new editor web) retargets it.
 
 from __future__ import annotations
 
-from gelbot.clock import ManualClock
 from gelbot.services import Services
 from tests.support.harness import Harness
 from tests.support.reminders_world import Engine, add_person, local, make_world
 
 
 async def test_a_role_given_before_a_due_nag_retargets_it(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva")  # opened the private chat; not yet editor web
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 6, 10))  # Friday: Monday's nag is planned for the group
     [given] = await bot.say(world.users["Ana"], world.group, "/rol @eva editor_web")
     assert "Eva ahora es editor(a) del sitio web" in given.plain
@@ -31,10 +29,9 @@ async def test_a_role_given_before_a_due_nag_retargets_it(
 
 
 async def test_a_warning_due_during_downtime_is_caught_up_once(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 9, 21))  # planned five weeks ahead: up to late October
     before = len(world.in_group())
     # Down from 21 September until half an hour after the 30-day warning: 1 November is a Sunday
@@ -49,10 +46,9 @@ async def test_a_warning_due_during_downtime_is_caught_up_once(
 
 
 async def test_a_clock_jump_past_a_warning_still_delivers_it(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 7, 20))  # planned five weeks ahead: up to late August
     await engine.at(local(2009, 9, 2, 11))  # the console jumps past the 90-day warning
     [warning] = [m for m in world.in_group() if "Faltan" in m.plain]

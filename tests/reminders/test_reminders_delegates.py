@@ -27,7 +27,7 @@ async def two_committees(bot: Harness, services: Services) -> tuple[World, World
 
 
 async def test_follow_accepted_by_the_coordinador_then_digest(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     mocoa, _, delia = await two_committees(bot, services)
     chat = bot.tg.private_chat(delia)
@@ -46,7 +46,6 @@ async def test_follow_accepted_by_the_coordinador_then_digest(
     [(_, _, status)] = await follows(services)
     assert status == "aceptado"
 
-    engine = Engine(bot, services, clock)
     await engine.tick()
     await engine.at(local(2009, 3, 6, 16))
     digest = bot.tg.messages_to(chat)[-1].plain

@@ -29,7 +29,14 @@ from gelbot.telegram.fake_api.limits import FloodControl
 from gelbot.telegram.sender import TelegramSender, may_have_reached_telegram
 from tests.support.delivery_world import SlowTelegram
 from tests.support.harness import Harness
-from tests.support.reminders_world import Engine, World, add_compromiso, add_person, make_world
+from tests.support.reminders_world import (
+    Engine,
+    World,
+    add_compromiso,
+    add_person,
+    make_world,
+    with_beto,
+)
 
 
 @pytest.fixture
@@ -147,15 +154,13 @@ async def many_compromisos(world: World, owner: str, count: int) -> None:
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_a_flood_wait_on_part_two_never_sends_part_one_again(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await many_compromisos(world, "Beto", 30)  # two parts
     beto = world.users["Beto"].id
     flood = BotApiError(429, "Too Many Requests: retry after 61", retry_after=61)
     bot.tg.fail_next("sendMessage", flood, chat_id=beto, skip=1)
-    engine = Engine(bot, services, clock)
     report = await engine.tick()
     assert report.dispatch.retried == 1 and len(world.to("Beto")) == 1
     rows = await engine.rows(kind="compromiso", parts_sent=1)
@@ -183,8 +188,7 @@ class Crash(Exception):
 async def test_a_crash_between_parts_repeats_no_part(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await many_compromisos(world, "Beto", 50)  # three parts
 
     def die_after_a_part(point: str) -> None:
@@ -204,7 +208,7 @@ async def test_a_crash_between_parts_repeats_no_part(
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_a_flood_wait_on_one_chat_holds_up_no_other(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await editor_world(bot, services)
     for name in ("Beto", "Caro"):
@@ -213,7 +217,6 @@ async def test_a_flood_wait_on_one_chat_holds_up_no_other(
     eva = world.users["Eva"].id
     bot.tg.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 50",
                                                 retry_after=50), chat_id=eva)  # fmt: skip
-    engine = Engine(bot, services, clock)
     started = clock.now()
     report = await engine.tick()
     assert engine.slept == [] and clock.now() == started  # nobody waited

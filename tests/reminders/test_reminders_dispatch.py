@@ -14,7 +14,6 @@ from gelbot.models import (
     CriterionStatus,
     DelegateFollow,
     IndicatorReading,
-    Meeting,
     Person,
     Role,
 )
@@ -29,6 +28,7 @@ from tests.support.reminders_world import (
     add_person,
     local,
     make_world,
+    with_beto,
 )
 
 
@@ -53,11 +53,10 @@ async def test_nag_goes_privately_or_by_mention_in_the_group(
 
 
 async def test_renag_then_sin_respuesta_when_nobody_answers(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
-    engine = Engine(bot, services, clock)
     await engine.tick()
     await engine.at(local(2009, 3, 3))
     assert len(world.to("Eva")) == 1  # nothing on Tuesday
@@ -74,11 +73,10 @@ async def test_renag_then_sin_respuesta_when_nobody_answers(
 
 
 async def test_an_answered_week_gets_no_renag(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
-    engine = Engine(bot, services, clock)
     await engine.tick()
     async with services.transaction() as session:
         await sitio_web.record_answer(
@@ -119,7 +117,7 @@ async def test_a_batch_of_nags_reads_which_weeks_were_answered_in_one_query(
 
 
 async def test_private_reminders_wait_for_the_allowed_hours(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
@@ -131,7 +129,6 @@ async def test_private_reminders_wait_for_the_allowed_hours(
                    until=local(2009, 1, 1, 18).astimezone(BOGOTA).time()),
             by=None, now=clock.now(),
         )  # fmt: skip
-    engine = Engine(bot, services, clock)
     report = await engine.tick()  # 09:00: before the window
     assert report.dispatch.deferred == 1
     assert world.to("Eva") == [] and len(world.in_group()) == 1  # groups are not held back
@@ -142,14 +139,13 @@ async def test_private_reminders_wait_for_the_allowed_hours(
 
 
 async def test_after_downtime_one_catch_up_per_target_and_kind(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
     await add_person(world, "Beto")
     await add_compromiso(world, "Beto", "Publicar el organigrama", date(2009, 3, 5))
     await add_compromiso(world, "Beto", "Publicar el presupuesto", date(2009, 3, 6))
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 8))  # planned; nothing due yet
     assert bot.tg.sent == []
 
@@ -179,12 +175,10 @@ async def test_after_downtime_one_catch_up_per_target_and_kind(
 
 
 async def test_compromiso_reminders_to_the_responsable_then_the_coordinador(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_compromiso(world, "Beto", "Publicar el plan de acción", date(2009, 3, 20))
-    engine = Engine(bot, services, clock)
     await engine.tick()
     seen = []
     for day in (17, 20, 24, 27, 31):
@@ -208,13 +202,11 @@ async def test_compromiso_reminders_to_the_responsable_then_the_coordinador(
 
 
 async def test_convocatoria_and_the_morning_of_the_meeting(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_compromiso(world, "Beto", "Revisar los trámites", date(2009, 4, 3))
     await add_compromiso(world, "Beto", "Algo para mayo", date(2009, 5, 20))
-    engine = Engine(bot, services, clock)
     await engine.tick()
     await engine.at(local(2009, 4, 2))  # three working days before Tuesday 7 April
     [call] = [m for m in world.in_group() if "Convocatoria" in m.plain]
@@ -228,30 +220,24 @@ async def test_convocatoria_and_the_morning_of_the_meeting(
 
 
 async def test_no_morning_reminder_when_the_meeting_is_already_recorded(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 8))
-    async with services.transaction() as session:
-        session.add(
-            Meeting(committee_id=world.committee_id, held_on=date(2009, 3, 3), status="cerrada",
-                    started_at=local(2009, 3, 2, 7), review_messages=[])
-        )  # fmt: skip
+    await world.closed_meeting(date(2009, 3, 3), started_at=local(2009, 3, 2, 7))
     report = await engine.at(local(2009, 3, 3, 7, 30))
     assert report.dispatch.dropped["sin_contenido"] == 1
     assert [m for m in world.in_group() if "Hoy hay reunión" in m.plain] == []
 
 
 async def test_phase_deadline_warning_with_share_met_and_first_unmet(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     async with services.transaction() as session:
         for key in ("interaccion.buzon_pqr", "interaccion.busqueda"):
             session.add(CriterionStatus(committee_id=world.committee_id, criterion_key=key,
                                         met=True, updated_at=clock.now()))  # fmt: skip
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 8, 20))
     await engine.at(local(2009, 9, 2))
     [warning] = [m for m in world.in_group() if "Faltan" in m.plain]
@@ -267,7 +253,7 @@ async def test_phase_deadline_warning_with_share_met_and_first_unmet(
 
 
 async def test_delegate_digest_covers_every_followed_committee(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     mocoa = await make_world(services, bot.tg)
     await add_person(mocoa, "Beto")
@@ -283,7 +269,6 @@ async def test_delegate_digest_covers_every_followed_committee(
                                        status="aceptado", requested_at=clock.now()))  # fmt: skip
         await apply_change(session, quiet.committee_id, Change(Aspect.RESUMEN, enabled=False),
                            by=None, now=clock.now())  # fmt: skip
-    engine = Engine(bot, services, clock)
     await engine.tick()
     await engine.at(local(2009, 3, 6, 16))  # Friday 16:00
     await engine.at(local(2009, 3, 9, 9))  # the week of 23 February closes unanswered
@@ -300,12 +285,11 @@ async def test_delegate_digest_covers_every_followed_committee(
 
 
 async def test_vacation_pauses_personal_reminders_and_summarises_on_return(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
     await add_compromiso(world, "Eva", "Subir las actas", date(2009, 3, 11))
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 8))
     async with services.transaction() as session:
         eva = await session.get(Person, world.person_ids["Eva"])
@@ -327,10 +311,9 @@ async def test_vacation_pauses_personal_reminders_and_summarises_on_return(
 
 
 async def test_group_only_reminders_skip_a_committee_bot_was_removed_from(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 2, 8))
     async with services.transaction() as session:
         committee = await session.get(Committee, world.committee_id)
@@ -344,8 +327,7 @@ async def test_group_only_reminders_skip_a_committee_bot_was_removed_from(
 async def test_a_batch_never_splits_one_targets_message(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_person(world, "Caro")
     for n in range(3):
         await add_compromiso(world, "Beto", f"Tarea de Beto {n}", date(2009, 3, 5))

@@ -17,6 +17,8 @@ from tests.support.reminders_world import (
     add_person,
     local,
     make_world,
+    nag_in_the_group,
+    with_beto,
 )
 
 
@@ -41,8 +43,7 @@ async def readings(services: Services) -> list[tuple[date, str, float | None, in
 
 
 async def test_anyone_sees_the_schedule(bot: Harness, services: Services) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     [shown] = await bot.say(world.users["Beto"], world.group, "/recordatorios")
     assert "Recordatorios del comité de la Alcaldía de Mocoa" in shown.plain
     assert "cada lunes a las 09:00" in shown.plain
@@ -57,35 +58,31 @@ async def test_anyone_sees_the_schedule(bot: Harness, services: Services) -> Non
 
 
 async def test_coordinador_moves_the_nag_with_arguments(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     [shown] = await bot.say(world.users["Ana"], world.group, "/recordatorios sitio martes 10:00")
     assert "Listo, cambié los recordatorios" in shown.plain
     assert "cada martes a las 10:00" in shown.plain
     assert "próximo: 3 de marzo de 2009, 10:00" in shown.plain
-    engine = Engine(bot, services, clock)
     await engine.at(local(2009, 3, 3, 10))
     assert "¿Se actualizó el sitio web" in world.in_group()[-1].plain
 
 
 async def test_coordinador_turns_compromiso_reminders_off(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     await add_compromiso(world, "Beto", "Publicar el plan", date(2009, 3, 20))
     [shown] = await bot.say(world.users["Ana"], world.group, "/recordatorios compromisos no")
     assert "Compromisos</b>" in shown.text and "⏸ desactivado" in shown.plain
-    engine = Engine(bot, services, clock)
     assert await engine.rows(kind="compromiso", status="pendiente") == []
     await engine.at(local(2009, 3, 17))
     assert world.to("Beto") == []
 
 
 async def test_only_the_coordinador_changes_reminders(bot: Harness, services: Services) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     [answer] = await bot.say(world.users["Beto"], world.group, "/recordatorios sitio no")
     assert "Solo el coordinador del comité puede usar /recordatorios" in answer.plain
     [shown] = await bot.say(world.users["Ana"], world.group, "/recordatorios")
@@ -237,10 +234,7 @@ async def test_replying_to_the_nag_with_a_number_answers_it(
 async def test_only_editor_or_coordinador_answer_in_the_group(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Fede", Role.EDITOR_WEB, private=False)
-    await add_person(world, "Beto")
-    await Engine(bot, services, clock).tick()
+    world = await nag_in_the_group(bot, services, clock, "Beto")
     [nag] = world.in_group()
     assert await bot.press(world.users["Beto"], nag, 2) == []
     assert "Solo el editor web o el coordinador" in bot.answers()[-1][1]["text"]
@@ -275,9 +269,8 @@ async def test_forged_nag_answers_are_refused(
 # --- /vacaciones -----------------------------------------------------------------------------
 
 
-async def test_vacation_dialog(bot: Harness, services: Services, clock: ManualClock) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+async def test_vacation_dialog(bot: Harness, services: Services, engine: Engine) -> None:
+    world = await with_beto(services, bot.tg)
     beto = world.users["Beto"]
     chat = bot.tg.private_chat(beto)
     [explain] = await bot.say(beto, chat, "/vacaciones")
@@ -287,7 +280,6 @@ async def test_vacation_dialog(bot: Harness, services: Services, clock: ManualCl
     assert "Aviso al coordinador de: Alcaldía de Mocoa" in done.plain
     [status] = await bot.say(beto, chat, "/vacaciones")
     assert "Está de vacaciones hasta el 13 de marzo de 2009" in status.plain
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert "Beto está de vacaciones hasta el 13 de marzo de 2009" in world.to("Ana")[-1].plain
     [back] = await bot.say(beto, chat, "/vacaciones fin")

@@ -22,6 +22,7 @@ from tests.support.reminders_world import (
     add_person,
     local,
     make_world,
+    with_beto,
 )
 
 
@@ -95,11 +96,10 @@ async def test_rows_are_unique_per_kind_target_and_occurrence(
 
 
 async def test_changing_a_rule_replans_future_rows_only(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     await add_person(world, "Eva", Role.EDITOR_WEB)
-    engine = Engine(bot, services, clock)
     await engine.tick()  # Monday 2 March 09:00: this week's nag goes out
     [sent] = await engine.rows(kind="sitio_web", status="enviado")
     assert sent.occurrence == "2009-02-23"
@@ -126,8 +126,7 @@ async def test_changing_a_rule_replans_future_rows_only(
 async def test_closing_a_compromiso_withdraws_its_future_reminders(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     compromiso_id = await add_compromiso(world, "Beto", "Publicar el plan", date(2009, 3, 20))
     await plan(services)
     assert len(await keys(services, kind="compromiso", status="pendiente")) >= 4
@@ -145,8 +144,7 @@ async def test_closing_a_compromiso_withdraws_its_future_reminders(
 async def test_rescheduling_a_compromiso_gives_new_reminders(
     bot: Harness, services: Services
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Beto")
+    world = await with_beto(services, bot.tg)
     compromiso_id = await add_compromiso(world, "Beto", "Publicar el plan", date(2009, 3, 10))
     await plan(services)
     async with services.transaction() as session:

@@ -41,17 +41,25 @@ async def editor_world(bot: Harness, services: Services) -> World:
     return world
 
 
-@pytest.mark.usefixtures("timedelta_retry_after")
-async def test_429_hands_back_for_retry_after_and_loses_nothing(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
+async def handed_back(
+    bot: Harness, services: Services, engine: Engine, *, retry_after: int
+) -> World:
+    """Telegram answers Eva's due nag 429 with `retry_after`: the tick hands it back, unsent."""
     world = await editor_world(bot, services)
-    eva = world.users["Eva"].id
-    bot.tg.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 7",
-                                                retry_after=7), chat_id=eva)  # fmt: skip
-    engine = Engine(bot, services, clock)
+    error = BotApiError(
+        429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+    )
+    bot.tg.fail_next("sendMessage", error, chat_id=world.users["Eva"].id)
     report = await engine.tick()
     assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
+    return world
+
+
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_429_hands_back_for_retry_after_and_loses_nothing(
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
+) -> None:
+    world = await handed_back(bot, services, engine, retry_after=7)
     clock.advance(seconds=7)
     report = await engine.tick()
     assert report.dispatch.sent == 1 and len(world.to("Eva")) == 1
@@ -61,15 +69,9 @@ async def test_429_hands_back_for_retry_after_and_loses_nothing(
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_a_long_flood_wait_hands_the_reminder_back_for_later(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
-    world = await editor_world(bot, services)
-    eva = world.users["Eva"].id
-    bot.tg.fail_next("sendMessage", BotApiError(429, "Too Many Requests: retry after 300",
-                                                retry_after=300), chat_id=eva)  # fmt: skip
-    engine = Engine(bot, services, clock)
-    report = await engine.tick()
-    assert engine.slept == [] and report.dispatch.retried == 1 and world.to("Eva") == []
+    world = await handed_back(bot, services, engine, retry_after=300)
     [row] = await engine.rows(kind="sitio_web", occurrence="2009-02-23")
     assert row.status == "pendiente" and (row.due_at - clock.now()).total_seconds() == 300
     clock.advance(seconds=299)
@@ -81,11 +83,10 @@ async def test_a_long_flood_wait_hands_the_reminder_back_for_later(
 
 
 async def test_blocked_by_the_person_marks_them_and_falls_back_to_the_group(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await editor_world(bot, services)
     bot.tg.chats[world.users["Eva"].id].bot_status = "kicked"  # Eva blocked the bot
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert (await engine.person(world.person_ids["Eva"])).private_blocked
     [in_group] = world.in_group()
@@ -102,11 +103,10 @@ async def test_blocked_by_the_person_marks_them_and_falls_back_to_the_group(
 
 
 async def test_removed_from_the_group_marks_the_committee_and_tells_the_coordinador(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)  # no editor: the nag goes to the group
     bot.tg.remove_bot_from(world.group, world.users["Ana"])
-    engine = Engine(bot, services, clock)
     report = await engine.tick()
     assert report.dispatch.failed == 1
     assert not (await engine.committee(world.committee_id)).reachable
@@ -118,7 +118,7 @@ async def test_removed_from_the_group_marks_the_committee_and_tells_the_coordina
 
 
 async def test_chat_migrated_follows_the_new_id_and_resends(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, engine: Engine
 ) -> None:
     world = await make_world(services, bot.tg)
     supergroup, _ = bot.tg.migrate_to_supergroup(world.group, world.users["Ana"])
@@ -128,7 +128,6 @@ async def test_chat_migrated_follows_the_new_id_and_resends(
                     migrate_to_chat_id=supergroup.id),
         chat_id=world.group.id,
     )  # fmt: skip
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert (await engine.committee(world.committee_id)).chat_id == supergroup.id
     [sent] = bot.tg.messages_to(supergroup)
@@ -137,24 +136,20 @@ async def test_chat_migrated_follows_the_new_id_and_resends(
     assert (row.status, row.chat_id, row.message_id) == ("enviado", supergroup.id, sent.message_id)
 
 
-async def test_5xx_retries_with_backoff(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
+async def test_5xx_retries_with_backoff(bot: Harness, services: Services, engine: Engine) -> None:
     world = await editor_world(bot, services)
     eva = world.users["Eva"].id
     for _ in range(2):
         bot.tg.fail_next("sendMessage", BotApiError(502, "Bad Gateway"), chat_id=eva)
-    engine = Engine(bot, services, clock)
     await engine.tick()
     assert engine.slept == [1.0, 2.0] and len(world.to("Eva")) == 1
 
 
 async def test_network_down_hands_back_then_gives_up_after_max_attempts(
-    bot: Harness, services: Services, clock: ManualClock
+    bot: Harness, services: Services, clock: ManualClock, engine: Engine
 ) -> None:
     world = await editor_world(bot, services)
     eva = world.users["Eva"].id
-    engine = Engine(bot, services, clock)
     for attempt in range(1, MAX_ATTEMPTS + 1):
         for _ in range(4):
             bot.tg.fail_next("sendMessage", BotApiError(500, "Internal Server Error"),
@@ -168,11 +163,10 @@ async def test_network_down_hands_back_then_gives_up_after_max_attempts(
     assert row.status == "fallido" and world.to("Eva") == []
 
 
-async def test_bad_request_is_final(bot: Harness, services: Services, clock: ManualClock) -> None:
+async def test_bad_request_is_final(bot: Harness, services: Services, engine: Engine) -> None:
     world = await editor_world(bot, services)
     bot.tg.fail_next("sendMessage", BotApiError(400, "Bad Request: chat not found"),
                      chat_id=world.users["Eva"].id)  # fmt: skip
-    engine = Engine(bot, services, clock)
     report = await engine.tick()
     assert report.dispatch.failed == 1
     [row] = await engine.rows(kind="sitio_web", occurrence="2009-02-23")

@@ -49,6 +49,14 @@ class Department:
     def committee_id(self, name: str) -> int:
         return self.worlds[name].committee_id
 
+    async def change(self, name: str, **columns: object) -> None:
+        """Write `columns` on the committee of `name` (its town), as if it had been edited."""
+        async with self.services.transaction() as session:
+            committee = await session.get(Committee, self.committee_id(name))
+            assert committee is not None
+            for column, value in columns.items():
+                setattr(committee, column, value)
+
 
 async def _meeting(world: World, day: date) -> None:
     async with world.services.transaction() as session:

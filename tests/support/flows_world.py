@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from gelbot.flows.engine import Subject
-from gelbot.models import Committee, Compromiso, Person, Role
+from gelbot.models import Committee, Person, Role
 from gelbot.services import Services
-from gelbot.telegram.fake_api import FakeChat, FakeUser, SentMessage
+from gelbot.telegram.fake_api import FakeChat, SentMessage
 from gelbot.telegram.flow_questions import start_flow_for_reminder
 from tests.support.harness import Harness, texts
-from tests.support.members import found_committee, join_committee
+from tests.support.members import People, found_committee
 
 # A step of a dialog: who speaks, what they say, and a fragment the bot's answer must contain.
 # "[Sí]" presses the button labelled «Sí» under the bot's latest message in that chat;
@@ -21,25 +21,14 @@ Step = tuple[str, str, str]
 
 
 @dataclass
-class FlowWorld:
+class FlowWorld(People):
     """Alcaldía de Mocoa: Ana coordinates; others join with `add`."""
 
-    bot: Harness
-    services: Services
-    committee_id: int
-    group: FakeChat
-    users: dict[str, FakeUser] = field(default_factory=dict)
-    person_ids: dict[str, int] = field(default_factory=dict)
-    member_ids: dict[str, int] = field(default_factory=dict)
+    bot: Harness = field(kw_only=True)
 
     async def add(self, name: str, role: Role = Role.MIEMBRO, *, private: bool = True) -> None:
         """A member; `private` when they opened a chat with the bot."""
-        joined = await join_committee(
-            self.services, self.bot.tg, self.committee_id, name, role, private=private
-        )
-        self.users[name] = joined.user
-        self.person_ids[name] = joined.person_id
-        self.member_ids[name] = joined.membership_id
+        await self.join(name, role, private=private)
 
     def chat(self, name: str | None) -> FakeChat:
         """A person's private chat, or the group for None."""
@@ -63,18 +52,7 @@ class FlowWorld:
             )
 
     async def compromiso(self, owner: str, description: str, due_on: date) -> int:
-        async with self.services.transaction() as session:
-            found = Compromiso(
-                committee_id=self.committee_id,
-                description=description,
-                owner_membership_id=self.member_ids[owner],
-                due_on=due_on,
-                status="abierto",
-                created_at=self.services.clock.now(),
-            )
-            session.add(found)
-            await session.flush()
-            return found.id
+        return await self.add_compromiso(owner, description, due_on)
 
     def latest(self, chat: FakeChat) -> SentMessage:
         return self.bot.tg.last_to(chat)
@@ -120,7 +98,6 @@ async def make_world(bot: Harness, services: Services, *, private_ana: bool = Tr
         orden="territorial",
         nivel="municipal",
     )
-    world = FlowWorld(bot, services, ana.committee_id, ana.group)
-    world.users["Ana"], world.person_ids["Ana"] = ana.user, ana.person_id
-    world.member_ids["Ana"] = ana.membership_id
+    world = FlowWorld(services, bot.tg, ana.committee_id, ana.group, bot=bot)
+    world.remember("Ana", ana)
     return world

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
 
-from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser, SentMessage
+from gelbot.app import build_application
+from gelbot.services import Services
+from gelbot.settings import Settings
+from gelbot.telegram.fake_api import (
+    FakeBotApiRequest,
+    FakeChat,
+    FakeTelegram,
+    FakeUser,
+    SentMessage,
+)
 
 
 class Harness:
@@ -41,6 +52,26 @@ class Harness:
 
     def answers(self) -> list[tuple[str, dict[str, Any]]]:
         return [c for c in self.tg.calls if c[0] == "answerCallbackQuery"]
+
+
+@asynccontextmanager
+async def running(
+    settings: Settings,
+    services: Services,
+    telegram: FakeTelegram,
+    *,
+    rate_limit: bool = False,
+    post_init: bool = True,
+) -> AsyncIterator[Harness]:
+    """The real gelbot Application, initialised (and its post_init run), on the fake Telegram."""
+    application = build_application(
+        settings, services=services, request=FakeBotApiRequest(telegram), rate_limit=rate_limit
+    )
+    await application.initialize()
+    if post_init and application.post_init is not None:
+        await application.post_init(application)
+    yield Harness(application, telegram)
+    await application.shutdown()
 
 
 def texts(messages: list[SentMessage]) -> str:

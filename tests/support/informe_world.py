@@ -35,14 +35,17 @@ from gelbot.domain import committees, compromiso_drafts, compromisos, indicators
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.compromisos import Evidence, Responsable
 from gelbot.domain.frameworks import default_framework
+from gelbot.domain.informe_periods import InformePeriod
 from gelbot.flows import context as flow_context
 from gelbot.flows import loader
 from gelbot.flows.answers import Reply
 from gelbot.flows.engine import Subject, answer, current_ask, start_flow
+from gelbot.informe import drafts
 from gelbot.models import (
     Attendance,
     Committee,
     Compromiso,
+    InformeDraft,
     Membership,
     Person,
     ProgressNote,
@@ -182,18 +185,16 @@ async def build_semester(
             session, committee, info["Dora"], "Jefe de Control Interno", Role.CONTROL_INTERNO
         )
 
+        async def assign(
+            owner: Membership, text: str, due: date, made: datetime, meeting_id: int | None
+        ) -> Compromiso:
+            """A compromiso Ana assigns at `made`, in a meeting or (None) outside one."""
+            return await _compromiso(session, committee, ana, owner, text, due, made, meeting_id)
+
         # January, before the period.
         enero = await _meeting(session, committee, ana, date(2009, 1, 20), [m_ana, m_beto])
-        c0 = await _compromiso(
-            session,
-            committee,
-            ana,
-            m_beto,
-            "Designar el comité",
-            date(2009, 1, 30),
-            at(date(2009, 1, 20), 10),
-            enero,
-        )
+        c0 = await assign(m_beto, "Designar el comité", date(2009, 1, 30),
+                          at(date(2009, 1, 20), 10), enero)  # fmt: skip
         await _close(session, committee, ana, enero)
         await compromisos.complete(
             session, c0, beto, result="Comité designado", now=at(date(2009, 1, 28))
@@ -216,26 +217,10 @@ async def build_semester(
         await meetings.add_decision(
             session, meeting, "Aprobar el plan de acción.", ana, now=at(date(2009, 2, 27), 10)
         )
-        c1 = await _compromiso(
-            session,
-            committee,
-            ana,
-            m_carla,
-            "Publicar el directorio de funcionarios",
-            date(2009, 3, 15),
-            at(date(2009, 2, 27), 10),
-            febrero,
-        )
-        c2 = await _compromiso(
-            session,
-            committee,
-            ana,
-            m_beto,
-            "Solicitar la línea de atención gratuita",
-            date(2009, 4, 30),
-            at(date(2009, 2, 27), 10),
-            febrero,
-        )
+        c1 = await assign(m_carla, "Publicar el directorio de funcionarios", date(2009, 3, 15),
+                          at(date(2009, 2, 27), 10), febrero)  # fmt: skip
+        c2 = await assign(m_beto, "Solicitar la línea de atención gratuita", date(2009, 4, 30),
+                          at(date(2009, 2, 27), 10), febrero)  # fmt: skip
         await _close(session, committee, ana, febrero)
 
         await compromisos.complete(
@@ -243,16 +228,7 @@ async def build_semester(
             evidence=Evidence("enlace", "https://nortedesantander.gov.co/directorio"),
             now=at(date(2009, 3, 10), 16),
         )  # fmt: skip
-        c4 = await _compromiso(
-            session,
-            committee,
-            ana,
-            m_beto,
-            "Comprar cámaras",
-            date(2009, 3, 30),
-            at(date(2009, 3, 1)),
-            None,
-        )
+        c4 = await assign(m_beto, "Comprar cámaras", date(2009, 3, 30), at(date(2009, 3, 1)), None)
         await compromisos.cancel(
             session, c4, ana, reason="No hay presupuesto", now=at(date(2009, 3, 20))
         )
@@ -276,16 +252,8 @@ async def build_semester(
         )
         await _close(session, committee, ana, abril)
 
-        c3 = await _compromiso(
-            session,
-            committee,
-            ana,
-            m_beto,
-            "Convenio con las entidades bancarias",
-            date(2009, 6, 30),
-            at(date(2009, 5, 4)),
-            None,
-        )
+        c3 = await assign(m_beto, "Convenio con las entidades bancarias", date(2009, 6, 30),
+                          at(date(2009, 5, 4)), None)  # fmt: skip
         c2_choice = await _choice_of(session, committee, beto, f"c{c2.id}")
         await _run(
             session, committee, beto, "avance", Subject(),
@@ -365,7 +333,11 @@ TELEGRAM_IDS = {"Ana": 1001, "Beto": 1002, "Carla": 1003, "Dora": 1004}  # FakeT
 GROUP_ID = -100_001  # and its first group
 
 
-def fake_people(tg: FakeTelegram) -> tuple[FakeChat, dict[str, FakeUser]]:
+# The semester's group, and its people by first name.
+SemesterChat = tuple[FakeChat, dict[str, FakeUser]]
+
+
+def fake_people(tg: FakeTelegram) -> SemesterChat:
     """The semester's people in a fresh FakeTelegram, with the ids the record was built with."""
     users = {
         "Ana": tg.add_user("Ana", "ana", last_name="Pérez"),
@@ -409,14 +381,6 @@ def semester_file(migrated_template: str, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture
-def database_url(database_url: str, semester_file: Built | None) -> str:
-    """This test's database with the prebuilt semester already in it (SQLite); import it to use."""
-    if semester_file is not None:
-        shutil.copy(semester_file.path, database_url.removeprefix("sqlite+aiosqlite:///"))
-    return database_url
-
-
-@pytest.fixture
 async def semester(services: Services, semester_file: Built | None) -> Semester:
     """The semester's ids; the record is already in the database when it was prebuilt."""
     if semester_file is not None:
@@ -425,9 +389,17 @@ async def semester(services: Services, semester_file: Built | None) -> Semester:
 
 
 @pytest.fixture
-def people(
-    bot: Harness, clock: ManualClock, semester: Semester
-) -> tuple[FakeChat, dict[str, FakeUser]]:
+def people(bot: Harness, clock: ManualClock, semester: Semester) -> SemesterChat:
     """The semester's people and group in the fake Telegram, the day after the period."""
     clock.set(AFTER)
     return fake_people(bot.tg)
+
+
+async def open_draft(session: AsyncSession, s: Semester) -> tuple[Committee, Person, InformeDraft]:
+    """Ana's draft of the semester's informe (semestral, START to END), opened after it."""
+    committee = await session.get(Committee, s.committee_id)
+    ana = await session.get(Person, s.people["Ana"])
+    assert committee is not None and ana is not None
+    period = InformePeriod("semestral", START, END)
+    draft = await drafts.open_draft(session, committee, period, person=ana, now=AFTER)
+    return committee, ana, draft

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import committees as domain
 from gelbot.domain.committees import PersonInfo
-from gelbot.models import Committee, Membership, Role
+from gelbot.models import Committee, Compromiso, Membership, Person, Role
 from gelbot.services import Services
 from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser
 
@@ -28,6 +30,49 @@ class Founded(Joined):
     committee_id: int
 
 
+@dataclass
+class People:
+    """A committee's group and who is in it, by first name."""
+
+    services: Services
+    tg: FakeTelegram
+    committee_id: int
+    group: FakeChat
+    users: dict[str, FakeUser] = field(default_factory=dict)
+    person_ids: dict[str, int] = field(default_factory=dict)
+    membership_ids: dict[str, int] = field(default_factory=dict)
+
+    def remember(self, name: str, joined: Joined) -> None:
+        self.users[name] = joined.user
+        self.person_ids[name] = joined.person_id
+        self.membership_ids[name] = joined.membership_id
+
+    async def join(self, name: str, role: Role = Role.MIEMBRO, *, private: bool = True) -> None:
+        """A member; `private` when they opened a chat with the bot."""
+        joined = await join_committee(
+            self.services, self.tg, self.committee_id, name, role, private=private
+        )
+        self.remember(name, joined)
+
+    async def add_compromiso(
+        self, owner: str | None, description: str, due_on: date, *, cargo: str | None = None
+    ) -> int:
+        """An open compromiso of `owner` (a member's name) or of a `cargo`; returns its id."""
+        async with self.services.transaction() as session:
+            compromiso = Compromiso(
+                committee_id=self.committee_id,
+                description=description,
+                owner_membership_id=self.membership_ids[owner] if owner else None,
+                owner_cargo=cargo,
+                due_on=due_on,
+                status="abierto",
+                created_at=self.services.clock.now(),
+            )
+            session.add(compromiso)
+            await session.flush()
+            return compromiso.id
+
+
 async def found_committee(
     services: Services,
     tg: FakeTelegram,
@@ -40,16 +85,11 @@ async def found_committee(
     **columns: object,
 ) -> Founded:
     """A group whose admin `founder` registered a committee and coordinates it."""
-    user = tg.add_user(founder, founder.lower())
+    user = _user(tg, founder, private)
     group = tg.add_group(group_title, admins=[user])
-    if private:
-        tg.private_chat(user)
     now = services.clock.now()
     async with services.transaction() as session:
-        person = await domain.upsert_person(
-            session, PersonInfo(user.id, founder, founder.lower()), now=now
-        )
-        person.private_chat_open = private
+        person = await _person(session, user, private, now)
         committee, _ = await domain.register_committee(
             session, chat_id=group.id, entity_name=entity, founder=person, now=now
         )
@@ -72,17 +112,28 @@ async def join_committee(
     private: bool = True,
 ) -> Joined:
     """A member (cargo «Cargo de <name>»); `private` when they opened a chat with the bot."""
-    user = tg.add_user(name, name.lower())
-    if private:
-        tg.private_chat(user)
+    user = _user(tg, name, private)
     now = services.clock.now()
     async with services.transaction() as session:
-        person = await domain.upsert_person(
-            session, PersonInfo(user.id, name, name.lower()), now=now
-        )
-        person.private_chat_open = private
+        person = await _person(session, user, private, now)
         committee = await session.get(Committee, committee_id)
         assert committee is not None
         member, _ = await domain.join(session, committee, person, f"Cargo de {name}", now=now)
         member.role = role.value
     return Joined(user, person.id, member.id)
+
+
+def _user(tg: FakeTelegram, name: str, private: bool) -> FakeUser:
+    """`name` on Telegram (username its lower case); `private` when they opened a chat with us."""
+    user = tg.add_user(name, name.lower())
+    if private:
+        tg.private_chat(user)
+    return user
+
+
+async def _person(session: AsyncSession, user: FakeUser, private: bool, now: datetime) -> Person:
+    person = await domain.upsert_person(
+        session, PersonInfo(user.id, user.first_name, user.username), now=now
+    )
+    person.private_chat_open = private
+    return person

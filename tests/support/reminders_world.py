@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from gelbot.clock import ManualClock
-from gelbot.models import Committee, Compromiso, Person, Reminder, Role
+from gelbot.models import Committee, Meeting, Person, Reminder, Role
 from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.services import Services
-from gelbot.telegram.fake_api import FakeChat, FakeTelegram, FakeUser, SentMessage
+from gelbot.telegram.fake_api import FakeTelegram, SentMessage
 from gelbot.telegram.sender import TelegramSender
 from tests.support.harness import Harness
-from tests.support.members import found_committee, join_committee
+from tests.support.members import People, found_committee
 
 BOGOTA = ZoneInfo("America/Bogota")
 
@@ -26,17 +25,16 @@ def local(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> da
     return datetime(year, month, day, hour, minute, tzinfo=BOGOTA).astimezone(UTC)
 
 
-@dataclass
-class World:
+class World(People):
     """One committee in a group, and who is in it."""
 
-    tg: FakeTelegram
-    services: Services
-    committee_id: int
-    group: FakeChat
-    users: dict[str, FakeUser] = field(default_factory=dict)
-    person_ids: dict[str, int] = field(default_factory=dict)
-    membership_ids: dict[str, int] = field(default_factory=dict)
+    async def closed_meeting(self, held_on: date, *, started_at: datetime) -> None:
+        """A meeting recorded and closed, as if it had been held through the bot."""
+        async with self.services.transaction() as session:
+            session.add(
+                Meeting(committee_id=self.committee_id, held_on=held_on, status="cerrada",
+                        started_at=started_at, review_messages=[])
+            )  # fmt: skip
 
     def to(self, name: str) -> list[SentMessage]:
         """What the bot sent to this person's private chat."""
@@ -50,12 +48,7 @@ async def add_person(
     world: World, name: str, role: Role = Role.MIEMBRO, *, private: bool = True
 ) -> None:
     """A member of the world's committee; `private` when they opened the chat with the bot."""
-    joined = await join_committee(
-        world.services, world.tg, world.committee_id, name, role, private=private
-    )
-    world.users[name] = joined.user
-    world.person_ids[name] = joined.person_id
-    world.membership_ids[name] = joined.membership_id
+    await world.join(name, role, private=private)
 
 
 async def make_world(
@@ -80,29 +73,34 @@ async def make_world(
         meeting_rule=meeting_rule,
         nivel="municipal",
     )
-    world = World(tg, services, founder.committee_id, founder.group)
-    world.users[coordinador] = founder.user
-    world.person_ids[coordinador] = founder.person_id
-    world.membership_ids[coordinador] = founder.membership_id
+    world = World(services, tg, founder.committee_id, founder.group)
+    world.remember(coordinador, founder)
+    return world
+
+
+async def with_beto(services: Services, tg: FakeTelegram) -> World:
+    """make_world's committee, and Beto, a member who opened his private chat."""
+    world = await make_world(services, tg)
+    await add_person(world, "Beto")
+    return world
+
+
+async def nag_in_the_group(
+    bot: Harness, services: Services, clock: ManualClock, *members: str
+) -> World:
+    """Fede, the editor web, never opened a private chat: Monday's nag goes to the group."""
+    world = await make_world(services, bot.tg)
+    await add_person(world, "Fede", Role.EDITOR_WEB, private=False)
+    for name in members:
+        await add_person(world, name)
+    await Engine(bot, services, clock).tick()
     return world
 
 
 async def add_compromiso(
     world: World, owner: str | None, description: str, due_on: date, *, cargo: str | None = None
 ) -> int:
-    async with world.services.transaction() as session:
-        compromiso = Compromiso(
-            committee_id=world.committee_id,
-            description=description,
-            owner_membership_id=world.membership_ids[owner] if owner else None,
-            owner_cargo=cargo,
-            due_on=due_on,
-            status="abierto",
-            created_at=world.services.clock.now(),
-        )
-        session.add(compromiso)
-        await session.flush()
-        return compromiso.id
+    return await world.add_compromiso(owner, description, due_on, cargo=cargo)
 
 
 class Engine:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from tests.support.committee_world import close_anyway, committee, confirmed
+from tests.support.committee_world import World, close_anyway, confirmed
 from tests.support.harness import Harness
 
 
-async def test_closing_a_meeting_leaves_alone_a_review_without_buttons(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_closing_a_meeting_leaves_alone_a_review_without_buttons(
+    bot: Harness, world: World
+) -> None:
     await confirmed(
         world, world.ana, "/compromiso @beto Actualizar el sitio web para el 27 de febrero de 2009"
     )

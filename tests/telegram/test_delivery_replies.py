@@ -10,25 +10,33 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
-from gelbot.app import build_application
 from gelbot.services import Services
 from gelbot.settings import Settings
-from gelbot.telegram.fake_api import BotApiError, FakeBotApiRequest, FakeTelegram
+from gelbot.telegram.fake_api import BotApiError, FakeChat, FakeTelegram
 from gelbot.telegram.fake_api.limits import FloodControl
-from tests.support.harness import Harness
+from tests.support.harness import Harness, running
 from tests.support.reminders_world import make_world
+
+
+async def sent_as_the_group_migrates(
+    bot: Harness, services: Services
+) -> tuple[dict[str, Any], FakeChat]:
+    """Ana's /miembros on its way from a group that meanwhile became a supergroup."""
+    world = await make_world(services, bot.tg)
+    ana = world.users["Ana"]
+    on_its_way = bot.tg.send_text(ana, world.group, "/miembros")
+    supergroup, _ = bot.tg.migrate_to_supergroup(world.group, ana)
+    return on_its_way, supergroup
 
 
 async def test_a_command_sent_as_the_group_migrates_is_answered_in_the_supergroup(
     bot: Harness, services: Services
 ) -> None:
-    world = await make_world(services, bot.tg)
-    ana = world.users["Ana"]
-    on_its_way = bot.tg.send_text(ana, world.group, "/miembros")
-    supergroup, _ = bot.tg.migrate_to_supergroup(world.group, ana)
+    on_its_way, supergroup = await sent_as_the_group_migrates(bot, services)
     [listing] = await bot.deliver(on_its_way)
     assert listing.chat_id == supergroup.id
     assert "Alcaldía de Mocoa" in listing.plain and "Ana" in listing.plain
@@ -37,10 +45,7 @@ async def test_a_command_sent_as_the_group_migrates_is_answered_in_the_supergrou
 async def test_the_fallback_after_an_error_reaches_the_supergroup_too(
     bot: Harness, services: Services
 ) -> None:
-    world = await make_world(services, bot.tg)
-    ana = world.users["Ana"]
-    on_its_way = bot.tg.send_text(ana, world.group, "/miembros")
-    supergroup, _ = bot.tg.migrate_to_supergroup(world.group, ana)
+    on_its_way, supergroup = await sent_as_the_group_migrates(bot, services)
     bot.tg.fail_next("sendMessage", BotApiError(500, "Internal Server Error"),
                      chat_id=supergroup.id)  # fmt: skip
     [fallback] = await bot.deliver(on_its_way)
@@ -53,12 +58,8 @@ async def paced_bot(
     settings: Settings, services: Services, telegram: FakeTelegram
 ) -> AsyncIterator[Harness]:
     """The bot as it runs: with its rate limiter."""
-    application = build_application(
-        settings, services=services, request=FakeBotApiRequest(telegram), rate_limit=True
-    )
-    await application.initialize()
-    yield Harness(application, telegram)
-    await application.shutdown()
+    async with running(settings, services, telegram, rate_limit=True, post_init=False) as harness:
+        yield harness
 
 
 async def test_a_fast_private_conversation_draws_no_flood_wait(paced_bot: Harness) -> None:

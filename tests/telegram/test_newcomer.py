@@ -13,11 +13,10 @@ from gelbot.models import Committee, IndicatorReading, Role
 from gelbot.services import Services
 from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, texts
-from tests.support.reminders_world import Engine, add_person, make_world
+from tests.support.reminders_world import Engine, add_person, make_world, nag_in_the_group
 
 
-async def test_a_typo_of_a_command_gets_the_nearest_real_one(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_a_typo_of_a_command_gets_the_nearest_real_one(bot: Harness, world: World) -> None:
     dora = bot.tg.add_user("Dora", "dora")
     [answer] = await world.say(dora, "/unirse Jefe de Control Interno")
     assert "No conozco el comando /unirse." in answer.plain
@@ -31,15 +30,13 @@ async def test_a_typo_of_a_command_gets_the_nearest_real_one(bot: Harness) -> No
     assert "Quiso decir" not in nothing_close.plain and "/ayuda" in nothing_close.plain
 
 
-async def test_another_bots_command_and_plain_chatter_get_nothing(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_another_bots_command_and_plain_chatter_get_nothing(world: World) -> None:
     assert await world.say(world.beto, "/ayda@otro_bot") == []
     assert await world.say(world.beto, "hola a todos, ¿cómo registro una reunión?") == []
     assert await world.say(world.beto, "@carla ¿viste el acta?") == []
 
 
-async def test_private_hola_gets_an_orientation(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_private_hola_gets_an_orientation(bot: Harness, world: World) -> None:
     [hello] = await bot.say(world.beto, bot.tg.private_chat(world.beto), "hola")
     assert "Este es su chat privado con gelbot" in hello.plain
     assert "Su comité:" in hello.plain
@@ -52,8 +49,7 @@ async def test_private_hola_gets_an_orientation(bot: Harness) -> None:
     assert "/unirme Secretario de Planeación" in lost.plain
 
 
-async def test_a_mention_in_the_group_is_answered_about_its_topic(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_a_mention_in_the_group_is_answered_about_its_topic(world: World) -> None:
     [answer] = await world.say(world.beto, "@gelbot_demo_bot hola, ¿cómo registro una reunión?")
     assert "Soy gelbot, el asistente del comité de la Alcaldía de Mocoa" in answer.plain
     assert "Reuniones. /reunion (en el grupo) muestra la próxima y la última" in answer.plain
@@ -63,9 +59,7 @@ async def test_a_mention_in_the_group_is_answered_about_its_topic(bot: Harness) 
 async def test_an_editors_private_answer_to_the_group_question_is_recorded(
     bot: Harness, services: Services, clock: ManualClock
 ) -> None:
-    world = await make_world(services, bot.tg)
-    await add_person(world, "Fede", Role.EDITOR_WEB, private=False)
-    await Engine(bot, services, clock).tick()  # Monday 2 March 2009: the nag goes to the group
+    world = await nag_in_the_group(bot, services, clock)  # Monday 2 March 2009
     [in_group] = world.in_group()
     assert in_group.plain.startswith("Fede: ¿Se actualizó")
 
@@ -98,8 +92,7 @@ async def _help(world: World, who: str, private: bool = False) -> str:
     return texts(await world.bot.say(user, chat, "/ayuda"))
 
 
-async def test_help_is_grouped_by_task_and_fits_the_role(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_help_is_grouped_by_task_and_fits_the_role(world: World) -> None:
     await world.say(world.ana, "/rol @carla editor_web")
     member, coordinator, editor = (
         await _help(world, "beto"), await _help(world, "ana"), await _help(world, "carla")
@@ -117,8 +110,7 @@ async def test_help_is_grouped_by_task_and_fits_the_role(bot: Harness) -> None:
     assert "/indicadores 3 12" in editor and "/indicadores 3 12" not in member
 
 
-async def test_private_help_names_what_only_works_in_the_group(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_private_help_names_what_only_works_in_the_group(world: World) -> None:
     shown = await _help(world, "beto", private=True)
     assert "en este chat privado" in shown
     assert "En el grupo del comité" in shown and "/reunion" in shown
@@ -172,9 +164,8 @@ async def test_a_member_sees_own_compromisos_privately_and_the_fulfilled_ones(bo
 
 
 async def test_a_member_looking_at_reminders_is_not_shown_the_coordinators_switches(
-    bot: Harness,
+    world: World,
 ) -> None:
-    world = await committee(bot)
     [member_view] = await world.say(world.beto, "/recordatorios")
     assert "Recordatorios del comité de la Alcaldía de Mocoa" in member_view.plain
     assert member_view.buttons() == []
@@ -187,8 +178,7 @@ async def test_a_member_looking_at_reminders_is_not_shown_the_coordinators_switc
     )
 
 
-async def test_start_tells_a_delegado_the_committee_accepted(bot: Harness) -> None:
-    world = await committee(bot)
+async def test_start_tells_a_delegado_the_committee_accepted(bot: Harness, world: World) -> None:
     dora = bot.tg.add_user("Dora", "dora")
     private = bot.tg.private_chat(dora)
     await bot.say(dora, private, "/seguir Alcaldía de Mocoa")
