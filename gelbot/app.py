@@ -18,6 +18,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -32,6 +33,7 @@ from gelbot.models import Role
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram.commands import commands_for
+from gelbot.telegram.common import Context
 from gelbot.telegram.handlers import (
     acta_corrections,
     board,
@@ -84,6 +86,8 @@ def build_application(
         services = Services(settings, engine, make_sessionmaker(engine), clock or SystemClock())
     builder = (
         ApplicationBuilder()
+        # Handlers and jobs receive gelbot's Context: services, now() and today() at hand.
+        .context_types(ContextTypes(context=Context))
         .token(settings.token_value() or OFFLINE_TOKEN)
         .base_url(settings.bot_api_url)
         .post_init(_post_init)

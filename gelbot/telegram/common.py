@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ExtBot
 
 from gelbot.domain.committees import PersonInfo
 from gelbot.services import Services
 from gelbot.texts import render, split_message
 
-Context = ContextTypes.DEFAULT_TYPE
 
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What every handler and job receives: PTB's context plus gelbot's services and clock.
 
-def services(context: Context) -> Services:
-    found = context.application.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
+    Registered with `ContextTypes(context=Context)` in gelbot.app (as PTB's contexttypesbot does).
+    """
+
+    @property
+    def services(self) -> Services:
+        found = self.application.bot_data["services"]
+        assert isinstance(found, Services)
+        return found
+
+    def now(self) -> datetime:
+        """The services' clock (a fake one in tests, the console and the demo)."""
+        return self.services.clock.now()
+
+    def today(self) -> date:
+        """Today's date in the bot's time zone."""
+        return self.now().astimezone(self.services.settings.zone).date()
 
 
 def person_info(user: User) -> PersonInfo:

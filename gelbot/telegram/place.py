@@ -9,7 +9,7 @@ from telegram import Update, User
 
 from gelbot.domain import committees
 from gelbot.models import Committee, Membership, Person, Role
-from gelbot.telegram.common import Context, is_group, person_info, reply, services
+from gelbot.telegram.common import Context, is_group, person_info, reply
 
 
 @dataclass
@@ -34,9 +34,7 @@ async def in_group(
     committee = await committees.committee_for_chat(session, chat_id)
     if committee is None or not committee.active:
         return None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await committees.upsert_person(session, person_info(user), now=context.now())
     return Place(committee, person, await committees.membership(session, committee, person))
 
 
@@ -62,9 +60,7 @@ async def locate(
     """The group's committee or, in private, the sender's only one; otherwise say why not."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await committees.upsert_person(session, person_info(user), now=context.now())
     if is_group(chat):
         committee = await committees.committee_for_chat(session, chat.id)
         if committee is None or not committee.active:

@@ -13,9 +13,8 @@ from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Decision, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, reply, services
+from gelbot.telegram.common import Context, edit, reply
 from gelbot.telegram.handlers import meeting_roll
-from gelbot.telegram.handlers.compromisos import local_today
 from gelbot.telegram.place import Place, in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
@@ -60,7 +59,7 @@ async def reopen(
 ) -> None:
     """`/reunion reabrir [fecha]`: ask before opening a closed acta again to correct it."""
     if rest:
-        day = parse_date(rest, today=local_today(context), prefer="past")
+        day = parse_date(rest, today=context.today(), prefer="past")
         if day is None:
             await reply(update, context, "reunion_fecha_ilegible", given=rest)
             return
@@ -85,7 +84,7 @@ async def confirm_reopen(update: Update, context: Context) -> None:
     """«Reabrir» opens the closed meeting again and posts its roll call for corrections."""
     query = update.callback_query
     assert query is not None
-    async with services(context).transaction() as session:
+    async with context.services.transaction() as session:
         chosen = await coordinador_button(update, context, session, REOPEN, {"s", "n"})
         if chosen is None:
             return
@@ -96,7 +95,7 @@ async def confirm_reopen(update: Update, context: Context) -> None:
             return
         try:
             await corrections.reopen_meeting(session, found.committee, meeting, found.person,
-                                             now=services(context).clock.now())  # fmt: skip
+                                             now=context.now())  # fmt: skip
         except committees.DomainError as error:
             await edit(update, error.code, **error.details)
             return
@@ -136,7 +135,7 @@ async def act_on_decision(update: Update, context: Context) -> None:
         await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
         decision = await session.get(Decision, decision_id) if found else None
@@ -159,7 +158,7 @@ async def act_on_decision(update: Update, context: Context) -> None:
                       placeholder="El texto corregido de la decisión", decision=decision,
                       number=number)  # fmt: skip
             return
-        await corrections.delete_decision(session, decision, found.person, now=svc.clock.now())
+        await corrections.delete_decision(session, decision, found.person, now=context.now())
         items = await meetings.decisions_of(session, meeting)
         await edit(update, "reunion_decisiones", reply_markup=_decision_keyboard(items),
                    meeting=meeting, items=items, deleted=number)  # fmt: skip
@@ -185,7 +184,7 @@ async def _answer_edit(
         number = await corrections.decision_number(session, decision)
         before = decision.text
         await corrections.edit_decision(session, decision, message.text or "", person,
-                                        now=services(context).clock.now())  # fmt: skip
+                                        now=context.now())  # fmt: skip
     except committees.DomainError as error:
         await reply(update, context, error.code, **error.details)
         if error.code == "reunion_cerrada_corregir":

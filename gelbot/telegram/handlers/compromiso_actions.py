@@ -17,9 +17,9 @@ from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Committee, Compromiso, EvidenceKind, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, reply, services
+from gelbot.telegram.common import Context, reply
 from gelbot.telegram.handlers import meeting_review
-from gelbot.telegram.handlers.compromisos import ACTION, local_today
+from gelbot.telegram.handlers.compromisos import ACTION
 from gelbot.telegram.place import in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
@@ -69,7 +69,7 @@ async def act(update: Update, context: Context) -> None:
         await _alert(update, "invalido")
         return
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
         compromiso = (
@@ -106,7 +106,7 @@ async def review(update: Update, context: Context) -> None:
         return
     meeting_id, compromiso_id = int(ids[0] or 0), int(ids[1] or 0)
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
         meeting = await session.get(Meeting, meeting_id) if found else None
@@ -128,7 +128,7 @@ async def review(update: Update, context: Context) -> None:
             return
         if parts[2] == "e":
             await compromisos.mark_in_progress(
-                session, compromiso, found.person, now=svc.clock.now(), meeting_id=meeting.id
+                session, compromiso, found.person, now=context.now(), meeting_id=meeting.id
             )
             await meeting_review.refresh(
                 context, session, found.committee, meeting.id, compromiso.id
@@ -224,10 +224,9 @@ async def answer_result(
         await _ask_again(context, session, prompt, compromiso, person,
                          error="vacio", evidence=evidence)  # fmt: skip
         return
-    svc = services(context)
     try:
         await compromisos.complete(
-            session, compromiso, person, result=text, evidence=evidence, now=svc.clock.now(),
+            session, compromiso, person, result=text, evidence=evidence, now=context.now(),
             meeting_id=meeting_id,
         )  # fmt: skip
     except committees.DomainError as error:
@@ -251,7 +250,7 @@ async def answer_new_date(
     message = update.effective_message
     assert message is not None
     text = message.text or message.caption or ""
-    today = local_today(context)
+    today = context.today()
     when = parse_date(text, today=today, prefer="future")
     problem = (
         "ilegible" if when is None
@@ -263,9 +262,8 @@ async def answer_new_date(
         await _ask_again(context, session, prompt, compromiso, person, error=problem,
                          given=text[:80])  # fmt: skip
         return
-    svc = services(context)
     old = await compromisos.reschedule(
-        session, compromiso, person, new_due_on=when, now=svc.clock.now(), meeting_id=meeting_id
+        session, compromiso, person, new_due_on=when, now=context.now(), meeting_id=meeting_id
     )
     await pending.resolve(session, prompt)
     await reply(update, context, "compromiso_reprogramado", compromiso=compromiso, old=old,
@@ -286,9 +284,7 @@ async def answer_reason(
     assert message is not None
     text = message.text or message.caption or ""
     try:
-        await compromisos.cancel(
-            session, compromiso, person, reason=text, now=services(context).clock.now()
-        )
+        await compromisos.cancel(session, compromiso, person, reason=text, now=context.now())
     except committees.DomainError as error:
         await _ask_again(context, session, prompt, compromiso, person, error=error.code,
                          **error.details)  # fmt: skip

@@ -6,7 +6,6 @@ since callback data comes from the client.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,15 +19,7 @@ from gelbot.domain.compromiso_text import non_working_day, read_request
 from gelbot.domain.spanish import normalize
 from gelbot.models import Compromiso, Membership, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import (
-    Context,
-    edit,
-    is_group,
-    person_info,
-    raw_args,
-    reply,
-    services,
-)
+from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply
 from gelbot.telegram.place import Place, in_group, member_in_group
 from gelbot.texts import render
 
@@ -41,11 +32,6 @@ _VIEWS = {
     "vencidos": "v", "cumplidos": "c", "cumplido": "c", "hechos": "c",
 }  # fmt: skip
 _FULFILLED_SHOWN = 20
-
-
-def local_today(context: Context) -> date:
-    svc = services(context)
-    return meetings.local_today(svc.clock.now(), svc.settings.zone)
 
 
 # --- /compromiso -----------------------------------------------------------------------------
@@ -77,9 +63,9 @@ async def propose(update: Update, context: Context) -> None:
     if not is_group(chat):
         await reply(update, context, "solo_en_grupo", command="compromiso")
         return
-    svc = services(context)
-    now = svc.clock.now()
-    today = meetings.local_today(now, svc.settings.zone)
+    svc = context.services
+    now = context.now()
+    today = context.today()
     async with svc.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="compromiso_solo_miembros", command="compromiso"
@@ -120,8 +106,8 @@ async def decide_draft(update: Update, context: Context) -> None:
         await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
         draft = await domain.get_draft(session, found.committee, draft_id) if found else None
@@ -182,7 +168,7 @@ def _page_keyboard(
 async def _listing(
     session: AsyncSession, found: Place, view: str, owner: Membership | None, context: Context
 ) -> list[Compromiso]:
-    today = local_today(context)
+    today = context.today()
     if view == "m":
         return [] if owner is None else await domain.owned_by(session, found.committee, owner)
     if view == "v":
@@ -210,7 +196,7 @@ def _page_values(
             groups.append((label, [c]))
     values: dict[str, Any] = {
         "groups": groups, "view": view, "page": page, "pages": pages, "total": len(ordered),
-        "today": local_today(context),
+        "today": context.today(),
     }  # fmt: skip
     return values, items, pages
 
@@ -229,7 +215,7 @@ async def list_open(update: Update, context: Context) -> None:
     if view == "c":
         await _list_fulfilled(update, context)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="compromiso_solo_miembros", command="compromisos"
@@ -246,7 +232,7 @@ async def list_open(update: Update, context: Context) -> None:
 
 async def _list_fulfilled(update: Update, context: Context) -> None:
     """The committee's latest compromisos cumplidos, with what each one resulted in."""
-    async with services(context).transaction() as session:
+    async with context.services.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="compromiso_solo_miembros", command="compromisos"
         )
@@ -262,10 +248,10 @@ async def _list_mine_privately(update: Update, context: Context, view: str) -> N
     """In the private chat: the person's own compromisos in each committee, open or cumplidos."""
     user = update.effective_user
     assert user is not None
-    svc = services(context)
-    today = local_today(context)
+    svc = context.services
+    today = context.today()
     async with svc.transaction() as session:
-        person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await committees.upsert_person(session, person_info(user), now=context.now())
         mine = [(c, m) for c, m in await committees.committees_of(session, person) if c.active]
         listing = []
         for committee, member in mine:
@@ -291,7 +277,7 @@ async def turn_page(update: Update, context: Context) -> None:
         await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
         if found is None or found.member is None:

@@ -13,16 +13,7 @@ from gelbot.domain import committees as domain
 from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, Role
 from gelbot.reminders import follows
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import (
-    Context,
-    edit,
-    is_group,
-    person_info,
-    raw_args,
-    reply,
-    send,
-    services,
-)
+from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, send
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +32,7 @@ def _buttons(prefix: str, committees: list[Committee]) -> InlineKeyboardMarkup:
 
 
 async def _me(session: AsyncSession, user: User, context: Context, *, private: bool) -> Person:
-    person = await domain.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await domain.upsert_person(session, person_info(user), now=context.now())
     if private:  # writing to the bot privately opens the chat digests are sent to
         person.private_chat_open = True
         person.private_blocked = False
@@ -55,7 +44,7 @@ async def follow(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     text = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         person = await _me(session, user, context, private=not is_group(chat))
         hidden = 0
@@ -87,7 +76,7 @@ async def choose(update: Update, context: Context) -> None:
     assert query is not None and user is not None
     parts = callbacks.decode(query.data, CHOOSE, 1)
     committee_id = callbacks.decode_int(parts[0]) if parts else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id) if committee_id else None
         if committee is None or not committee.active:
@@ -103,8 +92,8 @@ async def _request(
     update: Update, context: Context, session: AsyncSession, person: Person, committee: Committee
 ) -> None:
     """Record the request and ask the coordinador in the committee's group (once)."""
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     request = await follows.request(session, person, committee, now=now)
     if request.outcome is follows.Asked.ACCEPTED:
         await reply(update, context, "seguir_ya", comite=committee)
@@ -152,7 +141,7 @@ async def decide(update: Update, context: Context) -> None:
     parts = callbacks.decode(query.data, DECIDE, 2)
     follow_id = callbacks.decode_int(parts[0]) if parts else None
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         request = await session.get(DelegateFollow, follow_id) if follow_id else None
         committee = await session.get(Committee, request.committee_id) if request else None
@@ -174,7 +163,7 @@ async def decide(update: Update, context: Context) -> None:
         delegate = await session.get(Person, request.person_id)
         assert delegate is not None
         accepted = parts[1] == "a"
-        await follows.decide(session, request, accept=accepted, by=person, now=svc.clock.now())
+        await follows.decide(session, request, accept=accepted, by=person, now=context.now())
     await query.answer("Aceptado." if accepted else "Rechazado.")
     await edit(
         update, "seguir_decidido", persona=delegate, comite=committee, aceptado=accepted,
@@ -195,7 +184,7 @@ async def leave(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     text = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         person = await _me(session, user, context, private=not is_group(chat))
         mine = await follows.following(session, person)
@@ -231,7 +220,7 @@ async def leave_chosen(update: Update, context: Context) -> None:
     assert query is not None and user is not None
     parts = callbacks.decode(query.data, LEAVE, 1)
     committee_id = callbacks.decode_int(parts[0]) if parts else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id) if committee_id else None
         person = await _me(session, user, context, private=False)

@@ -14,9 +14,8 @@ from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
 from gelbot.models import Meeting, PendingPrompt, Person
-from gelbot.telegram.common import Context, is_group, raw_args, reply, services
+from gelbot.telegram.common import Context, is_group, raw_args, reply
 from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
-from gelbot.telegram.handlers.compromisos import local_today
 from gelbot.telegram.handlers.meeting_roll import mark as mark
 from gelbot.telegram.place import Place, member_in_group
 from gelbot.telegram.prompts import Answer, ask
@@ -32,10 +31,10 @@ Step = Callable[[Update, Context, AsyncSession, Place, str], Awaitable[None]]
 async def _show(
     update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
-    svc = services(context)
+    svc = context.services
     committee = found.committee
     rule = meetings.meeting_rule(committee)
-    upcoming = meetings.next_meeting(committee, svc.clock.now(), svc.settings.zone)
+    upcoming = meetings.next_meeting(committee, context.now(), svc.settings.zone)
     await reply(
         update, context, "reunion_estado", rule=rule,
         next_at=format_datetime(upcoming, svc.settings.zone) if upcoming else None,
@@ -48,9 +47,9 @@ async def _show(
 async def _program(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
-    svc = services(context)
+    svc = context.services
     rule = meetings.set_meeting_rule(found.committee, rest)
-    upcoming = meetings.next_meeting(found.committee, svc.clock.now(), svc.settings.zone)
+    upcoming = meetings.next_meeting(found.committee, context.now(), svc.settings.zone)
     assert upcoming is not None
     await reply(update, context, "reunion_programada", rule=rule,
                 next_at=format_datetime(upcoming, svc.settings.zone))  # fmt: skip
@@ -59,9 +58,9 @@ async def _program(
 async def _start(
     update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
-    svc = services(context)
+    svc = context.services
     meeting = await meetings.start_meeting(
-        session, found.committee, found.person, now=svc.clock.now(), tz=svc.settings.zone
+        session, found.committee, found.person, now=context.now(), tz=svc.settings.zone
     )
     await reply(update, context, "reunion_iniciada", meeting=meeting, person=found.person)
     await meeting_roll.open_record(context, session, found.committee, meeting)
@@ -70,13 +69,13 @@ async def _start(
 async def _register(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
-    svc = services(context)
-    held_on = parse_date(rest, today=local_today(context), prefer="past") if rest else None
+    svc = context.services
+    held_on = parse_date(rest, today=context.today(), prefer="past") if rest else None
     if held_on is None:
         await reply(update, context, "reunion_fecha_ilegible", given=rest)
         return
     meeting = await meetings.register_past_meeting(
-        session, found.committee, found.person, held_on, now=svc.clock.now(), tz=svc.settings.zone
+        session, found.committee, found.person, held_on, now=context.now(), tz=svc.settings.zone
     )
     await reply(update, context, "reunion_registrando", meeting=meeting)
     await meeting_roll.open_record(context, session, found.committee, meeting)
@@ -86,7 +85,7 @@ async def _acta(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
     if rest:
-        day = parse_date(rest, today=local_today(context), prefer="past")
+        day = parse_date(rest, today=context.today(), prefer="past")
         if day is None:
             await reply(update, context, "reunion_fecha_ilegible", given=rest)
             return
@@ -134,7 +133,7 @@ async def reunion(update: Update, context: Context) -> None:
     if step is None:
         await reply(update, context, "reunion_ayuda", given=word)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="reunion_solo_miembros", command="reunion"
@@ -160,7 +159,7 @@ async def decision(update: Update, context: Context) -> None:
     if not is_group(chat):
         await reply(update, context, "solo_en_grupo", command="decision")
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="reunion_solo_miembros", command="decision"
@@ -192,9 +191,7 @@ async def _record_decision(
     person: Person,
 ) -> bool:
     try:
-        decided = await meetings.add_decision(
-            session, meeting, text, person, now=services(context).clock.now()
-        )
+        decided = await meetings.add_decision(session, meeting, text, person, now=context.now())
     except committees.DomainError as error:
         await reply(update, context, error.code, **error.details)
         return False

@@ -8,15 +8,7 @@ from telegram import MessageEntity, Update
 from gelbot.domain import committees as domain
 from gelbot.domain import compromisos
 from gelbot.models import Committee, Membership, Role
-from gelbot.telegram.common import (
-    Context,
-    is_group,
-    person_info,
-    raw_args,
-    reply,
-    send,
-    services,
-)
+from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply, send
 from gelbot.telegram.handlers.onboarding import private_chat_keyboard
 
 
@@ -27,8 +19,8 @@ async def join(update: Update, context: Context) -> None:
     if not is_group(chat):
         await reply(update, context, "solo_en_grupo", command="unirme")
         return
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)
         if committee is None or not committee.active:
@@ -69,7 +61,7 @@ async def list_members(update: Update, context: Context) -> None:
     """List members with role and cargo: this group's committee, or in private all of mine."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         if is_group(chat):
             committee = await domain.committee_for_chat(session, chat.id)
@@ -78,7 +70,7 @@ async def list_members(update: Update, context: Context) -> None:
                 return
             listing = [(committee, await domain.members(session, committee))]
         else:
-            person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+            person = await domain.upsert_person(session, person_info(user), now=context.now())
             listing = [
                 (c, await domain.members(session, c))
                 for c, _ in await domain.committees_of(session, person)
@@ -93,13 +85,13 @@ async def set_role(update: Update, context: Context) -> None:
     if not is_group(chat):
         await reply(update, context, "solo_en_grupo", command="rol")
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)
         if committee is None:
             await reply(update, context, "grupo_sin_comite")
             return
-        sender = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        sender = await domain.upsert_person(session, person_info(user), now=context.now())
         sender_membership = await domain.membership(session, committee, sender)
         if sender_membership is None or sender_membership.role != Role.COORDINADOR.value:
             await reply(update, context, "solo_coordinador", command="rol")

@@ -6,7 +6,7 @@ from telegram import Update
 
 from gelbot.domain import committees, meeting_details
 from gelbot.models import Person
-from gelbot.telegram.common import Context, is_group, raw_args, reply, services
+from gelbot.telegram.common import Context, is_group, raw_args, reply
 from gelbot.telegram.place import member_in_group
 
 
@@ -17,7 +17,7 @@ async def full_name(update: Update, context: Context) -> None:
         await reply(update, context, "solo_en_grupo", command="nombre")
         return
     text = raw_args(update)
-    async with services(context).transaction() as session:
+    async with context.services.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="reunion_solo_miembros", command="nombre"
         )

@@ -17,7 +17,6 @@ from gelbot.telegram.common import (
     person_info,
     raw_args,
     reply,
-    services,
 )
 
 SETUP = "co"  # callback prefix: co:<committee id>:<o|n>:<value>
@@ -66,8 +65,8 @@ async def register(update: Update, context: Context) -> None:
     if not await is_group_admin(context, chat.id, user.id):
         await reply(update, context, "comite_no_admin")
         return
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         founder = await domain.upsert_person(session, person_info(user), now=now)
         try:
@@ -97,7 +96,7 @@ async def choose_setup(update: Update, context: Context) -> None:
         return
     field, value = parts[1], parts[2]
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id)
         # The button must belong to this chat's committee and be pressed by its coordinador.
@@ -105,7 +104,7 @@ async def choose_setup(update: Update, context: Context) -> None:
             await query.answer("Ese botón ya no es válido.", show_alert=True)
             return
         person = await domain.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
+            session, person_info(update.effective_user), now=context.now()
         )
         member = await domain.membership(session, committee, person)
         if member is None or member.role != Role.COORDINADOR.value:
@@ -134,9 +133,9 @@ async def start(update: Update, context: Context) -> None:
         await reply(update, context, "start_en_grupo", bot_username=context.bot.username)
         return
     payload = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         person.private_chat_open = True
         person.private_blocked = False
         mine = await domain.committees_of(session, person)

@@ -14,22 +14,12 @@ from telegram.error import TelegramError
 
 from gelbot.domain import committees, plan_preview, plans
 from gelbot.domain import prompts as prompt_store
-from gelbot.domain.meetings import local_today
 from gelbot.domain.plan_import import MAX_BYTES, PlanImportError, parse_plan
 from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, PendingPrompt, Person, Role
 from gelbot.resources import resource_dir
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import (
-    Context,
-    edit,
-    is_group,
-    person_info,
-    raw_args,
-    reply,
-    send,
-    services,
-)
+from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, send
 from gelbot.telegram.place import locate
 from gelbot.telegram.prompts import ask
 from gelbot.texts import render
@@ -62,7 +52,7 @@ async def show_plan(update: Update, context: Context) -> None:
     chat = update.effective_chat
     message = update.effective_message
     assert chat is not None and message is not None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         if word and not is_group(chat):
             await reply(update, context, "plan_importar_privado")
@@ -135,7 +125,7 @@ async def receive_document(update: Update, context: Context) -> None:
     if message is None or chat is None or user is None or message.document is None:
         return
     document = message.document
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         replied = message.reply_to_message
         prompt = (
@@ -157,7 +147,7 @@ async def receive_document(update: Update, context: Context) -> None:
             target = place.committee
             person = place.person
         else:
-            person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+            person = await committees.upsert_person(session, person_info(user), now=context.now())
             coordinated = [
                 c
                 for c, m in await committees.committees_of(session, person)
@@ -184,7 +174,7 @@ async def receive_document(update: Update, context: Context) -> None:
                 )  # fmt: skip
                 await prompt_store.remember(
                     session, chat_id=chat.id, message_id=question.message_id, person_id=person.id,
-                    kind=CHOOSE_KIND, now=svc.clock.now(),
+                    kind=CHOOSE_KIND, now=context.now(),
                     data={"file_id": document.file_id, "file_name": document.file_name or "",
                           "file_size": document.file_size or 0},
                 )  # fmt: skip
@@ -207,11 +197,11 @@ async def choose_committee(update: Update, context: Context) -> None:
     if committee_id is None or message is None:
         await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         prompt = await prompt_store.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
+            session, person_info(update.effective_user), now=context.now()
         )
         if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
@@ -270,12 +260,12 @@ async def import_file(
         await send(context, chat_id, "plan_error", reply_to=reply_to, file_name=file_name,
                    message=error.message)  # fmt: skip
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id)
         person = await session.get(Person, person_id)
         assert committee is not None and person is not None
-        found = await plan_preview.preview(session, committee, plan, now=svc.clock.now())
+        found = await plan_preview.preview(session, committee, plan, now=context.now())
         if found.needs_confirmation and not confirmed:
             keyboard = InlineKeyboardMarkup([[
                 InlineKeyboardButton("Reemplazar el plan", callback_data=callbacks.encode(
@@ -288,13 +278,13 @@ async def import_file(
                                   file_name=file_name, maximo=MAX_PREVIEW_ROWS)  # fmt: skip
             await prompt_store.remember(
                 session, chat_id=chat_id, message_id=question.message_id, person_id=person.id,
-                kind=CONFIRM_KIND, subject_id=committee.id, now=svc.clock.now(),
+                kind=CONFIRM_KIND, subject_id=committee.id, now=context.now(),
                 data={"file_id": file_id, "file_name": file_name, "file_size": file_size},
             )  # fmt: skip
             return
         summary = await plans.import_plan(
-            session, committee, plan, now=svc.clock.now(), actor=person, filename=file_name,
-            source="chat", today=local_today(svc.clock.now(), svc.settings.zone),
+            session, committee, plan, now=context.now(), actor=person, filename=file_name,
+            source="chat", today=context.today(),
         )  # fmt: skip
         # Any question still waiting for this committee's plan file has its answer now.
         await plans.close_questions(session, committee, ASK_FILE)
@@ -312,11 +302,11 @@ async def confirm_replace(update: Update, context: Context) -> None:
     if parts is None or committee_id is None or parts[1] not in {"s", "n"} or message is None:
         await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         prompt = await prompt_store.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
+            session, person_info(update.effective_user), now=context.now()
         )
         if prompt is None or prompt.kind != CONFIRM_KIND or prompt.subject_id != committee_id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)

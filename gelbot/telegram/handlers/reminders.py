@@ -46,15 +46,7 @@ from gelbot.reminders.schedule import (
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.telegram import callbacks
 from gelbot.telegram.budget import SharedBudget
-from gelbot.telegram.common import (
-    Context,
-    edit,
-    is_group,
-    person_info,
-    raw_args,
-    reply,
-    services,
-)
+from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply
 from gelbot.telegram.prompts import ask
 from gelbot.telegram.sender import TelegramSender
 from gelbot.texts import render
@@ -98,7 +90,7 @@ async def _overview(
     session: AsyncSession, committee: Committee, context: Context
 ) -> tuple[dict[str, Any], InlineKeyboardMarkup]:
     """What /recordatorios shows: each aspect, on or off, and when it next fires."""
-    svc = services(context)
+    svc = context.services
     schedule = await load_schedule(session, committee.id)
     upcoming = dict(
         (
@@ -107,7 +99,7 @@ async def _overview(
                 .where(
                     Reminder.committee_id == committee.id,
                     Reminder.status == ReminderStatus.PENDIENTE.value,
-                    Reminder.due_at >= svc.clock.now(),
+                    Reminder.due_at >= context.now(),
                 )
                 .group_by(Reminder.kind)
             )
@@ -138,9 +130,7 @@ async def _overview(
 async def _coordinator_of(
     session: AsyncSession, committee: Committee, user: User, context: Context
 ) -> Person | None:
-    person = await domain.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await domain.upsert_person(session, person_info(user), now=context.now())
     member = await domain.membership(session, committee, person)
     return person if member is not None and member.role == Role.COORDINADOR.value else None
 
@@ -153,7 +143,7 @@ async def show_schedule(update: Update, context: Context) -> None:
         await reply(update, context, "solo_en_grupo", command="recordatorios")
         return
     args = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)
         if committee is None or not committee.active:
@@ -171,8 +161,8 @@ async def show_schedule(update: Update, context: Context) -> None:
             except DomainError as error:
                 await reply(update, context, error.code, **error.details)
                 return
-            person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
-            await apply_change(session, committee.id, change, by=person.id, now=svc.clock.now())
+            person = await domain.upsert_person(session, person_info(user), now=context.now())
+            await apply_change(session, committee.id, change, by=person.id, now=context.now())
     # Planned now, so the overview shows when each reminder really goes out next.
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
@@ -192,7 +182,7 @@ async def toggle(update: Update, context: Context) -> None:
     committee_id = callbacks.decode_int(parts[0]) if parts else None
     aspect = Aspect(parts[1]) if parts and parts[1] in set(_TOGGLES) else None
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id) if committee_id else None
         if aspect is None or committee is None or committee.chat_id != chat_id:
@@ -206,7 +196,7 @@ async def toggle(update: Update, context: Context) -> None:
             return
         current = (await load_schedule(session, committee.id))[aspect]
         change = Change(aspect, enabled=not current.enabled)
-        await apply_change(session, committee.id, change, by=person.id, now=svc.clock.now())
+        await apply_change(session, committee.id, change, by=person.id, now=context.now())
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
         values, keyboard = await _overview(session, committee, context)
@@ -226,8 +216,8 @@ async def _answerer(session: AsyncSession, committee: Committee, person: Person)
 
 
 def _today(context: Context) -> date:
-    svc = services(context)
-    return svc.clock.now().astimezone(svc.settings.zone).date()
+    svc = context.services
+    return context.now().astimezone(svc.settings.zone).date()
 
 
 async def answer_nag_button(update: Update, context: Context) -> None:
@@ -242,7 +232,7 @@ async def answer_nag_button(update: Update, context: Context) -> None:
     if committee_id is None or week is None or value not in {"0", "1", "2", "m"} or not message:
         await query.answer("Ese botón ya no es válido.", show_alert=True)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id)
         # The nag is valid in the committee's group, or in the private chat of the one asked.
@@ -250,7 +240,7 @@ async def answer_nag_button(update: Update, context: Context) -> None:
         if committee is None or not in_place:
             await query.answer("Ese botón ya no es válido.", show_alert=True)
             return
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         if not await _answerer(session, committee, person):
             await query.answer(render("sitio_solo_editor"), show_alert=True)
             return
@@ -271,7 +261,7 @@ async def answer_nag_button(update: Update, context: Context) -> None:
         try:
             _, replaced = await sitio_web.record_answer(
                 session, committee.id, week, int(value), person_id=person.id,
-                now=svc.clock.now(), today=_today(context), zone=svc.settings.zone,
+                now=context.now(), today=_today(context), zone=svc.settings.zone,
             )  # fmt: skip
         except DomainError as error:
             await query.answer(render(error.code, **error.details), show_alert=True)
@@ -313,8 +303,8 @@ async def answer_nag_reply(
     try:
         _, replaced = await sitio_web.record_answer(
             session, committee.id, week, int(number), person_id=person.id,
-            now=services(context).clock.now(), today=_today(context),
-            zone=services(context).settings.zone,
+            now=context.now(), today=_today(context),
+            zone=context.services.settings.zone,
         )  # fmt: skip
     except DomainError as error:
         await reply(update, context, error.code, **error.details)
@@ -337,9 +327,9 @@ async def vacation(update: Update, context: Context) -> None:
     """Pause my personal reminders until a date (or say I am back)."""
     user = update.effective_user
     assert user is not None
-    svc = services(context)
+    svc = context.services
     args = raw_args(update)
-    now = svc.clock.now()
+    now = context.now()
     today = _today(context)
     async with svc.transaction() as session:
         person = await domain.upsert_person(session, person_info(user), now=now)
