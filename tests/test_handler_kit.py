@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from gelbot.app import BUTTONS, COMMANDS
 from gelbot.clock import ManualClock
 from gelbot.services import Services
+from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context
 from tests.harness import Harness
 
@@ -20,3 +25,23 @@ async def test_handlers_receive_gelbots_context(
     clock.set(datetime(2009, 3, 3, 3, 0, tzinfo=UTC))
     assert context.now() == datetime(2009, 3, 3, 3, 0, tzinfo=UTC)
     assert context.today() == date(2009, 3, 2)
+
+
+def test_each_button_pattern_takes_only_its_own_prefix() -> None:
+    # «rc» must not take «rcc:…», nor «fl» take «flc:…»: the separator is part of the pattern.
+    for prefix in BUTTONS:
+        for other in BUTTONS:
+            data = callbacks.encode(other, 1)
+            assert (re.match(callbacks.pattern(prefix), data) is not None) == (prefix == other)
+
+
+def test_every_button_and_command_in_the_tables_is_registered(bot: Harness) -> None:
+    handlers = bot.app.handlers[0]
+    patterns = {
+        h.pattern.pattern
+        for h in handlers
+        if isinstance(h, CallbackQueryHandler) and isinstance(h.pattern, re.Pattern)
+    }
+    assert {callbacks.pattern(p) for p in BUTTONS} <= patterns
+    names = {c for h in handlers if isinstance(h, CommandHandler) for c in h.commands}
+    assert set(COMMANDS) <= names

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MAX_CALLBACK_BYTES = 64
 SEPARATOR = ":"
 
@@ -12,6 +14,11 @@ def encode(prefix: str, *parts: str | int) -> str:
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return data
+
+
+def pattern(prefix: str) -> str:
+    """The regex a CallbackQueryHandler matches: exactly what `encode(prefix, …)` makes."""
+    return f"^{re.escape(prefix)}{SEPARATOR}"
 
 
 def decode(data: str | None, prefix: str, count: int) -> list[str] | None:
