@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, Update, User
+
+from gelbot.texts import render
 
 MAX_CALLBACK_BYTES = 64
 SEPARATOR = ":"
@@ -36,3 +42,44 @@ def decode_int(value: str) -> int | None:
     if not (value.isascii() and value.isdigit()) or len(value) > 18:
         return None
     return int(value)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A pressed button whose data decoded: the query, who pressed, and the parts of its data."""
+
+    query: CallbackQuery
+    user: User
+    parts: list[str]
+    ids: list[int]  # the leading parts that are ids, read as ints
+
+    @property
+    def chat_id(self) -> int | None:
+        """The chat of the message the button is on (None when Telegram no longer says)."""
+        return self.query.message.chat.id if self.query.message is not None else None
+
+    async def stale(self) -> None:
+        """Answer «Ese botón ya no es válido.»: an old message, the wrong chat, forged data."""
+        await answer_stale(self.query)
+
+
+async def answer_stale(query: CallbackQuery) -> None:
+    await query.answer(render("boton_invalido"), show_alert=True)
+
+
+async def read(
+    update: Update, prefix: str, count: int, *, ids: int = 0, choices: Collection[str] = ()
+) -> Pressed | None:
+    """The pressed button's data, decoded; or None, the stale alert answered already.
+
+    The first `ids` parts must be ids; with `choices`, the last part must be one of them.
+    Whoever pressed still has to be checked against what the button acts on (re-read it).
+    """
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    parts = decode(query.data, prefix, count)
+    numbers = [decode_int(p) for p in parts[:ids]] if parts else []
+    if parts is None or None in numbers or (choices and parts[-1] not in choices):
+        await answer_stale(query)
+        return None
+    return Pressed(query, user, parts, [n for n in numbers if n is not None])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
@@ -117,6 +118,21 @@ async def edit(
     await query.edit_message_text(
         text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
     )
+
+
+def label(which: str, **values: Any) -> str:
+    """A button's label or a question's placeholder, from `messages/etiqueta` (plain text)."""
+    return html.unescape(render("etiqueta", cual=which, **values))
+
+
+async def alert(query: CallbackQuery, template: str, **values: Any) -> None:
+    """Answer a pressed button with a pop-up the person must close (a refusal, a stale button)."""
+    await query.answer(render(template, **values), show_alert=True)
+
+
+async def notify(query: CallbackQuery, template: str, **values: Any) -> None:
+    """Answer a pressed button with a brief notice at the top of the chat («Registrado.»)."""
+    await query.answer(render(template, **values))
 
 
 def command_args(context: Context) -> str:

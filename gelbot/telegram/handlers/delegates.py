@@ -13,7 +13,17 @@ from gelbot.domain import committees as domain
 from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, Role
 from gelbot.reminders import follows
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, send
+from gelbot.telegram.common import (
+    Context,
+    alert,
+    edit,
+    is_group,
+    notify,
+    person_info,
+    raw_args,
+    reply,
+    send,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +90,7 @@ async def choose(update: Update, context: Context) -> None:
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id) if committee_id else None
         if committee is None or not committee.active:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await callbacks.answer_stale(query)
             return
         chat = query.message.chat if query.message is not None else None
         person = await _me(session, user, context, private=chat is not None and not is_group(chat))
@@ -148,23 +158,21 @@ async def decide(update: Update, context: Context) -> None:
         if request is not None and request.status == FollowStatus.RECHAZADO:
             request = None  # already rejected: gone for the buttons
         if parts is None or parts[1] not in {"a", "r"} or committee is None or request is None:
-            await query.answer("Esa solicitud ya no existe.", show_alert=True)
+            await alert(query, "delegado_alerta", motivo="inexistente")
             return
         if committee.chat_id != chat_id:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await callbacks.answer_stale(query)
             return
         person = await _me(session, user, context, private=False)
         member = await domain.membership(session, committee, person)
         if member is None or member.role != Role.COORDINADOR.value:
-            await query.answer(
-                "Solo el coordinador del comité puede aceptar delegados.", show_alert=True
-            )
+            await alert(query, "delegado_alerta", motivo="solo_coordinador")
             return
         delegate = await session.get(Person, request.person_id)
         assert delegate is not None
         accepted = parts[1] == "a"
         await follows.decide(session, request, accept=accepted, by=person, now=context.now())
-    await query.answer("Aceptado." if accepted else "Rechazado.")
+    await notify(query, "delegado_alerta", motivo="decidido", aceptado=accepted)
     await edit(
         update, "seguir_decidido", persona=delegate, comite=committee, aceptado=accepted,
         coordinador=person,
@@ -225,7 +233,7 @@ async def leave_chosen(update: Update, context: Context) -> None:
         committee = await session.get(Committee, committee_id) if committee_id else None
         person = await _me(session, user, context, private=False)
         if committee is None or not await follows.unfollow(session, person, committee):
-            await query.answer("Usted ya no sigue ese comité.", show_alert=True)
+            await alert(query, "delegado_alerta", motivo="no_sigue")
             return
-    await query.answer("Listo.")
+    await notify(query, "delegado_alerta", motivo="dejado")
     await edit(update, "dejar_listo", comite=committee)

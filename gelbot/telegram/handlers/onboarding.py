@@ -10,10 +10,12 @@ from gelbot.reminders.follows import following
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
+    alert,
     deep_link,
     edit,
     is_group,
     is_group_admin,
+    label,
     person_info,
     raw_args,
     reply,
@@ -44,7 +46,7 @@ def nivel_keyboard(committee_id: int) -> InlineKeyboardMarkup:
 
 def private_chat_keyboard(bot_username: str, committee_id: int) -> InlineKeyboardMarkup:
     url = deep_link(bot_username, committee_id)
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Abrir chat privado", url=url)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label("abrir_chat_privado"), url=url)]])
 
 
 def _next_setup_step(committee: Committee) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -87,32 +89,27 @@ async def register(update: Update, context: Context) -> None:
 
 async def choose_setup(update: Update, context: Context) -> None:
     """A coordinador pressed territorial/nacional or municipal/departamental."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, SETUP, 3)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or committee_id is None or parts[1] not in {"o", "n"}:
-        await query.answer("Ese botón ya no es válido.", show_alert=True)
+    pressed = await callbacks.read(update, SETUP, 3, ids=1)
+    if pressed is None:
         return
-    field, value = parts[1], parts[2]
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = context.services
-    async with svc.transaction() as session:
+    query, (committee_id,), (_, field, value) = pressed.query, pressed.ids, pressed.parts
+    if field not in {"o", "n"}:
+        await pressed.stale()
+        return
+    async with context.services.transaction() as session:
         committee = await session.get(Committee, committee_id)
         # The button must belong to this chat's committee and be pressed by its coordinador.
-        if committee is None or committee.chat_id != chat_id:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+        if committee is None or committee.chat_id != pressed.chat_id:
+            await pressed.stale()
             return
-        person = await domain.upsert_person(
-            session, person_info(update.effective_user), now=context.now()
-        )
+        person = await domain.upsert_person(session, person_info(pressed.user), now=context.now())
         member = await domain.membership(session, committee, person)
         if member is None or member.role != Role.COORDINADOR.value:
-            await query.answer("Solo el coordinador del comité puede elegir esto.", show_alert=True)
+            await alert(query, "comite_alerta", motivo="solo_coordinador")
             return
         choice = (_ORDEN if field == "o" else _NIVEL).get(value)
         if choice is None:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await pressed.stale()
             return
         if field == "o":
             domain.set_orden(committee, choice.value)

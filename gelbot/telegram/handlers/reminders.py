@@ -46,7 +46,17 @@ from gelbot.reminders.schedule import (
 from gelbot.reminders.tick import TickReport, tick
 from gelbot.telegram import callbacks
 from gelbot.telegram.budget import SharedBudget
-from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply
+from gelbot.telegram.common import (
+    Context,
+    alert,
+    edit,
+    is_group,
+    label,
+    notify,
+    person_info,
+    raw_args,
+    reply,
+)
 from gelbot.telegram.prompts import ask
 from gelbot.telegram.sender import TelegramSender
 from gelbot.texts import render
@@ -176,23 +186,19 @@ async def show_schedule(update: Update, context: Context) -> None:
 
 async def toggle(update: Update, context: Context) -> None:
     """A coordinador pressed an aspect's button: turn it off, or on again."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, SETTING, 2)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    aspect = Aspect(parts[1]) if parts and parts[1] in set(_TOGGLES) else None
-    chat_id = query.message.chat.id if query.message is not None else None
+    pressed = await callbacks.read(update, SETTING, 2, ids=1, choices=set(_TOGGLES))
+    if pressed is None:
+        return
+    query, aspect = pressed.query, Aspect(pressed.parts[1])
     svc = context.services
     async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id) if committee_id else None
-        if aspect is None or committee is None or committee.chat_id != chat_id:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+        committee = await session.get(Committee, pressed.ids[0])
+        if committee is None or committee.chat_id != pressed.chat_id:
+            await pressed.stale()
             return
-        person = await _coordinator_of(session, committee, update.effective_user, context)
+        person = await _coordinator_of(session, committee, pressed.user, context)
         if person is None:
-            await query.answer(
-                "Solo el coordinador del comité puede cambiar los recordatorios.", show_alert=True
-            )
+            await alert(query, "recordatorios_alerta", motivo="solo_coordinador")
             return
         current = (await load_schedule(session, committee.id))[aspect]
         change = Change(aspect, enabled=not current.enabled)
@@ -200,7 +206,7 @@ async def toggle(update: Update, context: Context) -> None:
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
         values, keyboard = await _overview(session, committee, context)
-    await query.answer("Activado." if change.enabled else "Desactivado.")
+    await notify(query, "recordatorios_alerta", motivo="cambiado", activado=change.enabled)
     await edit(
         update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value,
         coordina=True, **values,
@@ -222,23 +228,21 @@ def _today(context: Context) -> date:
 
 async def answer_nag_button(update: Update, context: Context) -> None:
     """«No», «Sí, 1 vez», «Sí, 2 veces» record the week; «Sí, 3 o más» asks how many."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, NAG_ANSWER, 3)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    week = _week(parts[1]) if parts else None
-    value = parts[2] if parts else ""
-    message = query.message
-    if committee_id is None or week is None or value not in {"0", "1", "2", "m"} or not message:
-        await query.answer("Ese botón ya no es válido.", show_alert=True)
+    pressed = await callbacks.read(update, NAG_ANSWER, 3, ids=1, choices={"0", "1", "2", "m"})
+    if pressed is None:
+        return
+    query, user, message = pressed.query, pressed.user, pressed.query.message
+    week, value = _week(pressed.parts[1]), pressed.parts[2]
+    if week is None or not message:
+        await pressed.stale()
         return
     svc = context.services
     async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id)
+        committee = await session.get(Committee, pressed.ids[0])
         # The nag is valid in the committee's group, or in the private chat of the one asked.
         in_place = committee is not None and message.chat.id in (committee.chat_id, user.id)
         if committee is None or not in_place:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await pressed.stale()
             return
         person = await domain.upsert_person(session, person_info(user), now=context.now())
         if not await _answerer(session, committee, person):
@@ -255,7 +259,7 @@ async def answer_nag_button(update: Update, context: Context) -> None:
             await ask(
                 context, session, message.chat.id, "sitio_pregunta_numero", person=person,
                 kind=NAG_PROMPT, subject_id=committee.id, data={"semana": week.isoformat()},
-                placeholder="Ej.: 4", semana=week,
+                placeholder=label("pide_numero"), semana=week,
             )  # fmt: skip
             return
         try:
@@ -266,7 +270,7 @@ async def answer_nag_button(update: Update, context: Context) -> None:
         except DomainError as error:
             await query.answer(render(error.code, **error.details), show_alert=True)
             return
-    await query.answer("Registrado.")
+    await notify(query, "recordatorios_alerta", motivo="registrado")
     await edit(
         update, "sitio_registrado", comite=committee, semana=week, veces=int(value),
         persona=person, reemplazo=replaced,
