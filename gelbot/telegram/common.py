@@ -6,13 +6,22 @@ import html
 from datetime import date, datetime
 from typing import Any
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext, ExtBot
 
 from gelbot.domain.committees import PersonInfo
 from gelbot.services import Services
+from gelbot.telegram import callbacks
 from gelbot.texts import render, split_message
 
 
@@ -123,6 +132,13 @@ async def edit(
 def label(which: str, **values: Any) -> str:
     """A button's label or a question's placeholder, from `messages/etiqueta` (plain text)."""
     return html.unescape(render("etiqueta", cual=which, **values))
+
+
+def button(which: str, prefix: str, *parts: str | int, **values: Any) -> InlineKeyboardButton:
+    """A button labelled from `messages/etiqueta`, its data `callbacks.encode(prefix, *parts)`."""
+    return InlineKeyboardButton(
+        label(which, **values), callback_data=callbacks.encode(prefix, *parts)
+    )
 
 
 async def alert(query: CallbackQuery, template: str, **values: Any) -> None:

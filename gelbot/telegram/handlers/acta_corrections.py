@@ -13,7 +13,7 @@ from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Decision, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, reply
+from gelbot.telegram.common import Context, button, edit, label, reply
 from gelbot.telegram.handlers import meeting_roll
 from gelbot.telegram.place import Place, in_group
 from gelbot.telegram.prompts import Answer, ask
@@ -105,8 +105,8 @@ async def confirm_reopen(update: Update, context: Context) -> None:
 
 def _decision_keyboard(items: list[Decision]) -> InlineKeyboardMarkup | None:
     rows = [
-        [InlineKeyboardButton(f"✏️ Editar {n}", callback_data=callbacks.encode(DECISION, d.id, "e")),
-         InlineKeyboardButton(f"🗑 Borrar {n}", callback_data=callbacks.encode(DECISION, d.id, "b"))]
+        [button("editar_decision", DECISION, d.id, "e", n=n),
+         button("borrar_decision", DECISION, d.id, "b", n=n)]
         for n, d in enumerate(items, 1)
     ]  # fmt: skip
     return InlineKeyboardMarkup(rows) if rows else None
@@ -155,7 +155,7 @@ async def act_on_decision(update: Update, context: Context) -> None:
         if parts[1] == "e":
             await ask(context, session, found.committee.chat_id, "reunion_pide_decision_nueva",
                       person=found.person, kind=ASK_EDIT, subject_id=decision.id,
-                      placeholder="El texto corregido de la decisión", decision=decision,
+                      placeholder=label("pide_decision_corregida"), decision=decision,
                       number=number)  # fmt: skip
             return
         await corrections.delete_decision(session, decision, found.person, now=context.now())

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from gelbot.board.compile import board_for
 from gelbot.domain import committees as domain
 from gelbot.domain.spanish import normalize
-from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply
+from gelbot.telegram.common import Context, is_group, label, person_info, raw_args, reply
 from gelbot.texts import render
 
 FORMATS = {"": "png", "imagen": "png", "png": "png", "xlsx": "xlsx", "excel": "xlsx"}
@@ -60,7 +60,9 @@ async def show_board(update: Update, context: Context) -> None:
     )
     url = svc.settings.tablero_url
     keyboard = (
-        InlineKeyboardMarkup([[InlineKeyboardButton("Ver el tablero", web_app=WebAppInfo(url))]])
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label("ver_tablero"), web_app=WebAppInfo(url))]]
+        )
         if url
         else None
     )

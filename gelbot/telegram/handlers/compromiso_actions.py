@@ -17,7 +17,7 @@ from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Committee, Compromiso, EvidenceKind, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, reply
+from gelbot.telegram.common import Context, label, reply
 from gelbot.telegram.handlers import meeting_review
 from gelbot.telegram.handlers.compromisos import ACTION
 from gelbot.telegram.place import in_group
@@ -28,9 +28,9 @@ RESULT = "compromiso_cumplido"  # prompt kinds
 NEW_DATE = "compromiso_fecha"
 REASON = "compromiso_cancelar"
 _ASKS = {
-    RESULT: ("compromiso_pide_resultado", "El resultado, en una frase"),
-    NEW_DATE: ("compromiso_pide_fecha", "Ej.: 15 de diciembre"),
-    REASON: ("compromiso_pide_motivo", "El motivo, en una frase"),
+    RESULT: ("compromiso_pide_resultado", "pide_resultado"),
+    NEW_DATE: ("compromiso_pide_fecha", "pide_fecha"),
+    REASON: ("compromiso_pide_motivo", "pide_motivo"),
 }
 _URL = re.compile(r"https?://\S+", re.I)
 
@@ -48,7 +48,7 @@ async def _ask(
     template, placeholder = _ASKS[kind]
     await ask(
         context, session, chat_id, template, person=person, kind=kind, subject_id=compromiso.id,
-        data=data, placeholder=placeholder, compromiso=compromiso,
+        data=data, placeholder=label(placeholder), compromiso=compromiso,
         responsable=compromisos.responsable_label(compromiso), **values,
     )  # fmt: skip
 

@@ -19,7 +19,16 @@ from gelbot.domain.compromiso_text import non_working_day, read_request
 from gelbot.domain.spanish import normalize
 from gelbot.models import Compromiso, Membership, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply
+from gelbot.telegram.common import (
+    Context,
+    button,
+    edit,
+    is_group,
+    label,
+    person_info,
+    raw_args,
+    reply,
+)
 from gelbot.telegram.place import Place, in_group, member_in_group
 from gelbot.texts import render
 
@@ -40,8 +49,8 @@ _FULFILLED_SHOWN = 20
 def _draft_keyboard(draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[
-            InlineKeyboardButton("Confirmar", callback_data=callbacks.encode(DRAFT, draft_id, "s")),
-            InlineKeyboardButton("Cancelar", callback_data=callbacks.encode(DRAFT, draft_id, "n")),
+            button("confirmar", DRAFT, draft_id, "s"),
+            button("cancelar", DRAFT, draft_id, "n"),
         ]]
     )  # fmt: skip
 
@@ -151,13 +160,13 @@ def _page_keyboard(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                "◀ Anteriores", callback_data=callbacks.encode(PAGE, view, person_id, page - 1)
+                label("anteriores"), callback_data=callbacks.encode(PAGE, view, person_id, page - 1)
             )
         )
     if page + 1 < pages:
         nav.append(
             InlineKeyboardButton(
-                "Siguientes ▶", callback_data=callbacks.encode(PAGE, view, person_id, page + 1)
+                label("siguientes"), callback_data=callbacks.encode(PAGE, view, person_id, page + 1)
             )
         )
     if nav:

@@ -14,7 +14,7 @@ from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
 from gelbot.models import Meeting, PendingPrompt, Person
-from gelbot.telegram.common import Context, is_group, raw_args, reply
+from gelbot.telegram.common import Context, is_group, label, raw_args, reply
 from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
 from gelbot.telegram.handlers.meeting_roll import mark as mark
 from gelbot.telegram.place import Place, member_in_group
@@ -177,7 +177,7 @@ async def decision(update: Update, context: Context) -> None:
         if not text:
             await ask(context, session, chat.id, "reunion_pide_decision", person=found.person,
                       kind=DECISION, subject_id=meeting.id, reply_to=message.message_id,
-                      placeholder="La decisión, en una frase")  # fmt: skip
+                      placeholder=label("pide_decision"))  # fmt: skip
             return
         await _record_decision(update, context, session, meeting, text, found.person)
 

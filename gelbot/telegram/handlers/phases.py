@@ -28,7 +28,7 @@ from gelbot.informe.document import PhaseProgress
 from gelbot.models import Committee
 from gelbot.services import Services
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply
+from gelbot.telegram.common import Context, edit, is_group, label, person_info, raw_args, reply
 from gelbot.telegram.place import Place, locate
 from gelbot.texts import render
 
@@ -148,9 +148,9 @@ async def _listing(
     rows = [marks[i : i + 5] for i in range(0, len(marks), 5)]
     nav = []
     if page > 0:
-        nav.append(_button("‹ Anterior", PAGE, committee.id, index, page - 1))
+        nav.append(_button(label("anterior"), PAGE, committee.id, index, page - 1))
     if page + 1 < pages:
-        nav.append(_button("Siguiente ›", PAGE, committee.id, index, page + 1))
+        nav.append(_button(label("siguiente"), PAGE, committee.id, index, page + 1))
     if nav:
         rows.append(nav)
     values: dict[str, Any] = {

@@ -19,7 +19,16 @@ from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, PendingPrompt, Person, Role
 from gelbot.resources import resource_dir
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, send
+from gelbot.telegram.common import (
+    Context,
+    edit,
+    is_group,
+    label,
+    person_info,
+    raw_args,
+    reply,
+    send,
+)
 from gelbot.telegram.place import locate
 from gelbot.telegram.prompts import ask
 from gelbot.texts import render
@@ -67,7 +76,7 @@ async def show_plan(update: Update, context: Context) -> None:
             await ask(
                 context, session, chat.id, "plan_pide_archivo", person=place.person,
                 kind=ASK_FILE, subject_id=place.committee.id, reply_to=message.message_id,
-                placeholder="Adjunte el archivo .yaml o .csv", committee=place.committee,
+                placeholder=label("pide_plan"), committee=place.committee,
             )  # fmt: skip
             return
         view = await plans.plan_of(session, place.committee)
@@ -268,9 +277,9 @@ async def import_file(
         found = await plan_preview.preview(session, committee, plan, now=context.now())
         if found.needs_confirmation and not confirmed:
             keyboard = InlineKeyboardMarkup([[
-                InlineKeyboardButton("Reemplazar el plan", callback_data=callbacks.encode(
+                InlineKeyboardButton(label("reemplazar_plan"), callback_data=callbacks.encode(
                     CONFIRM, committee.id, "s")),
-                InlineKeyboardButton("Cancelar", callback_data=callbacks.encode(
+                InlineKeyboardButton(label("cancelar"), callback_data=callbacks.encode(
                     CONFIRM, committee.id, "n")),
             ]])  # fmt: skip
             question = await send(context, chat_id, "plan_vista_previa", reply_to=reply_to,
