@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import (
     BotCommand,
@@ -13,7 +11,6 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
     MessageEntity,
-    Update,
 )
 from telegram.ext import (
     Application,
@@ -39,7 +36,7 @@ from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram import callbacks
 from gelbot.telegram.commands import commands_for
-from gelbot.telegram.common import Context
+from gelbot.telegram.common import Context, Handler
 from gelbot.telegram.handlers import (
     acta_corrections,
     board,
@@ -72,8 +69,6 @@ from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.prompts import reply_router
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 # Every command: its name (what people type after /) → the handler.
 COMMANDS: dict[str, Handler] = {

@@ -12,6 +12,7 @@ from gelbot.clock import ManualClock
 from gelbot.services import Services
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context
+from tests.committee_world import committee
 from tests.harness import Harness
 
 
@@ -45,3 +46,18 @@ def test_every_button_and_command_in_the_tables_is_registered(bot: Harness) -> N
     assert {callbacks.pattern(p) for p in BUTTONS} <= patterns
     names = {c for h in handlers if isinstance(h, CommandHandler) for c in h.commands}
     assert set(COMMANDS) <= names
+
+
+async def test_a_member_command_says_where_and_for_whom_it_is(bot: Harness) -> None:
+    world = await committee(bot)
+    for command in ("/nombre Ana Gómez", "/decision Aprobar el plan", "/compromiso Beto hoy"):
+        word = command.split()[0][1:]
+        private = bot.tg.private_chat(world.ana)
+        [answer] = await bot.say(world.ana, private, command)
+        assert (
+            answer.plain
+            == f"El comando /{word} se usa en el grupo del comité, no en el chat privado."
+        )
+        stranger = bot.tg.add_user(f"Dora{word}", f"dora{word}")
+        [answer] = await world.say(stranger, command)
+        assert answer.plain.startswith(f"Solo los miembros del comité pueden usar /{word}.")

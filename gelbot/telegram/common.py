@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from typing import Any
 
@@ -44,6 +45,10 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
     def today(self) -> date:
         """Today's date in the bot's time zone."""
         return self.now().astimezone(self.services.settings.zone).date()
+
+
+# What PTB calls for a command or a button: gelbot's handlers, typed.
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def person_info(user: User) -> PersonInfo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +11,7 @@ from telegram import Update, User
 
 from gelbot.domain import committees
 from gelbot.models import Committee, Membership, Person, Role
-from gelbot.telegram.common import Context, is_group, person_info, reply
+from gelbot.telegram.common import Context, Handler, is_group, person_info, reply
 
 
 @dataclass
@@ -23,6 +25,42 @@ class Place:
     @property
     def coordinates(self) -> bool:
         return self.member is not None and self.member.role == Role.COORDINADOR.value
+
+
+@dataclass
+class MemberPlace(Place):
+    """A Place whose sender is a member of the committee."""
+
+    member: Membership
+
+
+MemberCommand = Callable[[Update, Context, AsyncSession, MemberPlace], Awaitable[None]]
+
+
+def member_command(command: str, *, refusal: str) -> Callable[[MemberCommand], Handler]:
+    """A command for the members of a group's committee, run in one transaction with its Place.
+
+    Anywhere but a group, or from someone who is not a member, it answers why not instead
+    (`solo_en_grupo`, `grupo_sin_comite` or `refusal`, each told which `command` it was).
+    """
+
+    def wrap(handler: MemberCommand) -> Handler:
+        @functools.wraps(handler)
+        async def run(update: Update, context: Context) -> None:
+            if not is_group(update.effective_chat):
+                await reply(update, context, "solo_en_grupo", command=command)
+                return
+            async with context.services.transaction() as session:
+                found = await member_in_group(
+                    update, context, session, refusal=refusal, command=command
+                )
+                if found is not None and found.member is not None:
+                    place = MemberPlace(found.committee, found.person, found.member)
+                    await handler(update, context, session, place)
+
+        return run
+
+    return wrap
 
 
 async def in_group(

@@ -29,7 +29,7 @@ from gelbot.telegram.common import (
     raw_args,
     reply,
 )
-from gelbot.telegram.place import Place, in_group, member_in_group
+from gelbot.telegram.place import MemberPlace, Place, in_group, member_command, member_in_group
 from gelbot.texts import render
 
 DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
@@ -65,44 +65,34 @@ def _mention(update: Update) -> tuple[str, int] | None:
     return None
 
 
-async def propose(update: Update, context: Context) -> None:
+@member_command("compromiso", refusal="compromiso_solo_miembros")
+async def propose(
+    update: Update, context: Context, session: AsyncSession, found: MemberPlace
+) -> None:
     """Echo back what a /compromiso says, with confirmar / cancelar; nothing stored yet."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="compromiso")
-        return
-    svc = context.services
-    now = context.now()
-    today = context.today()
-    async with svc.transaction() as session:
-        found = await member_in_group(
-            update, context, session, refusal="compromiso_solo_miembros", command="compromiso"
-        )
-        if found is None or found.member is None:
-            return
-        meeting = await meetings.open_meeting(session, found.committee)
-        # Dictated while recording a past meeting, "para el 10 de marzo" was said that day.
-        said_on = meeting.held_on if meeting is not None and meeting.after_the_fact else today
-        try:
-            request = await read_request(
-                session, found.committee, found.member, raw_args(update),
-                today=said_on, mention=_mention(update),
-            )  # fmt: skip
-            draft = await domain.create_draft(
-                session, found.committee, found.person, responsable=request.responsable,
-                description=request.description, due_on=request.due_on,
-                meeting_id=meeting.id if meeting else None, now=now,
-            )  # fmt: skip
-        except committees.DomainError as error:
-            await reply(update, context, error.code, **error.details)
-            return
-        await reply(
-            update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
-            draft=draft, responsable=domain.responsable_label(draft), today=today,
-            meeting=meeting,
-            no_habil=non_working_day(draft.due_on, WorkingCalendar(svc.settings.zone)),
+    now, today = context.now(), context.today()
+    meeting = await meetings.open_meeting(session, found.committee)
+    # Dictated while recording a past meeting, "para el 10 de marzo" was said that day.
+    said_on = meeting.held_on if meeting is not None and meeting.after_the_fact else today
+    try:
+        request = await read_request(
+            session, found.committee, found.member, raw_args(update),
+            today=said_on, mention=_mention(update),
         )  # fmt: skip
+        draft = await domain.create_draft(
+            session, found.committee, found.person, responsable=request.responsable,
+            description=request.description, due_on=request.due_on,
+            meeting_id=meeting.id if meeting else None, now=now,
+        )  # fmt: skip
+    except committees.DomainError as error:
+        await reply(update, context, error.code, **error.details)
+        return
+    await reply(
+        update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
+        draft=draft, responsable=domain.responsable_label(draft), today=today,
+        meeting=meeting,
+        no_habil=non_working_day(draft.due_on, WorkingCalendar(context.services.settings.zone)),
+    )  # fmt: skip
 
 
 async def decide_draft(update: Update, context: Context) -> None:

@@ -17,7 +17,7 @@ from gelbot.models import Meeting, PendingPrompt, Person
 from gelbot.telegram.common import Context, is_group, label, raw_args, reply
 from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
 from gelbot.telegram.handlers.meeting_roll import mark as mark
-from gelbot.telegram.place import Place, member_in_group
+from gelbot.telegram.place import MemberPlace, Place, member_command, member_in_group
 from gelbot.telegram.prompts import Answer, ask
 
 DECISION = "reunion_decision"  # prompt kind
@@ -152,34 +152,27 @@ async def reunion(update: Update, context: Context) -> None:
 # --- /decision -------------------------------------------------------------------------------
 
 
-async def decision(update: Update, context: Context) -> None:
+@member_command("decision", refusal="reunion_solo_miembros")
+async def decision(
+    update: Update, context: Context, session: AsyncSession, found: MemberPlace
+) -> None:
     """Record a decision in the open meeting (or ask for its text)."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    assert chat is not None and user is not None and message is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="decision")
+    message = update.effective_message
+    assert message is not None
+    meeting = await meetings.open_meeting(session, found.committee)
+    if meeting is None:
+        await reply(update, context, "reunion_no_abierta")
         return
-    svc = context.services
-    async with svc.transaction() as session:
-        found = await member_in_group(
-            update, context, session, refusal="reunion_solo_miembros", command="decision"
-        )
-        if found is None or found.member is None:
-            return
-        meeting = await meetings.open_meeting(session, found.committee)
-        if meeting is None:
-            await reply(update, context, "reunion_no_abierta")
-            return
-        if corrections.was_closed(meeting) and not corrections.may_correct(found.member):
-            await reply(update, context, "reunion_solo_coordinador_corrige")
-            return
-        text = raw_args(update)
-        if not text:
-            await ask(context, session, chat.id, "reunion_pide_decision", person=found.person,
-                      kind=DECISION, subject_id=meeting.id, reply_to=message.message_id,
-                      placeholder=label("pide_decision"))  # fmt: skip
-            return
-        await _record_decision(update, context, session, meeting, text, found.person)
+    if corrections.was_closed(meeting) and not corrections.may_correct(found.member):
+        await reply(update, context, "reunion_solo_coordinador_corrige")
+        return
+    text = raw_args(update)
+    if not text:
+        await ask(context, session, message.chat.id, "reunion_pide_decision", person=found.person,
+                  kind=DECISION, subject_id=meeting.id, reply_to=message.message_id,
+                  placeholder=label("pide_decision"))  # fmt: skip
+        return
+    await _record_decision(update, context, session, meeting, text, found.person)
 
 
 async def _record_decision(
