@@ -1,26 +1,19 @@
-"""The acta of a committee meeting as plain data, laid out as Markdown and as Word (DOCX).
+"""The acta of a committee meeting laid out as Markdown and as Word (DOCX).
 
-The Telegram message version is a template (messages/reunion_acta.html.j2) over the same Acta,
-so the three say the same thing. Nothing here knows about Telegram or the database.
+The Acta itself is domain data (gelbot.domain.actas). The Telegram message version is a template
+(messages/reunion_acta.html.j2) over the same Acta, so the three say the same thing. Nothing here
+knows about Telegram or queries the database.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
-from datetime import date
 
+from gelbot.domain.actas import Acta, ActaCompromiso, ActaGuest, ActaSigner
 from gelbot.domain.spanish import format_date
 
 ATTENDANCE_LABELS = {"presente": "Presente", "ausente": "Ausente", "excusa": "Excusa"}
-# The order every meeting follows when the coordinador sets none (seed 004's monthly meeting).
-DEFAULT_AGENDA = (
-    "Llamado a lista y verificación del quórum",
-    "Revisión de los compromisos de la reunión anterior",
-    "Decisiones",
-    "Compromisos nuevos",
-)
 OUTCOME_LABELS = {
     "cumplido": "Cumplido",
     "en_curso": "En curso",
@@ -28,97 +21,6 @@ OUTCOME_LABELS = {
     "cancelado": "Cancelado",
     "reasignado": "Reasignado",
 }
-
-
-@dataclass(frozen=True)
-class ActaAttendee:
-    name: str
-    cargo: str | None
-    status: str  # presente, ausente, excusa
-
-
-@dataclass(frozen=True)
-class ActaGuest:
-    """Someone present who is not a member: «María Pérez, Delegada de la UT»."""
-
-    name: str
-    cargo: str | None
-
-
-@dataclass(frozen=True)
-class ActaSigner:
-    """One signature line: the full name, the cargo, and the part taken in the meeting."""
-
-    role: str  # "Presidente de la reunión", "Secretario(a) de la reunión"
-    name: str | None  # None: nobody designated yet, a blank line to sign by hand
-    cargo: str | None
-
-
-@dataclass(frozen=True)
-class ActaCorrection:
-    """A change made to the record after the meeting closed, in words."""
-
-    on: date
-    by: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class ActaDecision:
-    text: str
-    by: str | None
-
-
-@dataclass(frozen=True)
-class ActaCompromiso:
-    """A compromiso as the acta shows it; `outcome`/`detail` only for reviewed ones."""
-
-    number: int
-    responsable: str
-    description: str
-    due_on: date
-    outcome: str | None = None  # a CompromisoEventKind value
-    detail: str | None = None  # the result of a cumplido, the dates of a reprogramado…
-
-
-@dataclass(frozen=True)
-class Acta:
-    """Everything the acta of one meeting says."""
-
-    entity: str
-    held_on: date
-    started: str | None  # "09:05" (local), None for meetings recorded after the fact
-    ended: str | None
-    after_the_fact: bool
-    recorded_on: date | None  # when a past meeting was recorded
-    attendees: list[ActaAttendee]
-    decisions: list[ActaDecision]
-    reviewed: list[ActaCompromiso]
-    new: list[ActaCompromiso]
-    opened_by: str | None
-    closed_by: str | None
-    place: str | None = None
-    agenda: list[str] = field(default_factory=list)  # as the coordinador set it; else DEFAULT
-    guests: list[ActaGuest] = field(default_factory=list)
-    signers: list[ActaSigner] = field(default_factory=list)
-    corrections: list[ActaCorrection] = field(default_factory=list)
-
-    @property
-    def orden_del_dia(self) -> list[str]:
-        return self.agenda or list(DEFAULT_AGENDA)
-
-    @property
-    def present(self) -> int:
-        return sum(1 for a in self.attendees if a.status == "presente")
-
-    @property
-    def quorum(self) -> bool:
-        """More than half of the members present."""
-        return self.present * 2 > len(self.attendees)
-
-    @property
-    def title(self) -> str:
-        return f"Acta de reunión del Comité de Gobierno en Línea — {self.entity}"
 
 
 def file_name(acta: Acta, extension: str) -> str:

@@ -26,12 +26,11 @@ from telegram.request import BaseRequest
 
 from gelbot import jobs
 from gelbot.board import server as board_server
-from gelbot.clock import Clock, SystemClock
-from gelbot.db import make_engine, make_sessionmaker
+from gelbot.clock import Clock
 from gelbot.domain.frameworks import available_frameworks
 from gelbot.flows.engine import START_BUTTON
 from gelbot.models import Role
-from gelbot.reminders.messages import NAG_ANSWER
+from gelbot.reminders.builders import NAG_ANSWER
 from gelbot.services import Services
 from gelbot.settings import Settings
 from gelbot.telegram import callbacks
@@ -67,6 +66,7 @@ from gelbot.telegram.handlers import indicators as indicator_handlers
 from gelbot.telegram.handlers import reminders as reminder_handlers
 from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.prompts import reply_router
+from gelbot.telegram.reminder_dispatcher import DISPATCHER, build_dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +157,7 @@ def build_application(
     # not surface as a failed /fases weeks later (raises FrameworkError naming file and field).
     available_frameworks()
     if services is None:
-        engine = make_engine(settings.database_url)
-        services = Services(settings, engine, make_sessionmaker(engine), clock or SystemClock())
+        services = Services.build(settings, clock)
     builder = (
         ApplicationBuilder()
         # Handlers and jobs receive gelbot's Context: services, now() and today() at hand.
@@ -179,6 +178,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["services"] = services
+    application.bot_data[DISPATCHER] = build_dispatcher(services, application.bot)
 
     # Group -1: lifecycle events, before any command handling, so a migration is followed first.
     application.add_handler(

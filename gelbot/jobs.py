@@ -13,9 +13,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
+from gelbot.domain.calendar import WorkingCalendar
+from gelbot.flows import engine, semester
+from gelbot.flows.engine import Subject
+from gelbot.reminders.tick import tick
+from gelbot.services import Services
 from gelbot.settings import Settings
+from gelbot.telegram.flow_questions import ask_current, start_flow_for_reminder
+from gelbot.telegram.reminder_dispatcher import dispatcher_of
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +43,37 @@ class Job:
 
 async def send_due_reminders(application: AnyApplication) -> None:
     """Plan and send the reminders that are due (the outbox's tick)."""
-    from gelbot.telegram.handlers.reminders import tick_application
-
-    report = await tick_application(application)
+    report = await tick(dispatcher_of(application))
     if report.dispatch.sent or report.plan.created or report.dispatch.failed:
         log.info("recordatorios: %s", report.summary())
 
 
 async def advance_flows(application: AnyApplication) -> None:
     """Expire unanswered questions («sin respuesta») and start the semester questionnaire."""
-    from gelbot.telegram.handlers import flows
-
-    expired, started = await flows.tick(application.bot, application.bot_data["services"])
+    expired, started = await flows_pass(application.bot, application.bot_data["services"])
     if expired or started:
         log.info("flujos: %d vencidos, %d cuestionarios iniciados", expired, started)
+
+
+async def flows_pass(bot: Bot, svc: Services) -> tuple[int, int]:
+    """Expire overdue runs, ask what waited behind them, start due questionnaires.
+
+    Returns (runs expired, questionnaires started).
+    """
+    now, tz = svc.clock.now(), svc.settings.zone
+    async with svc.transaction() as session:
+        expired = await engine.expire_due_runs(session, now, tz)
+        for run in expired.released:
+            await ask_current(bot, session, run, now=now, tz=tz)
+    started = 0
+    async with svc.transaction() as session:
+        for committee, start in await semester.due(session, now.astimezone(tz).date(),
+                                                   WorkingCalendar(tz)):  # fmt: skip
+            started += await start_flow_for_reminder(
+                bot, session, kind=semester.REMINDER, committee=committee, person=None,
+                subject=Subject.period(start), now=now, tz=tz,
+            )  # fmt: skip
+    return len(expired.runs), started
 
 
 def jobs(settings: Settings) -> list[Job]:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committee_frameworks import frameworks_of
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.framework_schema import Framework
 from gelbot.domain.phases import section_label
 from gelbot.models import Committee, CriterionStatus, Person

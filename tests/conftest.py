@@ -18,7 +18,8 @@ from gelbot.models import Base
 from gelbot.services import Services
 from gelbot.settings import Settings, async_database_url
 from gelbot.telegram.fake_api import FakeBotApiRequest, FakeTelegram
-from tests.harness import Harness
+from tests.support.harness import Harness
+from tests.support.hostile import Hostile
 
 POSTGRES_URL = os.environ.get("GELBOT_TEST_DATABASE_URL")
 
@@ -102,3 +103,9 @@ async def bot(
         await application.post_init(application)
     yield Harness(application, telegram)
     await application.shutdown()
+
+
+@pytest.fixture
+def hostile(bot: Harness, services: Services, caplog: pytest.LogCaptureFixture) -> Hostile:
+    """The bot under bad input: see tests/support/hostile.py."""
+    return Hostile(bot, services, caplog)

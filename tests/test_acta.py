@@ -7,7 +7,8 @@ from datetime import date
 
 from docx import Document
 
-from gelbot.acta import (
+from gelbot.acta import acta_docx, acta_markdown, file_name
+from gelbot.domain.actas import (
     Acta,
     ActaAttendee,
     ActaCompromiso,
@@ -15,9 +16,6 @@ from gelbot.acta import (
     ActaDecision,
     ActaGuest,
     ActaSigner,
-    acta_docx,
-    acta_markdown,
-    file_name,
 )
 from gelbot.texts import render, split_message
 

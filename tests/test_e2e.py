@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 
 from gelbot.telegram.fake_api import FakeChat, FakeUser
-from tests.botapi_server import SECRET_HEADER, BotApiServer
+from tests.support.botapi_server import SECRET_HEADER, BotApiServer
 
 TOKEN = "123456:ABC-secretvalue"
 TOKEN_KEY = TOKEN.partition(":")[2]

@@ -18,8 +18,8 @@ from gelbot.board import attention
 from gelbot.board.criteria import section_shares
 from gelbot.board.figures import Board, BoardRow
 from gelbot.domain.indicators import SITIO_WEB_SEMANAL, compliance_between
+from gelbot.domain.informe_periods import committee_period
 from gelbot.domain.meetings import meeting_rule
-from gelbot.informe.periods import committee_period
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     AnswerStatus,
@@ -37,7 +37,8 @@ from gelbot.models import (
     Person,
     ReadingStatus,
 )
-from gelbot.reminders.rules import DEFAULT_MEETING_RULE, meetings_between
+from gelbot.reminders.facts import meetings_between
+from gelbot.reminders.rules import DEFAULT_MEETING_RULE
 
 _KEY_SEPARATOR = " "  # criterion keys are [a-z0-9_.] (frameworks.py): never a space
 

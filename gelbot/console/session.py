@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import unicodedata
-import zlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,20 +19,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 from telegram import Update
 
+import gelbot.console.display as display
 from gelbot import jobs
 from gelbot.app import build_application
 from gelbot.clock import ManualClock
-from gelbot.console import display
 from gelbot.console.moments import describe, parse_moment
+from gelbot.console.people import People, is_admin, mentions, who_is
 from gelbot.db import upgrade_async
 from gelbot.settings import Settings, sqlite_path
 from gelbot.telegram.fake_api import (
     FakeBotApiRequest,
     FakeChat,
     FakeTelegram,
-    FakeUser,
     SentMessage,
-    utf16_length,
 )
 
 log = logging.getLogger(__name__)
@@ -52,8 +49,6 @@ ClockHook = Callable[[datetime], Awaitable[None]]
 _DEEP_LINK = re.compile(
     r"^https?://(?:t|telegram)\.me/(?P<bot>\w+)/?(?:\?start=(?P<payload>[\w-]{1,64}))?$"
 )
-_MENTION = re.compile(r"@\w{3,32}")
-_TEXT_MENTION = re.compile(r'href="tg://user\?id=(\d+)"')
 
 HELP = """Órdenes de la consola (lo demás se envía al bot como un mensaje de Telegram):
   :usuario NOMBRE   hablar como NOMBRE (lo crea si no existe; sin NOMBRE, lista los usuarios)
@@ -98,13 +93,10 @@ class Console:
         self.files_dir = files_dir
         self.finished = False
         self._opened = False
-        self._users: dict[str, FakeUser] = {}
-        self.user = self._new_user(FIRST_USER)
+        self.people = People(self.telegram)
+        self.user = self.people.new(FIRST_USER)
         self.group = self.telegram.add_group(GROUP_TITLE, admins=[self.user])
         self.in_private = False
-        self._authors: dict[int, int] = {}  # message id -> who typed it, for ForceReply
-        # (chat id, user id or None for anyone) -> the bot message awaiting their answer
-        self._awaiting: dict[tuple[int, int | None], SentMessage] = {}
         self._commands: dict[str, Callable[[str], Awaitable[list[str]]]] = {
             "usuario": self._switch_user, "admin": self._admin, "privado": self._to_private,
             "grupo": self._to_group, "boton": self._press, "botón": self._press, "b": self._press,
@@ -130,7 +122,7 @@ class Console:
             "gelbot — consola: un Telegram simulado, sin token ni red.",
             f"Base de datos: {database}",
             f"Hora: {self._now_text()}",
-            f"Usted es {self._who_is(self.user)}, administrador(a) del grupo «{GROUP_TITLE}», "
+            f"Usted es {who_is(self.user)}, administrador(a) del grupo «{GROUP_TITLE}», "
             f"donde acaba de añadir a @{BOT_USERNAME}.",
             "Escriba como en Telegram (ej. /comite Alcaldía de Mocoa). "
             ":ayuda muestra las órdenes de la consola.",
@@ -210,23 +202,19 @@ class Console:
     async def _say(self, text: str, *, reply_to: SentMessage | None = None) -> list[str]:
         chat = self.chat
         if reply_to is None and not text.startswith("/"):
-            reply_to = self._take_awaiting(chat)
+            reply_to = self.people.take_awaited(chat.id, self.user.id)
         if not self._bot_sees(chat, text, reply_to):
             return [_privacy_note()]
         update = self.telegram.send_text(
-            self.user, chat, text, reply_to=reply_to, entities=_mentions(text)
+            self.user, chat, text, reply_to=reply_to, entities=mentions(text)
         )
-        self._authors[update["message"]["message_id"]] = self.user.id
+        self.people.typed(update["message"]["message_id"], self.user.id)
         return await self._process(update)
 
     def _bot_sees(self, chat: FakeChat, text: str, reply_to: SentMessage | None) -> bool:
         """Privacy mode: in groups the bot gets commands, mentions and replies to it."""
         mentioned = f"@{BOT_USERNAME}".casefold() in text.casefold()
         return chat.type == "private" or text.startswith("/") or mentioned or reply_to is not None
-
-    def _take_awaiting(self, chat: FakeChat) -> SentMessage | None:
-        found = self._awaiting.pop((chat.id, self.user.id), None)
-        return found or self._awaiting.pop((chat.id, None), None)
 
     async def _process(self, update: dict[str, Any]) -> list[str]:
         mark = display.mark(self.telegram)
@@ -254,24 +242,12 @@ class Console:
 
     def _expect_answer(self, message: SentMessage) -> str:
         """Open the reply box of whom a ForceReply addresses, as their Telegram client would."""
-        answerers = self._answerers(message)
-        for person in answerers or [None]:
-            self._awaiting[(message.chat_id, person)] = message
+        answerers = self.people.await_answer(message)
         names = ", ".join(self.telegram.users[i].first_name for i in sorted(answerers))
         whom = f" de {names}" if names else ""
         return (
             f"{display.INDENT}(espera respuesta{whom}: lo próximo que se escriba aquí le responde)"
         )
-
-    def _answerers(self, message: SentMessage) -> set[int]:
-        """A selective ForceReply is for people mentioned in it and the author it replies to."""
-        if not (message.reply_markup or {}).get("selective"):
-            return set()
-        found = {int(i) for i in _TEXT_MENTION.findall(message.text)} & set(self.telegram.users)
-        named = {m[1:].casefold() for m in _MENTION.findall(message.plain)}
-        found |= {u.id for u in self._users.values() if (u.username or "").casefold() in named}
-        author = self._authors.get(message.reply_to_message_id or 0)
-        return found | ({author} if author is not None else set())
 
     def _label(self, chat_id: int) -> str:
         if chat_id == self.group.id:
@@ -284,18 +260,16 @@ class Console:
     # -- console orders -------------------------------------------------------------------------
     async def _switch_user(self, name: str) -> list[str]:
         if not name:
-            names = [f"{u.username or u.first_name}{' (admin)' if self._is_admin(u) else ''}"
-                     for u in self._users.values()]  # fmt: skip
+            names = [f"{u.username or u.first_name}{' (admin)' if is_admin(self.group, u) else ''}"
+                     for u in self.people]  # fmt: skip
             return [f"Usuarios: {', '.join(names)}. Usted es {self.user.first_name}."]
         if len(name) > 64:
             return ["Ese nombre es muy largo (máximo 64 caracteres). Ejemplo: :usuario beto"]
-        found = self._users.get(_user_key(name))
-        self.user = found or self._new_user(name)
-        role = "administra" if self._is_admin(self.user) else "no administra"
+        found = self.people.find(name)
+        self.user = found or self.people.new(name)
+        role = "administra" if is_admin(self.group, self.user) else "no administra"
         verb = "Ahora habla como" if found else "Nuevo usuario:"
-        return [
-            f"{verb} {self._who_is(self.user)}, que {role} el grupo. Está en el {self._where()}."
-        ]
+        return [f"{verb} {who_is(self.user)}, que {role} el grupo. Está en el {self._where()}."]
 
     async def _admin(self, arg: str) -> list[str]:
         if arg.casefold() not in {"", "no"}:
@@ -364,7 +338,7 @@ class Console:
         if len(content) > MAX_DOWNLOAD:
             return ["El archivo pesa más de 20 MB: Telegram no deja que un bot lo descargue."]
         sent = f"({self.user.first_name} envía 📎 {path.name}, {len(content)} bytes)"
-        reply_to = self._take_awaiting(self.chat)
+        reply_to = self.people.take_awaited(self.chat.id, self.user.id)
         if not self._bot_sees(self.chat, caption, reply_to):
             return [sent, _privacy_note()]
         update = self.telegram.send_document(
@@ -382,10 +356,10 @@ class Console:
         return await self.set_clock(moment)
 
     async def _who(self, arg: str) -> list[str]:
-        role = "administra" if self._is_admin(self.user) else "no administra"
+        role = "administra" if is_admin(self.group, self.user) else "no administra"
         place = "su chat privado con el bot" if self.in_private else f"el grupo «{GROUP_TITLE}»"
         return [
-            f"Usted es {self._who_is(self.user)}, {role} el grupo; está en {place}.",
+            f"Usted es {who_is(self.user)}, {role} el grupo; está en {place}.",
             f"Hora: {self._now_text()}. Bot: @{BOT_USERNAME}.",
         ]
 
@@ -396,50 +370,10 @@ class Console:
         self.finished = True
         return ["Hasta luego."]
 
-    # -- people ---------------------------------------------------------------------------------
-    def _new_user(self, name: str) -> FakeUser:
-        username = _username(name)
-        first_name = name if any(c.isupper() for c in name) else name.title()
-        # Ids derive from the name so a saved database meets the same people in the next session.
-        user_id = 100_000 + zlib.crc32(_user_key(name).encode()) % 900_000
-        while user_id in self.telegram.users:
-            user_id += 1
-        user = FakeUser(user_id, first_name, username)
-        self.telegram.users[user.id] = user
-        self._users[_user_key(name)] = user
-        return user
-
-    def _is_admin(self, user: FakeUser) -> bool:
-        return user.id in self.group.admins or user.id == self.group.creator
-
-    @staticmethod
-    def _who_is(user: FakeUser) -> str:
-        handle = f"@{user.username}, " if user.username else ""
-        return f"{user.first_name} ({handle}id {user.id})"
-
 
 def _read_file(path: Path) -> bytes | None:
     path = path.expanduser()
     return path.read_bytes() if path.is_file() else None
-
-
-def _user_key(name: str) -> str:
-    return _username(name) or name.casefold()
-
-
-def _username(name: str) -> str | None:
-    """A Telegram-like @username from a display name: «María José» → maria_jose."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_name.casefold()).strip("_")[:32] or None
-
-
-def _mentions(text: str) -> list[dict[str, Any]]:
-    """The `mention` entities a Telegram client marks for each @username."""
-    return [
-        {"type": "mention", "offset": utf16_length(text[: m.start()]),
-         "length": utf16_length(m.group())}
-        for m in _MENTION.finditer(text)
-    ]  # fmt: skip
 
 
 def _privacy_note() -> str:

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.framework_schema import Framework, FrameworkError, Phase, Vocabulary
 from gelbot.domain.frameworks import (
     DEFAULT_FRAMEWORK_ID,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gelbot.domain.committee_frameworks import default_ids
+
+# DomainError lives in domain.errors; handlers and the CLI still reach it through here.
+from gelbot.domain.errors import DomainError as DomainError
 from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, Role
 
 # Every group command starts with these lookups: built once, since building a statement
@@ -24,15 +27,6 @@ _ACTIVE_MEMBERSHIP = _MEMBERSHIP.where(Membership.active.is_(True))
 
 MAX_ENTITY_NAME = 200
 MAX_CARGO = 120
-
-
-class DomainError(Exception):
-    """A request the domain refuses; `code` names a template the edge renders."""
-
-    def __init__(self, code: str, **details: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 @dataclass(frozen=True)
@@ -102,7 +96,7 @@ async def register_committee(
         entity_name=name,
         # The rules in force the day it registers: Decreto 1151 in 2009, Res. 1519 and
         # Decreto 767 today (domain/committee_frameworks.py).
-        framework_id=_default_frameworks(now),
+        framework_id=default_ids(now.date()),
         informe_months=6,
         informe_start_month=2,
         active=True,
@@ -122,12 +116,6 @@ async def register_committee(
     )
     await session.flush()
     return committee, True
-
-
-def _default_frameworks(now: datetime) -> str:
-    from gelbot.domain.committee_frameworks import default_ids
-
-    return default_ids(now.date())
 
 
 def set_orden(committee: Committee, orden: str) -> None:
@@ -289,3 +277,16 @@ async def follow_migration(
                 update(table).where(table.c.chat_id == old_chat_id).values(chat_id=new_chat_id)
             )
     return committee
+
+
+async def coordinators(session: AsyncSession, committee_id: int) -> list[int]:
+    """The person ids of a committee's coordinadores."""
+    return list(
+        await session.scalars(
+            select(Membership.person_id).where(
+                Membership.committee_id == committee_id,
+                Membership.role == Role.COORDINADOR.value,
+                Membership.active.is_(True),
+            )
+        )
+    )

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.cargos import holder_of, known_cargos
-from gelbot.domain.committees import MAX_CARGO, DomainError, find_member, members
+from gelbot.domain.committees import MAX_CARGO, find_member, members
 from gelbot.domain.compromisos import Responsable
+from gelbot.domain.errors import DomainError
 from gelbot.domain.spanish import impossible_date, normalize, parse_date
 from gelbot.models import Committee, Membership
 

@@ -1,4 +1,4 @@
-"""Compromisos: drafts, their life (cumplido, reprogramado, cancelado) and the empalme of cargos.
+"""Compromisos: their life (cumplido, reprogramado, cancelado) and the empalme of cargos.
 
 Every change leaves a CompromisoEvent with its actor and moment, so the informe can say who did
 what and when. Permissions, decided here so every entry point applies the same ones:
@@ -13,10 +13,10 @@ from datetime import date, datetime
 
 from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from gelbot.domain.cargos import cargo_key, holder_of, record_holder
-from gelbot.domain.committees import DomainError
+from gelbot.domain.cargos import cargo_key, record_holder
+from gelbot.domain.errors import DomainError
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,
@@ -203,96 +203,10 @@ async def history(session: AsyncSession, compromiso: Compromiso) -> list[Comprom
     return list(found)
 
 
-# --- drafts ----------------------------------------------------------------------------------
-
-
-async def create_draft(
-    session: AsyncSession,
-    committee: Committee,
-    author: Person,
-    *,
-    responsable: Responsable,
-    description: str,
-    due_on: date,
-    meeting_id: int | None,
-    now: datetime,
-) -> CompromisoDraft:
-    """Remember what the bot understood, until its author confirms or cancels it."""
-    description = " ".join(description.split())
-    if not description:
-        raise DomainError("compromiso_sin_descripcion")
-    if len(description) > MAX_DESCRIPTION:
-        raise DomainError("compromiso_largo", limit=MAX_DESCRIPTION, length=len(description))
-    draft = CompromisoDraft(
-        committee_id=committee.id,
-        author_id=author.id,
-        description=description,
-        owner=responsable.membership,
-        owner_cargo=responsable.cargo,
-        due_on=due_on,
-        meeting_id=meeting_id,
-        created_at=now,
-    )
-    session.add(draft)
-    await session.flush()
-    return draft
-
-
-async def get_draft(
-    session: AsyncSession, committee: Committee, draft_id: int
-) -> CompromisoDraft | None:
-    return await session.scalar(
-        select(CompromisoDraft)
-        .where(CompromisoDraft.id == draft_id, CompromisoDraft.committee_id == committee.id)
-        .options(selectinload(CompromisoDraft.owner).selectinload(Membership.person))
-    )
-
-
-def may_decide_draft(draft: CompromisoDraft, person: Person, member: Membership | None) -> bool:
-    """The draft's author, or a coordinador, confirms or cancels it."""
-    return draft.author_id == person.id or is_coordinador(member)
-
-
-async def confirm_draft(
-    session: AsyncSession, draft: CompromisoDraft, actor: Person, *, now: datetime
-) -> Compromiso:
-    """Turn a confirmed draft into a compromiso, with its "creado" event."""
-    owner = draft.owner
-    if owner is None and draft.owner_cargo:
-        # The cargo may have found a holder between the echo and the confirmation.
-        owner = await holder_of(session, draft.committee_id, draft.owner_cargo)
-    compromiso = Compromiso(
-        committee_id=draft.committee_id,
-        description=draft.description,
-        owner=owner,
-        owner_cargo=draft.owner_cargo,
-        due_on=draft.due_on,
-        status=CompromisoStatus.ABIERTO.value,
-        meeting_id=draft.meeting_id,
-        created_by_id=draft.author_id,
-        created_at=now,
-    )
-    session.add(compromiso)
-    await session.flush()
-    _event(
-        session, compromiso, CompromisoEventKind.CREADO, actor, now,
-        new_due_on=draft.due_on, to_membership_id=owner.id if owner else None,
-        meeting_id=draft.meeting_id,
-    )  # fmt: skip
-    await session.delete(draft)
-    await session.flush()
-    return compromiso
-
-
-async def discard_draft(session: AsyncSession, draft: CompromisoDraft) -> None:
-    await session.delete(draft)
-    await session.flush()
-
-
 # --- changes ---------------------------------------------------------------------------------
 
 
-def _event(
+def record_event(
     session: AsyncSession,
     compromiso: Compromiso,
     kind: CompromisoEventKind,
@@ -341,7 +255,7 @@ async def complete(
         compromiso.evidence_file_id = evidence.file_id
     compromiso.closed_at = now
     note = result if evidence is None else f"{result} [evidencia: {evidence.value}]"
-    _event(session, compromiso, CompromisoEventKind.CUMPLIDO, actor, now,
+    record_event(session, compromiso, CompromisoEventKind.CUMPLIDO, actor, now,
            note=note, meeting_id=meeting_id)  # fmt: skip
     await session.flush()
 
@@ -361,7 +275,7 @@ async def reschedule(
     if new_due_on == old:
         raise DomainError("compromiso_misma_fecha", compromiso=compromiso)
     compromiso.due_on = new_due_on
-    _event(session, compromiso, CompromisoEventKind.REPROGRAMADO, actor, now,
+    record_event(session, compromiso, CompromisoEventKind.REPROGRAMADO, actor, now,
            old_due_on=old, new_due_on=new_due_on, meeting_id=meeting_id)  # fmt: skip
     await session.flush()
     return old
@@ -378,7 +292,9 @@ async def mark_in_progress(
     """Reviewed and still in progress (en curso): recorded, due date unchanged."""
     _require_open(compromiso)
     compromiso.status = CompromisoStatus.EN_CURSO.value
-    _event(session, compromiso, CompromisoEventKind.EN_CURSO, actor, now, meeting_id=meeting_id)
+    record_event(
+        session, compromiso, CompromisoEventKind.EN_CURSO, actor, now, meeting_id=meeting_id
+    )
     await session.flush()
 
 
@@ -394,7 +310,7 @@ async def cancel(
         raise DomainError("compromiso_largo", limit=MAX_REASON, length=len(reason))
     compromiso.status = CompromisoStatus.CANCELADO.value
     compromiso.closed_at = now
-    _event(session, compromiso, CompromisoEventKind.CANCELADO, actor, now, note=reason)
+    record_event(session, compromiso, CompromisoEventKind.CANCELADO, actor, now, note=reason)
     await session.flush()
 
 
@@ -429,7 +345,7 @@ async def take_cargo(
             continue
         previous = compromiso.owner
         compromiso.owner = member
-        _event(
+        record_event(
             session, compromiso, CompromisoEventKind.REASIGNADO, actor, now,
             from_membership_id=previous.id if previous else None, to_membership_id=member.id,
             note=f"Empalme del cargo {member.cargo}",

@@ -1,17 +1,6 @@
-"""Indicators of the plan de acción: their periods, readings and whether they meet the meta.
+"""Indicators of the plan de acción: their readings and whether they meet the meta.
 
-Periods are local calendar dates (the committee's time zone decides which day "today" is):
-- semanal: Monday to Sunday;
-- mensual: the calendar month;
-- trimestral: calendar quarters (January–March, April–June, ...);
-- semestral: calendar semesters, January–June and July–December. The informe's own period is
-  configurable per committee (February–July in the seeds), but a plan's "2 veces al año" means
-  the calendar halves, and fixed periods keep readings comparable across committees;
-- anual: the calendar year;
-- unica: no repeating period. Each reading is a snapshot taken that day (its period is that one
-  day), and the current value is the latest snapshot: "Porcentaje de trámites publicados"
-  climbs towards its meta over the whole plan.
-
+Each reading belongs to a calendar period of the indicator's frequency (indicator_periods.py).
 Every meta is a minimum ("mínimo 1 vez a la semana", "90 %"): a period is on track when its
 value reaches the meta. No domain import here knows about Telegram.
 """
@@ -21,12 +10,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.domain.indicator_periods import Period, frequency_of, period_of, periods_between
 from gelbot.models import Committee, Frequency, Indicator, IndicatorReading, Person, ReadingStatus
 
 SITIO_WEB_SEMANAL = "sitio_web_semanal"
@@ -39,67 +29,6 @@ class IndicatorStatus(enum.StrEnum):
     ON_TRACK = "on_track"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A run of local days, both ends included."""
-
-    start: date
-    end: date
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, date) and self.start <= day <= self.end
-
-
-def _frequency(value: str) -> Frequency:
-    try:
-        return Frequency(value)
-    except ValueError:
-        raise ValueError(f"unknown frequency {value!r}") from None
-
-
-def period_of(frequency: str, day: date) -> Period:
-    """The period of `frequency` that contains `day`."""
-    kind = _frequency(frequency)
-    if kind is Frequency.SEMANAL:
-        start = day - timedelta(days=day.weekday())
-        return Period(start, start + timedelta(days=6))
-    if kind is Frequency.UNICA:
-        return Period(day, day)
-    months = {
-        Frequency.MENSUAL: 1,
-        Frequency.TRIMESTRAL: 3,
-        Frequency.SEMESTRAL: 6,
-        Frequency.ANUAL: 12,
-    }[kind]
-    first_month = (day.month - 1) // months * months + 1
-    start = date(day.year, first_month, 1)
-    return Period(start, _add_months(start, months) - timedelta(days=1))
-
-
-def next_period(frequency: str, period: Period) -> Period:
-    """The period right after `period`."""
-    return period_of(frequency, period.end + timedelta(days=1))
-
-
-def periods_between(frequency: str, start: date, end: date) -> list[Period]:
-    """The periods of `frequency` that begin within [start, end]; none for `unica`."""
-    if _frequency(frequency) is Frequency.UNICA or end < start:
-        return []
-    period = period_of(frequency, start)
-    if period.start < start:
-        period = next_period(frequency, period)
-    found: list[Period] = []
-    while period.start <= end:
-        found.append(period)
-        period = next_period(frequency, period)
-    return found
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
 
 
 # --- indicators ------------------------------------------------------------------------------
@@ -128,7 +57,7 @@ async def ensure_indicator(
     An existing indicator is returned as it is (the plan's name and meta win over a caller's
     defaults), except that a retired one comes back into use: whoever ensures it feeds it.
     """
-    _frequency(frequency)
+    frequency_of(frequency)
     found = await find_indicator(session, committee, key)
     if found is not None:
         found.retired_at = None
@@ -291,7 +220,7 @@ _NOUNS = {
 
 def period_noun(frequency: str, count: int) -> str:
     """ "semana" or "semanas", as `count` asks."""
-    singular, plural = _NOUNS[_frequency(frequency)]
+    singular, plural = _NOUNS[frequency_of(frequency)]
     return singular if count == 1 else plural
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import compromisos
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.models import (
     Committee,
     CorrectionKind,

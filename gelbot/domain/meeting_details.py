@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from gelbot.domain import meeting_corrections as corrections
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.models import (
     Committee,
     CorrectionKind,

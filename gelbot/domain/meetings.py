@@ -17,9 +17,10 @@ from sqlalchemy.orm import selectinload
 from gelbot.domain import compromisos, meeting_details
 from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain.actas import acta_of as acta_of
-from gelbot.domain.committees import DomainError, members
+from gelbot.domain.committees import members
+from gelbot.domain.errors import DomainError
 from gelbot.domain.meeting_corrections import MAX_DECISION
-from gelbot.domain.spanish import MeetingRule, parse_meeting_rule
+from gelbot.domain.recurrence import MeetingRule, parse_meeting_rule
 from gelbot.models import (
     Attendance,
     Committee,

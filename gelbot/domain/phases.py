@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committee_frameworks import merged_for
-from gelbot.domain.committees import DomainError
 from gelbot.domain.criterion_names import (
     MAX_TARGETS,
     NumberedCriterion,
@@ -28,8 +27,10 @@ from gelbot.domain.criterion_names import (
     resolve_phase,
     resolve_targets,
 )
+from gelbot.domain.errors import DomainError
 from gelbot.domain.frameworks import DEFAULT_FRAMEWORK_ID, Framework, Phase
 from gelbot.domain.indicators import PHASE_SHARE_PREFIX, find_indicator, record_reading
+from gelbot.domain.informe_periods import committee_period
 from gelbot.models import Committee, CriterionEvent, CriterionStatus, Membership, Person, Role
 
 __all__ = [
@@ -373,8 +374,6 @@ async def pending_targets(
 
 def informe_period_start(committee: Committee, today: date) -> date:
     """The first day of the informe period `today` is in (February–July, August–January)."""
-    from gelbot.informe.periods import committee_period
-
     return committee_period(committee, today).start
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, extract, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.committee_frameworks import frameworks_of
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.framework_schema import Framework, Obligation, Periodicity
 from gelbot.models import Committee, Person, ReportingDate
 

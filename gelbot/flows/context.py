@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.domain import committees as committees_domain
 from gelbot.domain import compromisos, phases
 from gelbot.domain.frameworks import FrameworkError
+from gelbot.domain.informe_periods import committee_period
 from gelbot.flows import templating
 from gelbot.flows.answers import ChoiceOption
 from gelbot.flows.schema import Flow
-from gelbot.informe.periods import committee_period
 from gelbot.models import Committee, CriterionStatus, Person, PlanAction, Role
 from gelbot.models.flows import FlowAnswer, FlowRun
 

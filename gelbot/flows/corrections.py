@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.domain.phases import informe_period_start
 from gelbot.flows import context as flow_context
 from gelbot.flows import effects
+from gelbot.flows.informe_notes import forget
 from gelbot.flows.loader import definition
-from gelbot.flows.records import forget
 from gelbot.flows.runs import Outcome, lifetime, local_date, make_scope, next_target
 from gelbot.flows.schema import END, Flow
 from gelbot.flows.scope import current_answers

@@ -1,4 +1,4 @@
-"""What answers update: indicator readings, compromisos, criteria, progress notes, informe rows.
+"""Carry out a question's updates: indicator readings, compromisos, criteria, notes, informe rows.
 
 Each effect of a question runs when the question is answered (and its `when` holds), reading
 the answers it names from the same pass of the flow. Every effect can run again with the same
@@ -13,8 +13,9 @@ from datetime import date
 from sqlalchemy import select
 
 from gelbot.domain import committees, compromisos, indicators, phases
-from gelbot.domain.committees import DomainError
-from gelbot.flows import records
+from gelbot.domain.errors import DomainError
+from gelbot.domain.indicator_periods import period_of
+from gelbot.flows import informe_notes
 from gelbot.flows.answers import format_number
 from gelbot.flows.schema import Question
 from gelbot.flows.scope import MAX_NOTE, Note, Scope
@@ -85,9 +86,9 @@ async def _apply(
     if isinstance(effect, CriterionStatusEffect):
         return await _criterion(scope, question, effect)
     if isinstance(effect, ProgressNoteEffect):
-        return await records.progress_note(scope, question, index, effect, answer)
+        return await informe_notes.progress_note(scope, question, index, effect, answer)
     assert isinstance(effect, SemesterItemEffect)
-    return await records.semester_item(scope, question, index, effect, answer)
+    return await informe_notes.semester_item(scope, question, index, effect, answer)
 
 
 # --- indicators ----------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ async def _indicator(
     reading = await scope.session.scalar(
         select(IndicatorReading).where(
             IndicatorReading.indicator_id == indicator.id,
-            IndicatorReading.period_start == indicators.period_of(indicator.frequency, day).start,
+            IndicatorReading.period_start == period_of(indicator.frequency, day).start,
         )
     )
     own = {a.id for a in scope.answers.values()}

@@ -1,4 +1,4 @@
-"""What a flow's answers update (`updates:`), and the `when` that gates effects and branches.
+"""The `updates:` a flow file declares, and the `when` that gates effects and branches.
 
 The effects are a closed set, each a pydantic model with its parameters; the file names one
 per item (`- indicator_reading: {indicator: …, value_from: …}`).

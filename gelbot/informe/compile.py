@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.domain.informe_periods import InformeKind
 from gelbot.domain.phases import framework_of
 from gelbot.informe import measures
 from gelbot.informe import rows as write
 from gelbot.informe.document import (
     Firma,
     InformeDocument,
-    InformeKind,
     InformeRow,
     PhaseProgress,
     period_phrase,

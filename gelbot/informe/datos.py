@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.spanish import normalize
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import Firma, InformeDocument, InformeRow, PhaseProgress

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, get_args
+from typing import get_args
 
+from gelbot.domain.informe_periods import InformeKind
 from gelbot.domain.spanish import format_date, month_name
-
-InformeKind = Literal["semestral", "trimestral"]
 
 
 @dataclass(frozen=True)

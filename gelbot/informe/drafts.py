@@ -17,10 +17,11 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
+from gelbot.domain.informe_periods import InformeKind, InformePeriod
 from gelbot.domain.spanish import normalize
 from gelbot.informe.compile import DEFAULT_ZONE, compile_informe
-from gelbot.informe.document import InformeDocument, InformeKind, InformeRow
+from gelbot.informe.document import InformeDocument, InformeRow
 from gelbot.informe.edits import (
     Campo,
     apply_edits,
@@ -29,7 +30,6 @@ from gelbot.informe.edits import (
     manual_rows,
     place_manual,
 )
-from gelbot.informe.periods import InformePeriod
 from gelbot.models import Committee, InformeDraft, InformeManualRow, InformeRowEdit, Person
 
 # Answering an edit question with one of these puts back the text compiled from the record.

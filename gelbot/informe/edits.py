@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Literal
 
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.spanish import format_date, normalize
 from gelbot.informe.document import InformeRow, fecha_mes, fecha_rango
 from gelbot.models import InformeManualRow, InformeRowEdit

@@ -18,7 +18,7 @@ CRITERIA_FLOW = "revision_criterios"
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from gelbot.reminders.messages import Job
+    from gelbot.reminders.job import Job
 
 
 async def reporting_deadline(session: AsyncSession, job: Job) -> Outgoing | None:

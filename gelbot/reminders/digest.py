@@ -24,10 +24,11 @@ from gelbot.models import (
     Meeting,
     ReadingStatus,
 )
-from gelbot.reminders.messages import Job
+from gelbot.reminders.facts import meetings_between
+from gelbot.reminders.job import Job
 from gelbot.reminders.outbox import Outgoing
 from gelbot.reminders.planner import meeting_rule
-from gelbot.reminders.rules import framework, meetings_between
+from gelbot.reminders.rules import framework
 from gelbot.reminders.schedule import Aspect, load_schedules
 
 MAX_OFF_TRACK = 3

@@ -29,11 +29,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from gelbot.domain import prompts
+from gelbot.domain import committees, pending_prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
 from gelbot.models import Committee, Person, ReminderStatus, TargetKind
-from gelbot.reminders import messages, prepare
+from gelbot.reminders import prepare
 from gelbot.reminders.claims import (
     CLAIM_GROUPS,
     CLAIM_GROUPS_PG,
@@ -44,6 +44,7 @@ from gelbot.reminders.claims import (
     attempt_returned,
     group_params,
 )
+from gelbot.reminders.job import Job
 from gelbot.reminders.kinds import NAG_KINDS, Kind
 from gelbot.reminders.outbox import Claimed, Delivery, Outcome, Sender, enqueue
 from gelbot.reminders.prepare import (
@@ -54,7 +55,7 @@ from gelbot.reminders.prepare import (
     parts_sent,
     release,
 )
-from gelbot.reminders.records import SentRecorder
+from gelbot.reminders.sent_recorder import SentRecorder
 from gelbot.services import Services
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,7 @@ class Dispatcher:
             return False
         committee_id = prepared.rows[0].committee_id
         if committee_id is not None:
-            coordinators = await messages.coordinators(session, committee_id)
+            coordinators = await committees.coordinators(session, committee_id)
             await enqueue(
                 session, Kind.AVISO_COORDINADOR,
                 targets=[(TargetKind.PERSONA.value, p) for p in coordinators if p != subject],
@@ -321,11 +322,11 @@ async def _quick_commits(connection: AsyncConnection, on: bool) -> None:
 
 
 async def _remember_nag(
-    session: AsyncSession | AsyncConnection, job: messages.Job, delivery: Delivery, now: datetime
+    session: AsyncSession | AsyncConnection, job: Job, delivery: Delivery, now: datetime
 ) -> None:
     """A reply to the nag with a number answers it, like the buttons do."""
     assert job.person is not None and job.committee is not None and delivery.message_id
-    await prompts.remember(
+    await pending_prompts.remember(
         session, chat_id=delivery.chat_id, message_id=delivery.message_id,
         person_id=job.person.id, kind=NAG_PROMPT, subject_id=job.committee.id,
         data={"semana": job.latest().payload["semana"]}, now=now,

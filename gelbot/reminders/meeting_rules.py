@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from gelbot.models import TargetKind
+from gelbot.reminders.facts import CommitteeFacts, Planned, Window, meetings_between
 from gelbot.reminders.kinds import MORNING, Kind
-from gelbot.reminders.rules import CommitteeFacts, Planned, Window, meetings_between
 
 MISSED_NOTICE_DAYS = 7  # a notice about a missed meeting is stale after a week
 

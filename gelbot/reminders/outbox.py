@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.models import Reminder, ReminderStatus, TargetKind
-from gelbot.reminders.rules import Planned
+from gelbot.reminders.facts import Planned
 
 
 async def insert_new(session: AsyncSession, planned: Sequence[Planned], *, now: datetime) -> int:

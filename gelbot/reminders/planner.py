@@ -22,8 +22,8 @@ from sqlalchemy import Table, and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.calendar import WorkingCalendar
+from gelbot.domain.recurrence import MeetingRule
 from gelbot.domain.reporting_calendar import committee_dates
-from gelbot.domain.spanish import MeetingRule
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,
@@ -38,14 +38,11 @@ from gelbot.models import (
     Role,
     TargetKind,
 )
+from gelbot.reminders.facts import CommitteeFacts, CompromisoFacts, Planned, Window
 from gelbot.reminders.kinds import CATCH_UP, CATCH_UP_KINDS, PLANNED_KINDS, Kind
 from gelbot.reminders.outbox import insert_new
 from gelbot.reminders.rules import (
     DEFAULT_MEETING_RULE,
-    CommitteeFacts,
-    CompromisoFacts,
-    Planned,
-    Window,
     plan_committee,
     plan_delegate,
 )

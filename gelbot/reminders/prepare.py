@@ -19,11 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.interfaces import ORMOption
 
 from gelbot.domain import compromisos as compromisos_domain
+from gelbot.domain import sitio_web
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.models import Committee, Compromiso, Person, Reminder, ReminderStatus, TargetKind
-from gelbot.reminders import messages, sitio_web
+from gelbot.reminders import builders
+from gelbot.reminders.job import Builder, Job, Known
 from gelbot.reminders.kinds import NAG_KINDS, PAUSED_BY_VACATION, SILENT_KINDS, Kind
-from gelbot.reminders.messages import Job, Known
 from gelbot.reminders.outbox import Claimed, Delivery, OutgoingMessage
 from gelbot.reminders.schedule import DEFAULT_SCHEDULE, CommitteeSchedule, load_schedules
 from gelbot.reminders.vacations import PAUSED, on_vacation
@@ -231,7 +232,7 @@ class Preparer:
     tz: ZoneInfo
     timezone: str
     calendar: WorkingCalendar
-    builders: dict[str, messages.Builder] = field(default_factory=messages.builders)
+    builders: dict[str, Builder] = field(default_factory=builders.by_kind)
 
     async def prefetch(self, session: AsyncSession, claimed: list[Claimed]) -> Batch:
         """Read what the batch needs at once, a query per kind of object."""
@@ -298,7 +299,7 @@ class Preparer:
         late = len(rows) > 1 or (now - oldest).total_seconds() > LATE_AFTER_SECONDS
         job = Job(rows, committee, person, False, now, self.tz, self.calendar, late, batch.known)
         if reason is None and first.kind in SILENT_KINDS:
-            await messages.ACTIONS[first.kind](session, job)
+            await builders.ACTIONS[first.kind](session, job)
             await finish(session, self.worker, ids, ReminderStatus.ENVIADO, now)
             report.done_silently += len(rows)
             return None

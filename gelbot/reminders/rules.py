@@ -9,20 +9,26 @@ the same facts always give the same keys and planning is idempotent.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committee_frameworks import merged_for
 from gelbot.domain.frameworks import Framework, FrameworkError
-from gelbot.domain.spanish import MeetingRule
+from gelbot.domain.recurrence import MeetingRule
 from gelbot.models import TargetKind
+from gelbot.reminders import meeting_rules
 from gelbot.reminders.calendar_rules import calendar_warnings
+from gelbot.reminders.facts import (
+    CommitteeFacts,
+    CompromisoFacts,
+    Planned,
+    Window,
+    meetings_between,
+    utc,
+    utc_at,
+    weekly,
+)
 from gelbot.reminders.kinds import (
-    CATCH_UP,
-    CATCH_UP_KINDS,
     COMPROMISO_NOTICE_DAYS,
     CONVOCATORIA_WORKING_DAYS,
     COORDINADOR_AFTER_DAYS,
@@ -31,83 +37,12 @@ from gelbot.reminders.kinds import (
     RENAG_WORKING_DAYS,
     Kind,
 )
-from gelbot.reminders.schedule import DIGEST_AT, DIGEST_WEEKDAY, Aspect, CommitteeSchedule
+from gelbot.reminders.schedule import DIGEST_AT, DIGEST_WEEKDAY, Aspect
 
 DEFAULT_MEETING_RULE = MeetingRule(ordinal=1, weekday=1, at=time(9, 0))  # primer martes, 09:00
 MEETING_DAY_REMINDER = time(7, 30)
 # The weekly nag's rows of one week span nine days: look that far back for weeks still open.
 NAG_LOOKBACK = timedelta(days=10)
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One reminder a rule asks for."""
-
-    kind: str
-    target_kind: str
-    target_id: int
-    occurrence: str
-    scheduled_for: datetime  # aware, UTC
-    expires_at: datetime | None
-    committee_id: int | None
-    payload: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[str, str, int, str]:
-        return (self.kind, self.target_kind, self.target_id, self.occurrence)
-
-
-@dataclass(frozen=True)
-class CompromisoFacts:
-    id: int
-    due_on: date
-    owner_person_id: int | None  # None: nobody holds the cargo, so the group is told
-
-
-@dataclass(frozen=True)
-class CommitteeFacts:
-    """What a committee's reminders are planned from."""
-
-    id: int
-    created_at: datetime
-    orden: str | None
-    framework_id: str
-    meeting_rule: MeetingRule
-    schedule: CommitteeSchedule
-    editors: tuple[int, ...]  # person ids with role editor_web
-    coordinators: tuple[int, ...]
-    compromisos: tuple[CompromisoFacts, ...]  # the open ones
-    informe: tuple[int, int] = (6, 2)  # months per informe period, month the year's first starts
-    reporting_dates: Mapping[str, tuple[date, ...]] = field(default_factory=dict)  # /calendario
-    # False while the committee never set `/reunion programar`: no convocatoria is sent for
-    # the default rule's dates, a rule is suggested instead (meeting_rules.py).
-    meeting_rule_set: bool = True
-
-
-@dataclass(frozen=True)
-class Window:
-    """Plan rows scheduled in [start, end); rule occurrences before `since` never existed."""
-
-    start: datetime
-    end: datetime
-    since: datetime
-    tz: tzinfo
-    calendar: WorkingCalendar
-
-    def at(self, day: date, moment: time) -> datetime:
-        """A local wall-clock moment as an aware UTC datetime."""
-        return _utc_at(day, moment, self.tz)
-
-    def keeps(self, planned: Planned) -> bool:
-        """In the window; or, for a catch-up kind, past but not yet superseded."""
-        if planned.scheduled_for >= self.end:
-            return False
-        return self.start <= planned.scheduled_for or (
-            planned.kind in CATCH_UP_KINDS
-            and planned.expires_at is not None
-            and planned.expires_at > self.start
-            and planned.scheduled_for >= max(self.since, self.start - CATCH_UP)
-        )
 
 
 def plan_committee(facts: CommitteeFacts, window: Window) -> list[Planned]:
@@ -117,8 +52,6 @@ def plan_committee(facts: CommitteeFacts, window: Window) -> list[Planned]:
     if schedule[Aspect.SITIO].enabled:
         found += site_nag(facts, window)
     if schedule[Aspect.REUNION].enabled:
-        from gelbot.reminders import meeting_rules
-
         if facts.meeting_rule_set:
             found += meeting(facts, window)
             found += meeting_rules.missed_meeting_checks(facts, window)
@@ -147,7 +80,7 @@ def plan_delegate(person_id: int, window: Window) -> list[Planned]:
                 person_id,
                 week.isoformat(),
                 window.at(day, fire.time()),
-                _utc(fire + timedelta(days=7)),
+                utc(fire + timedelta(days=7)),
                 None,
                 {"semana": week.isoformat()},
             )
@@ -179,7 +112,7 @@ def site_nag(facts: CommitteeFacts, window: Window) -> list[Planned]:
         if nag_at < window.since:
             continue  # the committee did not exist yet: nobody was asked about that week
         renag = window.at(window.calendar.add_working_days(nag_day, RENAG_WORKING_DAYS), at)
-        closed = _utc(fire + timedelta(days=7))
+        closed = utc(fire + timedelta(days=7))
         week = nag_period(fire.date()).isoformat()
         payload = {"semana": week}
         for target in targets:
@@ -200,7 +133,7 @@ def meeting(facts: CommitteeFacts, window: Window) -> list[Planned]:
     for start in meetings_between(
         facts.meeting_rule, window.start, window.end + timedelta(days=14), window.tz
     ):
-        starts_at = _utc(start)
+        starts_at = utc(start)
         if starts_at < window.since:
             continue
         held_on = start.date()
@@ -334,9 +267,9 @@ def _phase_warnings(
             day = calendar.next_working_day(deadline - timedelta(days=days))
             if day >= deadline:  # moving forward would pass the deadline: warn earlier instead
                 day = calendar.previous_working_day(deadline - timedelta(days=days))
-            moments.append((days, _utc_at(day, MORNING, tz)))
+            moments.append((days, utc_at(day, MORNING, tz)))
         for (days, at), following in zip(moments, [*moments[1:], None], strict=True):
-            expires = following[1] if following else _utc_at(deadline, time(0, 0), tz)
+            expires = following[1] if following else utc_at(deadline, time(0, 0), tz)
             found.append((phase.key, days, deadline, at, max(expires, at + timedelta(hours=1))))
     return tuple(found)
 
@@ -360,42 +293,7 @@ def _compromiso_dates(
     while True:
         day = calendar.next_working_day(first_overdue + timedelta(days=7 * week))
         steps.append((f"semana{week}", day))
-        if _utc_at(day, MORNING, tz) >= end:
+        if utc_at(day, MORNING, tz) >= end:
             break
         week += 1
-    return tuple((step, _utc_at(day, MORNING, tz)) for step, day in steps)
-
-
-@functools.lru_cache(maxsize=8192)
-def _utc_at(day: date, moment: time, tz: tzinfo) -> datetime:
-    return datetime.combine(day, moment, tzinfo=tz).astimezone(UTC)
-
-
-@functools.lru_cache(maxsize=64)
-def weekly(
-    weekday: int, at: time, start: datetime, end: datetime, tz: tzinfo
-) -> tuple[datetime, ...]:
-    """Every `weekday` at `at` (local) in [start, end), as aware local datetimes.
-
-    Cached: in one tick every committee with the same schedule asks for the same dates.
-    """
-    day = start.astimezone(tz).date()
-    day += timedelta(days=(weekday - day.weekday()) % 7)
-    found = []
-    while (moment := datetime.combine(day, at, tzinfo=tz)) < end:
-        if moment >= start:
-            found.append(moment)
-        day += timedelta(days=7)
-    return tuple(found)
-
-
-@functools.lru_cache(maxsize=64)
-def meetings_between(
-    rule: MeetingRule, start: datetime, end: datetime, tz: tzinfo
-) -> tuple[datetime, ...]:
-    """The rule's meetings in [start, end); cached, as most committees share the default rule."""
-    return tuple(rule.occurrences(start, end, tz))
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
+    return tuple((step, utc_at(day, MORNING, tz)) for step, day in steps)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.calendar import QuietHours
-from gelbot.domain.committees import DomainError
+from gelbot.domain.errors import DomainError
 from gelbot.domain.spanish import normalize, parse_time, parse_yes_no
 from gelbot.models import ReminderSetting
 

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import compromisos as compromisos_domain
 from gelbot.domain.calendar import WorkingCalendar
-from gelbot.domain.committees import DomainError, committees_of
+from gelbot.domain.committees import committees_of, coordinators
+from gelbot.domain.errors import DomainError
 from gelbot.models import (
     OPEN_COMPROMISO_STATUSES,
     Committee,
@@ -21,8 +22,8 @@ from gelbot.models import (
     ReminderStatus,
     TargetKind,
 )
+from gelbot.reminders.job import Job
 from gelbot.reminders.kinds import MORNING, PAUSED_BY_VACATION, Kind
-from gelbot.reminders.messages import Job, coordinators
 from gelbot.reminders.outbox import Outgoing, enqueue, person_targets
 
 PAUSED = "vacaciones"  # last_error of the reminders a vacation held back

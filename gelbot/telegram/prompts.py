@@ -18,8 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ForceReply, Message, Update
 from telegram.constants import ParseMode
 
-from gelbot.domain import committees
-from gelbot.domain import prompts as domain
+from gelbot.domain import committees, pending_prompts
 from gelbot.models import PendingPrompt, Person
 from gelbot.telegram.common import Context, person_info
 from gelbot.texts import render, split_message
@@ -59,7 +58,7 @@ async def ask(
         disable_web_page_preview=True,
     )
     now = context.now()
-    await domain.remember(
+    await pending_prompts.remember(
         session, chat_id=chat_id, message_id=message.message_id, person_id=person.id,
         kind=kind, subject_id=subject_id, data=data, now=now,
     )  # fmt: skip
@@ -81,7 +80,7 @@ def reply_router(
             return
         svc = context.services
         async with svc.transaction() as session:
-            prompt = await domain.find(session, chat.id, replied.message_id)
+            prompt = await pending_prompts.find(session, chat.id, replied.message_id)
             if prompt is None or prompt.kind not in answers:
                 return
             person = await committees.upsert_person(session, person_info(user), now=context.now())

@@ -7,9 +7,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from gelbot.domain import committees, meetings
+from gelbot.domain import committees, meetings, pending_prompts
 from gelbot.domain import meeting_corrections as corrections
-from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Decision, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
@@ -178,7 +177,7 @@ async def _answer_edit(
         decision is None or committee is None or meeting is None
         or meeting.committee_id != committee.id or not corrections.may_correct(member)
     ):  # fmt: skip
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         return
     try:
         number = await corrections.decision_number(session, decision)
@@ -188,9 +187,9 @@ async def _answer_edit(
     except committees.DomainError as error:
         await reply(update, context, error.code, **error.details)
         if error.code == "reunion_cerrada_corregir":
-            await pending.resolve(session, prompt)
+            await pending_prompts.resolve(session, prompt)
         return
-    await pending.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await reply(update, context, "reunion_decision_editada", number=number, before=before,
                 decision=decision)  # fmt: skip
 

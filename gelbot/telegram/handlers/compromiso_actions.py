@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, Update
 
-from gelbot.domain import committees, compromisos, meetings
-from gelbot.domain import prompts as pending
+from gelbot.domain import committees, compromisos, meetings, pending_prompts
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Committee, Compromiso, EvidenceKind, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
@@ -165,10 +164,10 @@ async def _subject(
         await compromisos.get(session, committee, prompt.subject_id or 0) if committee else None
     )
     if committee is None or compromiso is None:
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         return None
     if not compromisos.is_open(compromiso):
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         await reply(update, context, "compromiso_cerrado", compromiso=compromiso)
         return None
     member = await committees.membership(session, committee, person)
@@ -178,7 +177,7 @@ async def _subject(
         else compromisos.may_update(compromiso, member)
     )
     if not allowed:
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         await reply(update, context, "compromiso_sin_permiso", compromiso=compromiso)
         return None
     meeting_id = (prompt.data or {}).get("meeting_id")
@@ -197,7 +196,7 @@ async def _ask_again(
     **values: Any,
 ) -> None:
     """Replace a question with the same one, saying what was wrong with the answer."""
-    await pending.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await _ask(context, session, prompt.chat_id, prompt.kind, compromiso, person, prompt.data,
                **values)  # fmt: skip
 
@@ -233,7 +232,7 @@ async def answer_result(
         await _ask_again(context, session, prompt, compromiso, person, error=error.code,
                          evidence=evidence, **error.details)  # fmt: skip
         return
-    await pending.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await reply(update, context, "compromiso_cumplido_listo", compromiso=compromiso, person=person)
     if meeting_id is not None:
         await meeting_review.refresh(context, session, committee, meeting_id, compromiso.id)
@@ -265,7 +264,7 @@ async def answer_new_date(
     old = await compromisos.reschedule(
         session, compromiso, person, new_due_on=when, now=context.now(), meeting_id=meeting_id
     )
-    await pending.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await reply(update, context, "compromiso_reprogramado", compromiso=compromiso, old=old,
                 person=person)  # fmt: skip
     if meeting_id is not None:
@@ -289,7 +288,7 @@ async def answer_reason(
         await _ask_again(context, session, prompt, compromiso, person, error=error.code,
                          **error.details)  # fmt: skip
         return
-    await pending.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await reply(update, context, "compromiso_cancelado", compromiso=compromiso, person=person)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.error import BadRequest
 
-from gelbot.domain import committees, meetings
+from gelbot.domain import committees, compromiso_drafts, meetings
 from gelbot.domain import compromisos as domain
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.compromiso_text import non_working_day, read_request
@@ -79,7 +79,7 @@ async def propose(
             session, found.committee, found.member, raw_args(update),
             today=said_on, mention=_mention(update),
         )  # fmt: skip
-        draft = await domain.create_draft(
+        draft = await compromiso_drafts.create_draft(
             session, found.committee, found.person, responsable=request.responsable,
             description=request.description, due_on=request.due_on,
             meeting_id=meeting.id if meeting else None, now=now,
@@ -109,19 +109,21 @@ async def decide_draft(update: Update, context: Context) -> None:
     now = context.now()
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
-        draft = await domain.get_draft(session, found.committee, draft_id) if found else None
+        draft = (
+            await compromiso_drafts.get_draft(session, found.committee, draft_id) if found else None
+        )
         if found is None or draft is None:
             await query.answer(render("compromiso_alerta", motivo="resuelto"), show_alert=True)
             return
-        if not domain.may_decide_draft(draft, found.person, found.member):
+        if not compromiso_drafts.may_decide_draft(draft, found.person, found.member):
             await query.answer(render("compromiso_alerta", motivo="autor"), show_alert=True)
             return
         if parts[1] == "n":
-            await domain.discard_draft(session, draft)
+            await compromiso_drafts.discard_draft(session, draft)
             await query.answer()
             await edit(update, "compromiso_descartado", draft=draft, person=found.person)
             return
-        compromiso = await domain.confirm_draft(session, draft, found.person, now=now)
+        compromiso = await compromiso_drafts.confirm_draft(session, draft, found.person, now=now)
         label = domain.responsable_label(compromiso)
     await query.answer()
     await edit(update, "compromiso_registrado", compromiso=compromiso, responsable=label)

@@ -10,8 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
 
 from gelbot.domain import committees as domain
+from gelbot.domain import follows
 from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, Role
-from gelbot.reminders import follows
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,

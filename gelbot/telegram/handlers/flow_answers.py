@@ -29,8 +29,8 @@ from gelbot.models import Committee, Person, Role
 from gelbot.models.flows import FlowMessage, FlowRun, RunStatus
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, is_group, person_info
-from gelbot.telegram.handlers.flows import ANSWER as ANSWER
-from gelbot.telegram.handlers.flows import ask_current, say, send_ask
+from gelbot.telegram.flow_questions import ANSWER as ANSWER
+from gelbot.telegram.flow_questions import ask_current, say, send_ask
 from gelbot.texts import render, split_message
 
 

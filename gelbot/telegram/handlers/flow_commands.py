@@ -23,7 +23,7 @@ from gelbot.models import Committee, Compromiso, Membership, Person, Role
 from gelbot.models.flows import FlowAnswer, RunStatus
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply
-from gelbot.telegram.handlers.flows import ask_current, say
+from gelbot.telegram.flow_questions import ask_current, say
 from gelbot.telegram.place import locate
 from gelbot.texts import render
 

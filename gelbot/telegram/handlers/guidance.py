@@ -15,10 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, MessageEntity, Update
 
 from gelbot.domain import committees as domain
-from gelbot.domain import prompts
+from gelbot.domain import pending_prompts, sitio_web
 from gelbot.domain.spanish import normalize, parse_number, parse_yes_no
 from gelbot.models import Committee, Membership, PendingPrompt, Person, Role
-from gelbot.reminders import sitio_web
 from gelbot.reminders.dispatcher import NAG_PROMPT
 from gelbot.telegram.commands import nearest
 from gelbot.telegram.common import Context, is_group, person_info, reply
@@ -59,7 +58,7 @@ async def _answers_a_prompt(session: AsyncSession, message: Message) -> bool:
     replied = message.reply_to_message
     return (
         replied is not None
-        and await prompts.find(session, message.chat.id, replied.message_id) is not None
+        and await pending_prompts.find(session, message.chat.id, replied.message_id) is not None
     )
 
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from telegram import Update
 
 from gelbot.domain import indicators
+from gelbot.domain.indicator_periods import period_of
 from gelbot.domain.spanish import normalize, parse_number, parse_percentage
 from gelbot.models import Frequency, Role
 from gelbot.telegram.common import Context, raw_args, reply
@@ -69,7 +70,7 @@ async def show_indicators(update: Update, context: Context) -> None:
             return
         period = line.period
         if previous and line.indicator.frequency != Frequency.UNICA.value:
-            period = indicators.period_of(line.indicator.frequency, period.start - timedelta(1))
+            period = period_of(line.indicator.frequency, period.start - timedelta(1))
         reading = await indicators.record_reading(
             session, line.indicator, period.start, value, place.person, None, now
         )

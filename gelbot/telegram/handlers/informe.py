@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 
-from gelbot.domain import committees
-from gelbot.domain import prompts as prompt_store
+from gelbot.domain import committees, pending_prompts
 from gelbot.domain.committees import DomainError
+from gelbot.domain.informe_periods import PeriodRequest, parse_request, resolve
 from gelbot.domain.meetings import local_today
 from gelbot.informe import drafts
 from gelbot.informe.compile import informe_settings
 from gelbot.informe.document import InformeDocument
-from gelbot.informe.periods import PeriodRequest, parse_request, resolve
 from gelbot.models import Committee, InformeDraft, Person
 from gelbot.services import Services
 from gelbot.telegram import callbacks
@@ -95,7 +94,7 @@ async def informe(update: Update, context: Context) -> None:
             ]
         )  # fmt: skip
         question = await reply(update, context, "informe_elegir_comite", reply_markup=keyboard)
-        await prompt_store.remember(
+        await pending_prompts.remember(
             session, chat_id=chat.id, message_id=question.message_id, person_id=person.id,
             kind=CHOOSE_KIND, data={"args": args}, now=context.now(),
         )  # fmt: skip
@@ -136,7 +135,7 @@ async def choose_committee(update: Update, context: Context) -> None:
         return
     svc = context.services
     async with svc.transaction() as session:
-        prompt = await prompt_store.find(session, message.chat.id, message.message_id)
+        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
             session, person_info(update.effective_user), now=context.now()
         )
@@ -149,7 +148,7 @@ async def choose_committee(update: Update, context: Context) -> None:
             await _alert(update, "permiso")
             return
         args = str((prompt.data or {}).get("args", ""))
-        await prompt_store.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         await query.answer()
         await edit(update, "informe_elegido", committee=committee)
         try:

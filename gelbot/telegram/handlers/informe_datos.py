@@ -16,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.error import TelegramError
 
-from gelbot.domain import committees
-from gelbot.domain import prompts as prompt_store
+from gelbot.domain import committees, pending_prompts
 from gelbot.domain.committees import DomainError
 from gelbot.informe import datos as datos_domain
 from gelbot.informe.compile import informe_settings
@@ -134,7 +133,7 @@ async def _answer_file(
     settings = await datos_domain.settings_for(session, committee, context.now())
     setattr(settings, campo, checked)
     settings.updated_at, settings.updated_by_id = context.now(), person.id
-    await prompt_store.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await _show(update, context, session, committee, person, member, cambiado=campo)
 
 

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from gelbot.domain import committees
-from gelbot.domain import prompts as prompt_store
+from gelbot.domain import committees, pending_prompts
 from gelbot.domain.committees import DomainError
 from gelbot.informe import drafts
 from gelbot.informe.edits import field_and_text, parse_manual_row
@@ -70,10 +69,10 @@ async def _answer(
     member = await committees.membership(session, committee, person) if committee else None
     data = dict(prompt.data or {})
     if draft is None or committee is None:
-        await prompt_store.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         return
     if not coordinates(committee, member):
-        await prompt_store.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         await reply(update, context, "informe_solo_coordinador", privado=False)
         return
     text = message.text or message.caption or ""
@@ -85,7 +84,7 @@ async def _answer(
             key = drafts.key_at(draft, index)
             row = next((r for r in rows if r.index == index), None)
             if key is None or row is None:
-                await prompt_store.resolve(session, prompt)
+                await pending_prompts.resolve(session, prompt)
                 await reply(update, context, "informe_alerta", motivo="fila")
                 return
             campo, value = field_and_text(text)
@@ -102,13 +101,13 @@ async def _answer(
             numbers = [r.number for k in keys for r in rows if draft.row_keys[r.index] == k]
             done = {"hecho": "unidas", "numbers": numbers}
     except DomainError as error:
-        await prompt_store.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         await ask_about(
             context, session, prompt.chat_id, prompt.kind, person=person, draft=draft, data=data,
             reply_to=message.message_id, r=row, **error.details,
         )  # fmt: skip
         return
-    await prompt_store.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
     await reply(update, context, "informe_reescrita", **done)
     doc, rows = await current(session, svc, committee, draft)
     shown = review_page(committee, draft, rows, int(data.get("page", 0)), running=not doc.final)

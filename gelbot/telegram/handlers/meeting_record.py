@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import MessageEntity, Update
 
-from gelbot.domain import committees, meeting_details, meetings
-from gelbot.domain import prompts as pending
+from gelbot.domain import committees, meeting_details, meetings, pending_prompts
 from gelbot.domain.spanish import normalize
 from gelbot.models import Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
@@ -88,7 +87,7 @@ async def _answer_detail(
     committee = await committees.committee_for_chat(session, prompt.chat_id)
     member = await committees.membership(session, committee, person) if committee else None
     if committee is None or not meetings.may_run_meetings(member):
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         return
     found = Place(committee, person, member)
     setter = _set_place if prompt.kind == ASK_PLACE else _set_agenda
@@ -97,7 +96,7 @@ async def _answer_detail(
     except committees.DomainError as error:
         await reply(update, context, error.code, **error.details)
         return
-    await pending.resolve(session, prompt)
+    await pending_prompts.resolve(session, prompt)
 
 
 # --- invitados y secretario ------------------------------------------------------------------

@@ -9,9 +9,8 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
-from gelbot.domain import committees, meeting_details, meetings
+from gelbot.domain import committees, meeting_details, meetings, pending_prompts
 from gelbot.domain import meeting_corrections as corrections
-from gelbot.domain import prompts as pending
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
 from gelbot.models import Meeting, PendingPrompt, Person
 from gelbot.telegram.common import Context, is_group, label, raw_args, reply
@@ -201,14 +200,14 @@ async def answer_decision(
     meeting = await session.get(Meeting, prompt.subject_id or 0)
     committee = await committees.committee_for_chat(session, prompt.chat_id)
     if meeting is None or committee is None or meeting.committee_id != committee.id:
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         return
     if not meetings.is_open(meeting):
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
         await reply(update, context, "reunion_cerrada")
         return
     if await _record_decision(update, context, session, meeting, message.text or "", person):
-        await pending.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
 
 
 ANSWERS: dict[str, Answer] = {DECISION: answer_decision, **meeting_record.ANSWERS}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from gelbot.domain import committees as domain
+from gelbot.domain.follows import following
 from gelbot.models import Committee, Nivel, Orden, Role
-from gelbot.reminders.follows import following
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 
-from gelbot.domain import committees, plan_preview, plans
-from gelbot.domain import prompts as prompt_store
+from gelbot.domain import committees, pending_prompts, plan_preview, plans
 from gelbot.domain.plan_import import MAX_BYTES, PlanImportError, parse_plan
 from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, PendingPrompt, Person, Role
@@ -138,7 +137,7 @@ async def receive_document(update: Update, context: Context) -> None:
     async with svc.transaction() as session:
         replied = message.reply_to_message
         prompt = (
-            await prompt_store.find(session, chat.id, replied.message_id)
+            await pending_prompts.find(session, chat.id, replied.message_id)
             if replied is not None
             else None
         )
@@ -181,7 +180,7 @@ async def receive_document(update: Update, context: Context) -> None:
                     update, context, "plan_elegir_comite", reply_markup=keyboard,
                     file_name=document.file_name or "archivo",
                 )  # fmt: skip
-                await prompt_store.remember(
+                await pending_prompts.remember(
                     session, chat_id=chat.id, message_id=question.message_id, person_id=person.id,
                     kind=CHOOSE_KIND, now=context.now(),
                     data={"file_id": document.file_id, "file_name": document.file_name or "",
@@ -208,7 +207,7 @@ async def choose_committee(update: Update, context: Context) -> None:
         return
     svc = context.services
     async with svc.transaction() as session:
-        prompt = await prompt_store.find(session, message.chat.id, message.message_id)
+        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
             session, person_info(update.effective_user), now=context.now()
         )
@@ -221,7 +220,7 @@ async def choose_committee(update: Update, context: Context) -> None:
             await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
             return
         data = dict(prompt.data or {})
-        await prompt_store.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
     await query.answer()
     await edit(update, "plan_elegido", committee=committee, file_name=data.get("file_name", ""))
     await import_file(
@@ -285,7 +284,7 @@ async def import_file(
             question = await send(context, chat_id, "plan_vista_previa", reply_to=reply_to,
                                   reply_markup=keyboard, committee=committee, preview=found,
                                   file_name=file_name, maximo=MAX_PREVIEW_ROWS)  # fmt: skip
-            await prompt_store.remember(
+            await pending_prompts.remember(
                 session, chat_id=chat_id, message_id=question.message_id, person_id=person.id,
                 kind=CONFIRM_KIND, subject_id=committee.id, now=context.now(),
                 data={"file_id": file_id, "file_name": file_name, "file_size": file_size},
@@ -313,7 +312,7 @@ async def confirm_replace(update: Update, context: Context) -> None:
         return
     svc = context.services
     async with svc.transaction() as session:
-        prompt = await prompt_store.find(session, message.chat.id, message.message_id)
+        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
             session, person_info(update.effective_user), now=context.now()
         )
@@ -327,7 +326,7 @@ async def confirm_replace(update: Update, context: Context) -> None:
             await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
             return
         data = dict(prompt.data or {})
-        await prompt_store.resolve(session, prompt)
+        await pending_prompts.resolve(session, prompt)
     await query.answer()
     file_name = str(data.get("file_name") or "archivo")
     if parts[1] == "n":

@@ -1,4 +1,4 @@
-"""Reminders in the chat: /recordatorios, /vacaciones, the weekly nag's answers, the tick job."""
+"""Reminders in the chat: /recordatorios, /vacaciones, the weekly nag's answers."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
-from telegram.ext import Application
 
 from gelbot.domain import committees as domain
+from gelbot.domain import sitio_web
 from gelbot.domain.committees import DomainError
 from gelbot.domain.spanish import (
     impossible_date,
@@ -31,10 +31,10 @@ from gelbot.models import (
     ReminderStatus,
     Role,
 )
-from gelbot.reminders import sitio_web, vacations
+from gelbot.reminders import vacations
+from gelbot.reminders.builders import NAG_ANSWER
 from gelbot.reminders.dispatcher import NAG_PROMPT, Dispatcher
 from gelbot.reminders.kinds import Kind
-from gelbot.reminders.messages import NAG_ANSWER
 from gelbot.reminders.planner import meeting_rule, replan
 from gelbot.reminders.schedule import (
     Aspect,
@@ -43,9 +43,7 @@ from gelbot.reminders.schedule import (
     load_schedule,
     parse_change,
 )
-from gelbot.reminders.tick import TickReport, tick
 from gelbot.telegram import callbacks
-from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.common import (
     Context,
     alert,
@@ -58,7 +56,7 @@ from gelbot.telegram.common import (
     reply,
 )
 from gelbot.telegram.prompts import ask
-from gelbot.telegram.sender import TelegramSender
+from gelbot.telegram.reminder_dispatcher import dispatcher_of
 from gelbot.texts import render
 
 log = logging.getLogger(__name__)
@@ -367,25 +365,8 @@ async def vacation(update: Update, context: Context) -> None:
     await reply(update, context, "vacaciones_listo", hasta=until, comites=mine)
 
 
-# --- the repeating job -----------------------------------------------------------------------
-
-
-def dispatcher_for(application: Application) -> Dispatcher:  # type: ignore[type-arg]
-    """The process's dispatcher (built on first use, over the application's bot)."""
-    found = application.bot_data.get("reminder_dispatcher")
-    if found is None:
-        services = application.bot_data["services"]
-        sender = TelegramSender(application.bot, budget=SharedBudget(services))
-        found = Dispatcher(services, sender)
-        application.bot_data["reminder_dispatcher"] = found
-    assert isinstance(found, Dispatcher)
-    return found
+# --- the dispatcher (built in the composition root) ------------------------------------------
 
 
 def dispatcher(context: Context) -> Dispatcher:
-    return dispatcher_for(context.application)
-
-
-async def tick_application(application: Application) -> TickReport:  # type: ignore[type-arg]
-    """One tick of the reminder engine for this application (the console's clock hook)."""
-    return await tick(dispatcher_for(application))
+    return dispatcher_of(context.application)
