@@ -64,6 +64,16 @@ def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in {Chat.GROUP, Chat.SUPERGROUP}
 
 
+async def in_group_chat(update: Update, context: Context, command: str) -> tuple[Chat, User] | None:
+    """The group and who wrote there; elsewhere None, after saying /`command` is for the group."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if not is_group(chat):
+        await reply(update, context, "solo_en_grupo", command=command)
+        return None
+    return chat, user
+
+
 async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
     """Ask Telegram (the truth about group admins) whether `user_id` administers `chat_id`."""
     try:

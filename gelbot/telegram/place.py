@@ -11,7 +11,7 @@ from telegram import Update, User
 
 from gelbot.domain import committees
 from gelbot.models import Committee, Membership, Person, Role
-from gelbot.telegram.common import Context, Handler, is_group, person_info, reply
+from gelbot.telegram.common import Context, Handler, in_group_chat, is_group, person_info, reply
 
 
 @dataclass
@@ -47,8 +47,7 @@ def member_command(command: str, *, refusal: str) -> Callable[[MemberCommand], H
     def wrap(handler: MemberCommand) -> Handler:
         @functools.wraps(handler)
         async def run(update: Update, context: Context) -> None:
-            if not is_group(update.effective_chat):
-                await reply(update, context, "solo_en_grupo", command=command)
+            if await in_group_chat(update, context, command) is None:
                 return
             async with context.services.transaction() as session:
                 found = await member_in_group(

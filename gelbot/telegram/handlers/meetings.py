@@ -13,7 +13,7 @@ from gelbot.domain import committees, meeting_details, meetings, pending_prompts
 from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
 from gelbot.models import Meeting, PendingPrompt, Person
-from gelbot.telegram.common import Context, is_group, label, raw_args, reply
+from gelbot.telegram.common import Context, in_group_chat, label, raw_args, reply
 from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
 from gelbot.telegram.handlers.meeting_roll import mark as mark
 from gelbot.telegram.place import MemberPlace, Place, member_command, member_in_group
@@ -122,10 +122,7 @@ _STEPS: dict[str, tuple[Step, bool]] = {
 
 async def reunion(update: Update, context: Context) -> None:
     """Show the next and last meeting, or run a subcommand (programar, iniciar, …)."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="reunion")
+    if await in_group_chat(update, context, "reunion") is None:
         return
     word, _, rest = raw_args(update).partition(" ")
     step = _STEPS.get(normalize(word))

@@ -8,17 +8,24 @@ from telegram import MessageEntity, Update
 from gelbot.domain import committees as domain
 from gelbot.domain import compromisos
 from gelbot.models import Committee, Membership, Role
-from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply, send
+from gelbot.telegram.common import (
+    Context,
+    in_group_chat,
+    is_group,
+    person_info,
+    raw_args,
+    reply,
+    send,
+)
 from gelbot.telegram.handlers.onboarding import private_chat_keyboard
 
 
 async def join(update: Update, context: Context) -> None:
     """Add the sender to this group's committee with the cargo they name."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="unirme")
+    where = await in_group_chat(update, context, "unirme")
+    if where is None:
         return
+    chat, user = where
     svc = context.services
     now = context.now()
     async with svc.transaction() as session:
@@ -80,11 +87,10 @@ async def list_members(update: Update, context: Context) -> None:
 
 async def set_role(update: Update, context: Context) -> None:
     """Coordinador only: give a member one of the committee's roles."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    assert chat is not None and user is not None and message is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="rol")
+    where = await in_group_chat(update, context, "rol")
+    if where is None:
         return
+    chat, user = where
     svc = context.services
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)

@@ -13,6 +13,7 @@ from gelbot.telegram.common import (
     alert,
     deep_link,
     edit,
+    in_group_chat,
     is_group,
     is_group_admin,
     label,
@@ -59,11 +60,10 @@ def _next_setup_step(committee: Committee) -> tuple[str, InlineKeyboardMarkup | 
 
 async def register(update: Update, context: Context) -> None:
     """Register this group's committee and make the sender its coordinador."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="comite")
+    where = await in_group_chat(update, context, "comite")
+    if where is None:
         return
+    chat, user = where
     if not await is_group_admin(context, chat.id, user.id):
         await reply(update, context, "comite_no_admin")
         return

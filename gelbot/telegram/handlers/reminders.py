@@ -48,6 +48,7 @@ from gelbot.telegram.common import (
     Context,
     alert,
     edit,
+    in_group_chat,
     is_group,
     label,
     notify,
@@ -145,11 +146,10 @@ async def _coordinator_of(
 
 async def show_schedule(update: Update, context: Context) -> None:
     """Show the committee's reminders; with arguments, the coordinador changes one of them."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="recordatorios")
+    where = await in_group_chat(update, context, "recordatorios")
+    if where is None:
         return
+    chat, user = where
     args = raw_args(update)
     svc = context.services
     async with svc.transaction() as session:
