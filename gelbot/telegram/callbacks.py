@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import CallbackQuery, Update, User
 
@@ -52,6 +53,8 @@ class Pressed:
     user: User
     parts: list[str]
     ids: list[int]  # the leading parts that are ids, read as ints
+    refusal: str = "boton_invalido"  # the template answered when the button turns out stale
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | None:
@@ -60,7 +63,7 @@ class Pressed:
 
     async def stale(self) -> None:
         """Answer «Ese botón ya no es válido.»: an old message, the wrong chat, forged data."""
-        await answer_stale(self.query)
+        await self.query.answer(render(self.refusal, **self.values), show_alert=True)
 
 
 async def answer_stale(query: CallbackQuery) -> None:
@@ -68,18 +71,29 @@ async def answer_stale(query: CallbackQuery) -> None:
 
 
 async def read(
-    update: Update, prefix: str, count: int, *, ids: int = 0, choices: Collection[str] = ()
+    update: Update,
+    prefix: str,
+    count: int,
+    *,
+    ids: int = 0,
+    choices: Collection[str] = (),
+    refusal: str = "boton_invalido",
+    **values: Any,
 ) -> Pressed | None:
     """The pressed button's data, decoded; or None, the stale alert answered already.
 
     The first `ids` parts must be ids; with `choices`, the last part must be one of them.
+    `refusal` (with `values`) is the alert for a stale button, here and in Pressed.stale().
     Whoever pressed still has to be checked against what the button acts on (re-read it).
     """
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     parts = decode(query.data, prefix, count)
     numbers = [decode_int(p) for p in parts[:ids]] if parts else []
+    pressed = Pressed(
+        query, user, parts or [], [n for n in numbers if n is not None], refusal, values
+    )
     if parts is None or None in numbers or (choices and parts[-1] not in choices):
-        await answer_stale(query)
+        await pressed.stale()
         return None
-    return Pressed(query, user, parts, [n for n in numbers if n is not None])
+    return pressed

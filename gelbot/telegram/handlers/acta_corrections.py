@@ -126,17 +126,13 @@ async def decisions(
 
 async def act_on_decision(update: Update, context: Context) -> None:
     """✏️ asks for the new text; 🗑 deletes the decision (both recorded in the history)."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, DECISION, 2)
-    decision_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or decision_id is None or parts[1] not in {"e", "b"}:
-        await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(update, DECISION, 2, ids=1, choices={"e", "b"})
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
+    query, (decision_id,), parts = pressed.query, pressed.ids, pressed.parts
     svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         decision = await session.get(Decision, decision_id) if found else None
         meeting = await session.get(Meeting, decision.meeting_id) if decision else None
         if found is None or meeting is None or meeting.committee_id != found.committee.id:

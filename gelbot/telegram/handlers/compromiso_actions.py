@@ -60,17 +60,13 @@ async def _alert(update: Update, motivo: str, **values: Any) -> None:
 
 async def act(update: Update, context: Context) -> None:
     """A list button: ask for the result (cumplido), the new date, or the reason to cancel."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, ACTION, 2)
-    compromiso_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or compromiso_id is None or parts[1] not in {"c", "r", "x"}:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, ACTION, 2, ids=1, choices={"c", "r", "x"})
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
+    query, (compromiso_id,), parts = pressed.query, pressed.ids, pressed.parts
     svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         compromiso = (
             await compromisos.get(session, found.committee, compromiso_id) if found else None
         )
@@ -96,18 +92,13 @@ async def act(update: Update, context: Context) -> None:
 
 async def review(update: Update, context: Context) -> None:
     """A meeting review button: cumplido and reprogramar ask; en curso is recorded at once."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, meeting_review.REVIEW, 3)
-    ids = [callbacks.decode_int(p) for p in parts[:2]] if parts else []
-    if parts is None or None in ids or parts[2] not in {"c", "e", "r"}:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, meeting_review.REVIEW, 3, ids=2, choices={"c", "e", "r"})
+    if pressed is None:
         return
-    meeting_id, compromiso_id = int(ids[0] or 0), int(ids[1] or 0)
-    chat_id = query.message.chat.id if query.message is not None else None
+    query, (meeting_id, compromiso_id), parts = pressed.query, pressed.ids, pressed.parts
     svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         meeting = await session.get(Meeting, meeting_id) if found else None
         if found is None or meeting is None or meeting.committee_id != found.committee.id:
             await _alert(update, "invalido")

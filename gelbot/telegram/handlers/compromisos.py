@@ -97,18 +97,14 @@ async def propose(
 
 async def decide_draft(update: Update, context: Context) -> None:
     """Confirmar turns the draft into a compromiso; cancelar discards it."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, DRAFT, 2)
-    draft_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or draft_id is None or parts[1] not in {"s", "n"}:
-        await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(update, DRAFT, 2, ids=1, choices={"s", "n"})
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
+    query, (draft_id,), parts = pressed.query, pressed.ids, pressed.parts
     svc = context.services
     now = context.now()
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         draft = (
             await compromiso_drafts.get_draft(session, found.committee, draft_id) if found else None
         )

@@ -195,22 +195,31 @@ async def receive_document(update: Update, context: Context) -> None:
     )  # fmt: skip
 
 
+async def _prompt_and_person(
+    context: Context, session: AsyncSession, pressed: callbacks.Pressed
+) -> tuple[PendingPrompt | None, Person]:
+    """The question whose buttons were pressed (if still open), and who pressed."""
+    message = pressed.query.message
+    assert message is not None
+    prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
+    person = await committees.upsert_person(session, person_info(pressed.user), now=context.now())
+    return prompt, person
+
+
 async def choose_committee(update: Update, context: Context) -> None:
     """A button under "¿para qué comité es el archivo?": import it into that committee."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, CHOOSE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if committee_id is None or message is None:
-        await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(
+        update, CHOOSE, 1, ids=1, refusal="plan_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    svc = context.services
-    async with svc.transaction() as session:
-        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
-        person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=context.now()
-        )
+    message = pressed.query.message
+    if message is None:
+        await pressed.stale()
+        return
+    query, (committee_id,) = pressed.query, pressed.ids
+    async with context.services.transaction() as session:
+        prompt, person = await _prompt_and_person(context, session, pressed)
         if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
             return
@@ -302,20 +311,18 @@ async def import_file(
 
 async def confirm_replace(update: Update, context: Context) -> None:
     """«Reemplazar el plan» under a preview imports the file; «Cancelar» leaves the plan."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, CONFIRM, 2)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if parts is None or committee_id is None or parts[1] not in {"s", "n"} or message is None:
-        await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(
+        update, CONFIRM, 2, ids=1, choices={"s", "n"}, refusal="plan_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    svc = context.services
-    async with svc.transaction() as session:
-        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
-        person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=context.now()
-        )
+    message = pressed.query.message
+    if message is None:
+        await pressed.stale()
+        return
+    query, (committee_id,), parts = pressed.query, pressed.ids, pressed.parts
+    async with context.services.transaction() as session:
+        prompt, person = await _prompt_and_person(context, session, pressed)
         if prompt is None or prompt.kind != CONFIRM_KIND or prompt.subject_id != committee_id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
             return
