@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import CallbackQuery, Update, User
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Update, User
 
 from gelbot.texts import render
 
@@ -61,6 +61,12 @@ class Pressed:
         """The chat of the message the button is on (None when Telegram no longer says)."""
         return self.query.message.chat.id if self.query.message is not None else None
 
+    @property
+    def message(self) -> MaybeInaccessibleMessage:
+        """The message the button is on (read(…, on_message=True) made sure there is one)."""
+        assert self.query.message is not None
+        return self.query.message
+
     async def stale(self) -> None:
         """Answer «Ese botón ya no es válido.»: an old message, the wrong chat, forged data."""
         await self.query.answer(render(self.refusal, **self.values), show_alert=True)
@@ -77,12 +83,14 @@ async def read(
     *,
     ids: int = 0,
     choices: Collection[str] = (),
+    on_message: bool = False,
     refusal: str = "boton_invalido",
     **values: Any,
 ) -> Pressed | None:
     """The pressed button's data, decoded; or None, the stale alert answered already.
 
-    The first `ids` parts must be ids; with `choices`, the last part must be one of them.
+    The first `ids` parts must be ids; with `choices`, the last part must be one of them;
+    with `on_message`, the message the button is on must still be known (it is not when old).
     `refusal` (with `values`) is the alert for a stale button, here and in Pressed.stale().
     Whoever pressed still has to be checked against what the button acts on (re-read it).
     """
@@ -93,7 +101,12 @@ async def read(
     pressed = Pressed(
         query, user, parts or [], [n for n in numbers if n is not None], refusal, values
     )
-    if parts is None or None in numbers or (choices and parts[-1] not in choices):
+    if (
+        parts is None
+        or None in numbers
+        or (choices and parts[-1] not in choices)
+        or (on_message and query.message is None)
+    ):
         await pressed.stale()
         return None
     return pressed

@@ -82,15 +82,14 @@ async def follow(update: Update, context: Context) -> None:
 
 async def choose(update: Update, context: Context) -> None:
     """The delegado picked one committee from the list of matches."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, CHOOSE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    svc = context.services
-    async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id) if committee_id else None
+    pressed = await callbacks.read(update, CHOOSE, 1, ids=1)
+    if pressed is None:
+        return
+    query, user = pressed.query, pressed.user
+    async with context.services.transaction() as session:
+        committee = await session.get(Committee, pressed.ids[0])
         if committee is None or not committee.active:
-            await callbacks.answer_stale(query)
+            await pressed.stale()
             return
         chat = query.message.chat if query.message is not None else None
         person = await _me(session, user, context, private=chat is not None and not is_group(chat))
@@ -224,16 +223,16 @@ async def leave(update: Update, context: Context) -> None:
 
 async def leave_chosen(update: Update, context: Context) -> None:
     """The delegado pressed the committee to stop following."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, LEAVE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    svc = context.services
-    async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id) if committee_id else None
-        person = await _me(session, user, context, private=False)
+    pressed = await callbacks.read(
+        update, LEAVE, 1, ids=1, refusal="delegado_alerta", motivo="no_sigue"
+    )
+    if pressed is None:
+        return
+    async with context.services.transaction() as session:
+        committee = await session.get(Committee, pressed.ids[0])
+        person = await _me(session, pressed.user, context, private=False)
         if committee is None or not await follows.unfollow(session, person, committee):
-            await alert(query, "delegado_alerta", motivo="no_sigue")
+            await pressed.stale()
             return
-    await notify(query, "delegado_alerta", motivo="dejado")
+    await notify(pressed.query, "delegado_alerta", motivo="dejado")
     await edit(update, "dejar_listo", comite=committee)

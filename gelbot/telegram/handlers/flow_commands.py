@@ -116,14 +116,10 @@ async def corregir(update: Update, context: Context) -> None:
 
 async def choose_correction(update: Update, context: Context) -> None:
     """A /corregir button: ask that question again; the new answer replaces the old one."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, CORRECT, 1)
-    answer_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if answer_id is None or message is None:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, CORRECT, 1, ids=1, on_message=True)
+    if pressed is None:
         return
+    query, user, message, (answer_id,) = pressed.query, pressed.user, pressed.message, pressed.ids
     svc = context.services
     now, tz = context.now(), svc.settings.zone
     problem = None

@@ -125,19 +125,15 @@ async def _open_review(
 
 async def choose_committee(update: Update, context: Context) -> None:
     """A button under "¿de cuál comité?": review that committee's informe here."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, CHOOSE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if committee_id is None or message is None:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, CHOOSE, 1, ids=1, on_message=True)
+    if pressed is None:
         return
+    query, message, (committee_id,) = pressed.query, pressed.message, pressed.ids
     svc = context.services
     async with svc.transaction() as session:
         prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=context.now()
+            session, person_info(pressed.user), now=context.now()
         )
         if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
             await _alert(update, "resuelto")

@@ -199,8 +199,7 @@ async def _prompt_and_person(
     context: Context, session: AsyncSession, pressed: callbacks.Pressed
 ) -> tuple[PendingPrompt | None, Person]:
     """The question whose buttons were pressed (if still open), and who pressed."""
-    message = pressed.query.message
-    assert message is not None
+    message = pressed.message
     prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
     person = await committees.upsert_person(session, person_info(pressed.user), now=context.now())
     return prompt, person
@@ -209,14 +208,11 @@ async def _prompt_and_person(
 async def choose_committee(update: Update, context: Context) -> None:
     """A button under "¿para qué comité es el archivo?": import it into that committee."""
     pressed = await callbacks.read(
-        update, CHOOSE, 1, ids=1, refusal="plan_alerta", motivo="invalido"
+        update, CHOOSE, 1, ids=1, on_message=True, refusal="plan_alerta", motivo="invalido"
     )
     if pressed is None:
         return
-    message = pressed.query.message
-    if message is None:
-        await pressed.stale()
-        return
+    message = pressed.message
     query, (committee_id,) = pressed.query, pressed.ids
     async with context.services.transaction() as session:
         prompt, person = await _prompt_and_person(context, session, pressed)
@@ -312,14 +308,18 @@ async def import_file(
 async def confirm_replace(update: Update, context: Context) -> None:
     """«Reemplazar el plan» under a preview imports the file; «Cancelar» leaves the plan."""
     pressed = await callbacks.read(
-        update, CONFIRM, 2, ids=1, choices={"s", "n"}, refusal="plan_alerta", motivo="invalido"
+        update,
+        CONFIRM,
+        2,
+        ids=1,
+        choices={"s", "n"},
+        on_message=True,
+        refusal="plan_alerta",
+        motivo="invalido",
     )
     if pressed is None:
         return
-    message = pressed.query.message
-    if message is None:
-        await pressed.stale()
-        return
+    message = pressed.message
     query, (committee_id,), parts = pressed.query, pressed.ids, pressed.parts
     async with context.services.transaction() as session:
         prompt, person = await _prompt_and_person(context, session, pressed)
