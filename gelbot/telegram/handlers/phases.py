@@ -310,14 +310,12 @@ async def _alert(update: Update, motivo: str, **values: Any) -> None:
 
 async def press_list(update: Update, context: Context) -> None:
     """‹ Anterior / Siguiente ›: show another page of unmet criteria."""
-    query = update.callback_query
-    assert query is not None
-    parts = callbacks.decode(query.data, PAGE, 3)
-    numbers = [callbacks.decode_int(p) for p in parts] if parts else []
-    if len(numbers) != 3 or None in numbers:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(
+        update, PAGE, 3, ids=3, refusal="criterio_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    committee_id, index, page = (n or 0 for n in numbers)
+    query, (committee_id, index, page) = pressed.query, pressed.ids
     svc = context.services
     async with svc.transaction() as session:
         place = await _pressed_place(update, context, session, committee_id)
@@ -335,14 +333,12 @@ async def press_list(update: Update, context: Context) -> None:
 
 async def press_mark(update: Update, context: Context) -> None:
     """✓ under a list: mark that criterion met, then redraw the list."""
-    query = update.callback_query
-    assert query is not None
-    parts = callbacks.decode(query.data, MARK, 3)
-    numbers = [callbacks.decode_int(p) for p in parts] if parts else []
-    if len(numbers) != 3 or None in numbers:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(
+        update, MARK, 3, ids=3, refusal="criterio_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    committee_id, number, page = (n or 0 for n in numbers)
+    query, (committee_id, number, page) = pressed.query, pressed.ids
     svc = context.services
     async with svc.transaction() as session:
         place = await _pressed_place(update, context, session, committee_id)
