@@ -205,6 +205,15 @@ async def _prompt_and_person(
     return prompt, person
 
 
+async def _coordinated_by(
+    session: AsyncSession, committee_id: int, person: Person
+) -> Committee | None:
+    """The committee, if `person` is its coordinador (the only one who loads its plan)."""
+    committee = await session.get(Committee, committee_id)
+    member = await committees.membership(session, committee, person) if committee else None
+    return committee if member is not None and member.role == Role.COORDINADOR.value else None
+
+
 async def choose_committee(update: Update, context: Context) -> None:
     """A button under "¿para qué comité es el archivo?": import it into that committee."""
     pressed = await callbacks.read(
@@ -219,9 +228,8 @@ async def choose_committee(update: Update, context: Context) -> None:
         if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
             return
-        committee = await session.get(Committee, committee_id)
-        member = await committees.membership(session, committee, person) if committee else None
-        if committee is None or member is None or member.role != Role.COORDINADOR.value:
+        committee = await _coordinated_by(session, committee_id, person)
+        if committee is None:
             await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
             return
         data = dict(prompt.data or {})
@@ -326,10 +334,9 @@ async def confirm_replace(update: Update, context: Context) -> None:
         if prompt is None or prompt.kind != CONFIRM_KIND or prompt.subject_id != committee_id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
             return
-        committee = await session.get(Committee, committee_id)
-        member = await committees.membership(session, committee, person) if committee else None
         # Re-checked on the press: the button's data comes from the client.
-        if committee is None or member is None or member.role != Role.COORDINADOR.value:
+        committee = await _coordinated_by(session, committee_id, person)
+        if committee is None:
             await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
             return
         data = dict(prompt.data or {})
