@@ -18,6 +18,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -27,10 +28,14 @@ from gelbot import jobs
 from gelbot.board import server as board_server
 from gelbot.clock import Clock
 from gelbot.domain.frameworks import available_frameworks
+from gelbot.flows.engine import START_BUTTON
 from gelbot.models import Role
+from gelbot.reminders.builders import NAG_ANSWER
 from gelbot.services import Services
 from gelbot.settings import Settings
+from gelbot.telegram import callbacks
 from gelbot.telegram.commands import commands_for
+from gelbot.telegram.common import Context, Handler
 from gelbot.telegram.handlers import (
     acta_corrections,
     board,
@@ -43,9 +48,11 @@ from gelbot.telegram.handlers import (
     guidance,
     help,
     informe,
+    informe_review,
     lifecycle,
     meeting_record,
     meeting_review,
+    meeting_roll,
     meetings,
     members,
     names,
@@ -62,6 +69,76 @@ from gelbot.telegram.prompts import reply_router
 from gelbot.telegram.reminder_dispatcher import DISPATCHER, build_dispatcher
 
 log = logging.getLogger(__name__)
+
+# Every command: its name (what people type after /) → the handler.
+COMMANDS: dict[str, Handler] = {
+    "start": onboarding.start,
+    "comite": onboarding.register,
+    "unirme": members.join,
+    "miembros": members.list_members,
+    "rol": members.set_role,
+    "ayuda": help.show_help,
+    "help": help.show_help,
+    # Meetings and compromisos.
+    "reunion": meetings.reunion,
+    "decision": meetings.decision,
+    "nombre": names.full_name,
+    "compromiso": compromisos.propose,
+    "compromisos": compromisos.list_open,
+    # Plan de acción, indicators, phases and criteria.
+    "plan": plan.show_plan,
+    "indicadores": indicator_handlers.show_indicators,
+    "fases": phases.show_phases,
+    "criterio": phases.criterion,
+    "marcos": framework_handlers.frameworks,
+    "matriz": framework_handlers.matrix,
+    "calendario": reporting.calendar,
+    # Reminders and delegados.
+    "recordatorios": reminder_handlers.show_schedule,
+    "vacaciones": reminder_handlers.vacation,
+    "seguir": delegates.follow,
+    "dejar": delegates.leave,
+    "tablero": board.show_board,
+    # Flows.
+    "avance": flow_commands.avance,
+    "corregir": flow_commands.corregir,
+    "flujos": flow_commands.list_flows,
+    # The informe.
+    "informe": informe.informe,
+}
+
+# Every button: the callback prefix its data starts with (the constant the handler encodes and
+# decodes with) → the handler. callbacks.pattern(prefix) builds the regex from the same constant.
+BUTTONS: dict[str, Handler] = {
+    onboarding.SETUP: onboarding.choose_setup,
+    # Meetings and compromisos.
+    meeting_roll.ROLL: meetings.mark,
+    meeting_record.CLOSE: meeting_record.confirm_close,
+    acta_corrections.REOPEN: acta_corrections.confirm_reopen,
+    acta_corrections.DECISION: acta_corrections.act_on_decision,
+    meeting_review.REVIEW: compromiso_actions.review,
+    compromisos.DRAFT: compromisos.decide_draft,
+    compromisos.ACTION: compromiso_actions.act,
+    compromisos.PAGE: compromisos.turn_page,
+    # Plan de acción, phases and criteria.
+    plan.CHOOSE: plan.choose_committee,
+    plan.CONFIRM: plan.confirm_replace,
+    phases.MARK: phases.press_mark,
+    phases.PAGE: phases.press_list,
+    # Reminders and delegados.
+    reminder_handlers.SETTING: reminder_handlers.toggle,
+    NAG_ANSWER: reminder_handlers.answer_nag_button,
+    delegates.CHOOSE: delegates.choose,
+    delegates.DECIDE: delegates.decide,
+    delegates.LEAVE: delegates.leave_chosen,
+    # Flows: answers by button, corrections, start buttons.
+    flow_answers.ANSWER: flow_answers.on_press,
+    flow_commands.CORRECT: flow_commands.choose_correction,
+    START_BUTTON: flow_commands.start_from_button,
+    # The informe: review, and which committee a private /informe is about.
+    informe_review.REVIEW: informe.press,
+    informe.CHOOSE: informe.choose_committee,
+}
 
 # Used when no token is needed (the console, tests): the fake transport never checks it.
 OFFLINE_TOKEN = "0:offline"
@@ -83,6 +160,8 @@ def build_application(
         services = Services.build(settings, clock)
     builder = (
         ApplicationBuilder()
+        # Handlers and jobs receive gelbot's Context: services, now() and today() at hand.
+        .context_types(ContextTypes(context=Context))
         .token(settings.token_value() or OFFLINE_TOKEN)
         .base_url(settings.bot_api_url)
         .post_init(_post_init)
@@ -135,69 +214,12 @@ def build_application(
         group=-1,
     )
 
-    # Group 0: commands and buttons.
-    application.add_handler(CommandHandler("start", onboarding.start))
-    application.add_handler(CommandHandler("comite", onboarding.register))
-    application.add_handler(CommandHandler("unirme", members.join))
-    application.add_handler(CommandHandler("miembros", members.list_members))
-    application.add_handler(CommandHandler("rol", members.set_role))
-    application.add_handler(CommandHandler("ayuda", help.show_help))
-    application.add_handler(CommandHandler("help", help.show_help))
-    application.add_handler(CallbackQueryHandler(onboarding.choose_setup, pattern=r"^co:"))
-    # Meetings and compromisos (callback prefixes: rel, rer, cpd, cpa, cpl).
-    application.add_handler(CommandHandler("reunion", meetings.reunion))
-    application.add_handler(CommandHandler("decision", meetings.decision))
-    application.add_handler(CommandHandler("nombre", names.full_name))
-    application.add_handler(CommandHandler("compromiso", compromisos.propose))
-    application.add_handler(CommandHandler("compromisos", compromisos.list_open))
-    application.add_handler(CallbackQueryHandler(meetings.mark, pattern=r"^rel:"))
-    application.add_handler(CallbackQueryHandler(meeting_record.confirm_close, pattern=r"^rcc:"))
-    application.add_handler(CallbackQueryHandler(acta_corrections.confirm_reopen, pattern=r"^rra:"))
-    application.add_handler(
-        CallbackQueryHandler(acta_corrections.act_on_decision, pattern=r"^rdc:")
-    )
-    application.add_handler(
-        CallbackQueryHandler(compromiso_actions.review, pattern=rf"^{meeting_review.REVIEW}:")
-    )
-    application.add_handler(CallbackQueryHandler(compromisos.decide_draft, pattern=r"^cpd:"))
-    application.add_handler(CallbackQueryHandler(compromiso_actions.act, pattern=r"^cpa:"))
-    application.add_handler(CallbackQueryHandler(compromisos.turn_page, pattern=r"^cpl:"))
-    # Plan de acción, indicators, phases and criteria (callback prefixes: plc, plr, crm, crl).
-    application.add_handler(CommandHandler("plan", plan.show_plan))
-    application.add_handler(CommandHandler("indicadores", indicator_handlers.show_indicators))
-    application.add_handler(CommandHandler("fases", phases.show_phases))
-    application.add_handler(CommandHandler("criterio", phases.criterion))
-    application.add_handler(CommandHandler("marcos", framework_handlers.frameworks))
-    application.add_handler(CommandHandler("matriz", framework_handlers.matrix))
-    application.add_handler(CommandHandler("calendario", reporting.calendar))
-    application.add_handler(CallbackQueryHandler(plan.choose_committee, pattern=r"^plc:"))
-    application.add_handler(CallbackQueryHandler(plan.confirm_replace, pattern=r"^plr:"))
-    application.add_handler(CallbackQueryHandler(phases.press_mark, pattern=r"^crm:"))
-    application.add_handler(CallbackQueryHandler(phases.press_list, pattern=r"^crl:"))
-    # Reminders and delegados (callback prefixes: rc, rw, sg, sd, dj).
-    application.add_handler(CommandHandler("recordatorios", reminder_handlers.show_schedule))
-    application.add_handler(CommandHandler("vacaciones", reminder_handlers.vacation))
-    application.add_handler(CommandHandler("seguir", delegates.follow))
-    application.add_handler(CommandHandler("dejar", delegates.leave))
-    application.add_handler(CommandHandler("tablero", board.show_board))
-    application.add_handler(CallbackQueryHandler(reminder_handlers.toggle, pattern=r"^rc:"))
-    application.add_handler(
-        CallbackQueryHandler(reminder_handlers.answer_nag_button, pattern=r"^rw:")
-    )
-    application.add_handler(CallbackQueryHandler(delegates.choose, pattern=r"^sg:"))
-    application.add_handler(CallbackQueryHandler(delegates.decide, pattern=r"^sd:"))
-    application.add_handler(CallbackQueryHandler(delegates.leave_chosen, pattern=r"^dj:"))
-    # Flows: answers by button, corrections, start buttons (callback prefixes: fl, flc, flb).
-    application.add_handler(CommandHandler("avance", flow_commands.avance))
-    application.add_handler(CommandHandler("corregir", flow_commands.corregir))
-    application.add_handler(CommandHandler("flujos", flow_commands.list_flows))
-    application.add_handler(CallbackQueryHandler(flow_answers.on_press, pattern=r"^fl:"))
-    application.add_handler(CallbackQueryHandler(flow_commands.choose_correction, pattern=r"^flc:"))
-    application.add_handler(CallbackQueryHandler(flow_commands.start_from_button, pattern=r"^flb:"))
-    # The informe: review, rewrite, generate (callback prefixes: inf, inc).
-    application.add_handler(CommandHandler("informe", informe.informe))
-    application.add_handler(CallbackQueryHandler(informe.press, pattern=r"^inf:"))
-    application.add_handler(CallbackQueryHandler(informe.choose_committee, pattern=r"^inc:"))
+    # Group 0: commands and buttons, from the two tables above (the order within each does not
+    # matter: command names and callback prefixes never overlap).
+    for name, command in COMMANDS.items():
+        application.add_handler(CommandHandler(name, command))
+    for prefix, pressed in BUTTONS.items():
+        application.add_handler(CallbackQueryHandler(pressed, pattern=callbacks.pattern(prefix)))
 
     # Group 2: answers to ForceReply questions (pending_prompts), in a group of their own so no
     # other message handler can shadow them. Features add their prompt kinds here.

@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import CallbackContext, ExtBot
 
 from gelbot.domain.committees import PersonInfo
 from gelbot.services import Services
+from gelbot.telegram import callbacks
 from gelbot.texts import render, split_message
 
-Context = ContextTypes.DEFAULT_TYPE
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """What every handler and job receives: PTB's context plus gelbot's services and clock.
+
+    Registered with `ContextTypes(context=Context)` in gelbot.app (as PTB's contexttypesbot does).
+    """
+
+    @property
+    def services(self) -> Services:
+        found = self.application.bot_data["services"]
+        assert isinstance(found, Services)
+        return found
+
+    def now(self) -> datetime:
+        """The services' clock (a fake one in tests, the console and the demo)."""
+        return self.services.clock.now()
+
+    def today(self) -> date:
+        """Today's date in the bot's time zone."""
+        return self.now().astimezone(self.services.settings.zone).date()
 
 
-def services(context: Context) -> Services:
-    found = context.application.bot_data["services"]
-    assert isinstance(found, Services)
-    return found
+# What PTB calls for a command or a button: gelbot's handlers, typed.
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def person_info(user: User) -> PersonInfo:
@@ -33,6 +62,16 @@ def person_info(user: User) -> PersonInfo:
 
 def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in {Chat.GROUP, Chat.SUPERGROUP}
+
+
+async def in_group_chat(update: Update, context: Context, command: str) -> tuple[Chat, User] | None:
+    """The group and who wrote there; elsewhere None, after saying /`command` is for the group."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if not is_group(chat):
+        await reply(update, context, "solo_en_grupo", command=command)
+        return None
+    return chat, user
 
 
 async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
@@ -103,6 +142,28 @@ async def edit(
     await query.edit_message_text(
         text, parse_mode=ParseMode.HTML, reply_markup=reply_markup, disable_web_page_preview=True
     )
+
+
+def label(which: str, **values: Any) -> str:
+    """A button's label or a question's placeholder, from `messages/etiqueta` (plain text)."""
+    return html.unescape(render("etiqueta", cual=which, **values))
+
+
+def button(which: str, prefix: str, *parts: str | int, **values: Any) -> InlineKeyboardButton:
+    """A button labelled from `messages/etiqueta`, its data `callbacks.encode(prefix, *parts)`."""
+    return InlineKeyboardButton(
+        label(which, **values), callback_data=callbacks.encode(prefix, *parts)
+    )
+
+
+async def alert(query: CallbackQuery, template: str, **values: Any) -> None:
+    """Answer a pressed button with a pop-up the person must close (a refusal, a stale button)."""
+    await query.answer(render(template, **values), show_alert=True)
+
+
+async def notify(query: CallbackQuery, template: str, **values: Any) -> None:
+    """Answer a pressed button with a brief notice at the top of the chat («Registrado.»)."""
+    await query.answer(render(template, **values))
 
 
 def command_args(context: Context) -> str:

@@ -24,6 +24,7 @@ from gelbot.flows.schema import TEXT_LIMIT
 from gelbot.models import Committee, Person
 from gelbot.models.flows import FlowMessage, FlowRun, RunStatus
 from gelbot.telegram import callbacks
+from gelbot.telegram.common import label
 from gelbot.texts import render, split_message
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def _markup(ask: Ask, in_group: bool) -> InlineKeyboardMarkup | ForceReply | Non
     if ask.skippable and (buttons or not in_group):
         buttons.append(
             InlineKeyboardButton(
-                "Omitir", callback_data=callbacks.encode(ANSWER, run.id, run.step, "o")
+                label("omitir"), callback_data=callbacks.encode(ANSWER, run.id, run.step, "o")
             )
         )
     if buttons:

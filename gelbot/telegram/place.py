@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +11,7 @@ from telegram import Update, User
 
 from gelbot.domain import committees
 from gelbot.models import Committee, Membership, Person, Role
-from gelbot.telegram.common import Context, is_group, person_info, reply, services
+from gelbot.telegram.common import Context, Handler, in_group_chat, is_group, person_info, reply
 
 
 @dataclass
@@ -25,6 +27,41 @@ class Place:
         return self.member is not None and self.member.role == Role.COORDINADOR.value
 
 
+@dataclass
+class MemberPlace(Place):
+    """A Place whose sender is a member of the committee."""
+
+    member: Membership
+
+
+MemberCommand = Callable[[Update, Context, AsyncSession, MemberPlace], Awaitable[None]]
+
+
+def member_command(command: str, *, refusal: str) -> Callable[[MemberCommand], Handler]:
+    """A command for the members of a group's committee, run in one transaction with its Place.
+
+    Anywhere but a group, or from someone who is not a member, it answers why not instead
+    (`solo_en_grupo`, `grupo_sin_comite` or `refusal`, each told which `command` it was).
+    """
+
+    def wrap(handler: MemberCommand) -> Handler:
+        @functools.wraps(handler)
+        async def run(update: Update, context: Context) -> None:
+            if await in_group_chat(update, context, command) is None:
+                return
+            async with context.services.transaction() as session:
+                found = await member_in_group(
+                    update, context, session, refusal=refusal, command=command
+                )
+                if found is not None and found.member is not None:
+                    place = MemberPlace(found.committee, found.person, found.member)
+                    await handler(update, context, session, place)
+
+        return run
+
+    return wrap
+
+
 async def in_group(
     session: AsyncSession, chat_id: int | None, user: User, context: Context
 ) -> Place | None:
@@ -34,9 +71,7 @@ async def in_group(
     committee = await committees.committee_for_chat(session, chat_id)
     if committee is None or not committee.active:
         return None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await committees.upsert_person(session, person_info(user), now=context.now())
     return Place(committee, person, await committees.membership(session, committee, person))
 
 
@@ -62,9 +97,7 @@ async def locate(
     """The group's committee or, in private, the sender's only one; otherwise say why not."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await committees.upsert_person(session, person_info(user), now=context.now())
     if is_group(chat):
         committee = await committees.committee_for_chat(session, chat.id)
         if committee is None or not committee.active:

@@ -20,7 +20,7 @@ from telegram.constants import ParseMode
 
 from gelbot.domain import committees, pending_prompts
 from gelbot.models import PendingPrompt, Person
-from gelbot.telegram.common import Context, person_info, services
+from gelbot.telegram.common import Context, person_info
 from gelbot.texts import render, split_message
 
 # answer(update, context, session, prompt, person): the feature's reply to one answer. It
@@ -57,7 +57,7 @@ async def ask(
         allow_sending_without_reply=True,
         disable_web_page_preview=True,
     )
-    now = services(context).clock.now()
+    now = context.now()
     await pending_prompts.remember(
         session, chat_id=chat_id, message_id=message.message_id, person_id=person.id,
         kind=kind, subject_id=subject_id, data=data, now=now,
@@ -78,12 +78,12 @@ def reply_router(
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
             return
-        svc = services(context)
+        svc = context.services
         async with svc.transaction() as session:
             prompt = await pending_prompts.find(session, chat.id, replied.message_id)
             if prompt is None or prompt.kind not in answers:
                 return
-            person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+            person = await committees.upsert_person(session, person_info(user), now=context.now())
             if person.id != prompt.person_id:
                 return
             await answers[prompt.kind](update, context, session, prompt, person)

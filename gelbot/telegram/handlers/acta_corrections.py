@@ -12,9 +12,8 @@ from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Decision, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, reply, services
+from gelbot.telegram.common import Context, button, edit, label, reply
 from gelbot.telegram.handlers import meeting_roll
-from gelbot.telegram.handlers.compromisos import local_today
 from gelbot.telegram.place import Place, in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
@@ -59,7 +58,7 @@ async def reopen(
 ) -> None:
     """`/reunion reabrir [fecha]`: ask before opening a closed acta again to correct it."""
     if rest:
-        day = parse_date(rest, today=local_today(context), prefer="past")
+        day = parse_date(rest, today=context.today(), prefer="past")
         if day is None:
             await reply(update, context, "reunion_fecha_ilegible", given=rest)
             return
@@ -84,7 +83,7 @@ async def confirm_reopen(update: Update, context: Context) -> None:
     """«Reabrir» opens the closed meeting again and posts its roll call for corrections."""
     query = update.callback_query
     assert query is not None
-    async with services(context).transaction() as session:
+    async with context.services.transaction() as session:
         chosen = await coordinador_button(update, context, session, REOPEN, {"s", "n"})
         if chosen is None:
             return
@@ -95,7 +94,7 @@ async def confirm_reopen(update: Update, context: Context) -> None:
             return
         try:
             await corrections.reopen_meeting(session, found.committee, meeting, found.person,
-                                             now=services(context).clock.now())  # fmt: skip
+                                             now=context.now())  # fmt: skip
         except committees.DomainError as error:
             await edit(update, error.code, **error.details)
             return
@@ -105,8 +104,8 @@ async def confirm_reopen(update: Update, context: Context) -> None:
 
 def _decision_keyboard(items: list[Decision]) -> InlineKeyboardMarkup | None:
     rows = [
-        [InlineKeyboardButton(f"✏️ Editar {n}", callback_data=callbacks.encode(DECISION, d.id, "e")),
-         InlineKeyboardButton(f"🗑 Borrar {n}", callback_data=callbacks.encode(DECISION, d.id, "b"))]
+        [button("editar_decision", DECISION, d.id, "e", n=n),
+         button("borrar_decision", DECISION, d.id, "b", n=n)]
         for n, d in enumerate(items, 1)
     ]  # fmt: skip
     return InlineKeyboardMarkup(rows) if rows else None
@@ -127,17 +126,13 @@ async def decisions(
 
 async def act_on_decision(update: Update, context: Context) -> None:
     """✏️ asks for the new text; 🗑 deletes the decision (both recorded in the history)."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, DECISION, 2)
-    decision_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or decision_id is None or parts[1] not in {"e", "b"}:
-        await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(update, DECISION, 2, ids=1, choices={"e", "b"})
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    query, (decision_id,), parts = pressed.query, pressed.ids, pressed.parts
+    svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         decision = await session.get(Decision, decision_id) if found else None
         meeting = await session.get(Meeting, decision.meeting_id) if decision else None
         if found is None or meeting is None or meeting.committee_id != found.committee.id:
@@ -155,10 +150,10 @@ async def act_on_decision(update: Update, context: Context) -> None:
         if parts[1] == "e":
             await ask(context, session, found.committee.chat_id, "reunion_pide_decision_nueva",
                       person=found.person, kind=ASK_EDIT, subject_id=decision.id,
-                      placeholder="El texto corregido de la decisión", decision=decision,
+                      placeholder=label("pide_decision_corregida"), decision=decision,
                       number=number)  # fmt: skip
             return
-        await corrections.delete_decision(session, decision, found.person, now=svc.clock.now())
+        await corrections.delete_decision(session, decision, found.person, now=context.now())
         items = await meetings.decisions_of(session, meeting)
         await edit(update, "reunion_decisiones", reply_markup=_decision_keyboard(items),
                    meeting=meeting, items=items, deleted=number)  # fmt: skip
@@ -184,7 +179,7 @@ async def _answer_edit(
         number = await corrections.decision_number(session, decision)
         before = decision.text
         await corrections.edit_decision(session, decision, message.text or "", person,
-                                        now=services(context).clock.now())  # fmt: skip
+                                        now=context.now())  # fmt: skip
     except committees.DomainError as error:
         await reply(update, context, error.code, **error.details)
         if error.code == "reunion_cerrada_corregir":

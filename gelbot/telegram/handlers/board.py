@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from gelbot.board.compile import board_for
 from gelbot.domain import committees as domain
 from gelbot.domain.spanish import normalize
-from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply, services
+from gelbot.telegram.common import Context, is_group, label, person_info, raw_args, reply
 from gelbot.texts import render
 
 FORMATS = {"": "png", "imagen": "png", "png": "png", "xlsx": "xlsx", "excel": "xlsx"}
@@ -28,8 +28,8 @@ async def show_board(update: Update, context: Context) -> None:
     if wanted is None:
         await reply(update, context, "tablero_uso", dado=raw_args(update))
         return
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         person = await domain.upsert_person(session, person_info(user), now=now)
         person.private_chat_open = True
@@ -60,7 +60,9 @@ async def show_board(update: Update, context: Context) -> None:
     )
     url = svc.settings.tablero_url
     keyboard = (
-        InlineKeyboardMarkup([[InlineKeyboardButton("Ver el tablero", web_app=WebAppInfo(url))]])
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label("ver_tablero"), web_app=WebAppInfo(url))]]
+        )
         if url
         else None
     )

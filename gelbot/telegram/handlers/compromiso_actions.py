@@ -16,9 +16,9 @@ from gelbot.domain import committees, compromisos, meetings, pending_prompts
 from gelbot.domain.spanish import parse_date
 from gelbot.models import Committee, Compromiso, EvidenceKind, Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, reply, services
+from gelbot.telegram.common import Context, label, reply
 from gelbot.telegram.handlers import meeting_review
-from gelbot.telegram.handlers.compromisos import ACTION, local_today
+from gelbot.telegram.handlers.compromisos import ACTION
 from gelbot.telegram.place import in_group
 from gelbot.telegram.prompts import Answer, ask
 from gelbot.texts import render
@@ -27,9 +27,9 @@ RESULT = "compromiso_cumplido"  # prompt kinds
 NEW_DATE = "compromiso_fecha"
 REASON = "compromiso_cancelar"
 _ASKS = {
-    RESULT: ("compromiso_pide_resultado", "El resultado, en una frase"),
-    NEW_DATE: ("compromiso_pide_fecha", "Ej.: 15 de diciembre"),
-    REASON: ("compromiso_pide_motivo", "El motivo, en una frase"),
+    RESULT: ("compromiso_pide_resultado", "pide_resultado"),
+    NEW_DATE: ("compromiso_pide_fecha", "pide_fecha"),
+    REASON: ("compromiso_pide_motivo", "pide_motivo"),
 }
 _URL = re.compile(r"https?://\S+", re.I)
 
@@ -47,7 +47,7 @@ async def _ask(
     template, placeholder = _ASKS[kind]
     await ask(
         context, session, chat_id, template, person=person, kind=kind, subject_id=compromiso.id,
-        data=data, placeholder=placeholder, compromiso=compromiso,
+        data=data, placeholder=label(placeholder), compromiso=compromiso,
         responsable=compromisos.responsable_label(compromiso), **values,
     )  # fmt: skip
 
@@ -60,17 +60,13 @@ async def _alert(update: Update, motivo: str, **values: Any) -> None:
 
 async def act(update: Update, context: Context) -> None:
     """A list button: ask for the result (cumplido), the new date, or the reason to cancel."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, ACTION, 2)
-    compromiso_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or compromiso_id is None or parts[1] not in {"c", "r", "x"}:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, ACTION, 2, ids=1, choices={"c", "r", "x"})
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    query, (compromiso_id,), parts = pressed.query, pressed.ids, pressed.parts
+    svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         compromiso = (
             await compromisos.get(session, found.committee, compromiso_id) if found else None
         )
@@ -96,18 +92,13 @@ async def act(update: Update, context: Context) -> None:
 
 async def review(update: Update, context: Context) -> None:
     """A meeting review button: cumplido and reprogramar ask; en curso is recorded at once."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, meeting_review.REVIEW, 3)
-    ids = [callbacks.decode_int(p) for p in parts[:2]] if parts else []
-    if parts is None or None in ids or parts[2] not in {"c", "e", "r"}:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, meeting_review.REVIEW, 3, ids=2, choices={"c", "e", "r"})
+    if pressed is None:
         return
-    meeting_id, compromiso_id = int(ids[0] or 0), int(ids[1] or 0)
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    query, (meeting_id, compromiso_id), parts = pressed.query, pressed.ids, pressed.parts
+    svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         meeting = await session.get(Meeting, meeting_id) if found else None
         if found is None or meeting is None or meeting.committee_id != found.committee.id:
             await _alert(update, "invalido")
@@ -127,7 +118,7 @@ async def review(update: Update, context: Context) -> None:
             return
         if parts[2] == "e":
             await compromisos.mark_in_progress(
-                session, compromiso, found.person, now=svc.clock.now(), meeting_id=meeting.id
+                session, compromiso, found.person, now=context.now(), meeting_id=meeting.id
             )
             await meeting_review.refresh(
                 context, session, found.committee, meeting.id, compromiso.id
@@ -223,10 +214,9 @@ async def answer_result(
         await _ask_again(context, session, prompt, compromiso, person,
                          error="vacio", evidence=evidence)  # fmt: skip
         return
-    svc = services(context)
     try:
         await compromisos.complete(
-            session, compromiso, person, result=text, evidence=evidence, now=svc.clock.now(),
+            session, compromiso, person, result=text, evidence=evidence, now=context.now(),
             meeting_id=meeting_id,
         )  # fmt: skip
     except committees.DomainError as error:
@@ -250,7 +240,7 @@ async def answer_new_date(
     message = update.effective_message
     assert message is not None
     text = message.text or message.caption or ""
-    today = local_today(context)
+    today = context.today()
     when = parse_date(text, today=today, prefer="future")
     problem = (
         "ilegible" if when is None
@@ -262,9 +252,8 @@ async def answer_new_date(
         await _ask_again(context, session, prompt, compromiso, person, error=problem,
                          given=text[:80])  # fmt: skip
         return
-    svc = services(context)
     old = await compromisos.reschedule(
-        session, compromiso, person, new_due_on=when, now=svc.clock.now(), meeting_id=meeting_id
+        session, compromiso, person, new_due_on=when, now=context.now(), meeting_id=meeting_id
     )
     await pending_prompts.resolve(session, prompt)
     await reply(update, context, "compromiso_reprogramado", compromiso=compromiso, old=old,
@@ -285,9 +274,7 @@ async def answer_reason(
     assert message is not None
     text = message.text or message.caption or ""
     try:
-        await compromisos.cancel(
-            session, compromiso, person, reason=text, now=services(context).clock.now()
-        )
+        await compromisos.cancel(session, compromiso, person, reason=text, now=context.now())
     except committees.DomainError as error:
         await _ask_again(context, session, prompt, compromiso, person, error=error.code,
                          **error.details)  # fmt: skip

@@ -6,7 +6,6 @@ since callback data comes from the client.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,14 +21,15 @@ from gelbot.models import Compromiso, Membership, Person
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
+    button,
     edit,
     is_group,
+    label,
     person_info,
     raw_args,
     reply,
-    services,
 )
-from gelbot.telegram.place import Place, in_group, member_in_group
+from gelbot.telegram.place import MemberPlace, Place, in_group, member_command, member_in_group
 from gelbot.texts import render
 
 DRAFT = "cpd"  # cpd:<draft id>:<s|n>  confirmar / cancelar a draft
@@ -43,19 +43,14 @@ _VIEWS = {
 _FULFILLED_SHOWN = 20
 
 
-def local_today(context: Context) -> date:
-    svc = services(context)
-    return meetings.local_today(svc.clock.now(), svc.settings.zone)
-
-
 # --- /compromiso -----------------------------------------------------------------------------
 
 
 def _draft_keyboard(draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[
-            InlineKeyboardButton("Confirmar", callback_data=callbacks.encode(DRAFT, draft_id, "s")),
-            InlineKeyboardButton("Cancelar", callback_data=callbacks.encode(DRAFT, draft_id, "n")),
+            button("confirmar", DRAFT, draft_id, "s"),
+            button("cancelar", DRAFT, draft_id, "n"),
         ]]
     )  # fmt: skip
 
@@ -70,60 +65,46 @@ def _mention(update: Update) -> tuple[str, int] | None:
     return None
 
 
-async def propose(update: Update, context: Context) -> None:
+@member_command("compromiso", refusal="compromiso_solo_miembros")
+async def propose(
+    update: Update, context: Context, session: AsyncSession, found: MemberPlace
+) -> None:
     """Echo back what a /compromiso says, with confirmar / cancelar; nothing stored yet."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="compromiso")
-        return
-    svc = services(context)
-    now = svc.clock.now()
-    today = meetings.local_today(now, svc.settings.zone)
-    async with svc.transaction() as session:
-        found = await member_in_group(
-            update, context, session, refusal="compromiso_solo_miembros", command="compromiso"
-        )
-        if found is None or found.member is None:
-            return
-        meeting = await meetings.open_meeting(session, found.committee)
-        # Dictated while recording a past meeting, "para el 10 de marzo" was said that day.
-        said_on = meeting.held_on if meeting is not None and meeting.after_the_fact else today
-        try:
-            request = await read_request(
-                session, found.committee, found.member, raw_args(update),
-                today=said_on, mention=_mention(update),
-            )  # fmt: skip
-            draft = await compromiso_drafts.create_draft(
-                session, found.committee, found.person, responsable=request.responsable,
-                description=request.description, due_on=request.due_on,
-                meeting_id=meeting.id if meeting else None, now=now,
-            )  # fmt: skip
-        except committees.DomainError as error:
-            await reply(update, context, error.code, **error.details)
-            return
-        await reply(
-            update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
-            draft=draft, responsable=domain.responsable_label(draft), today=today,
-            meeting=meeting,
-            no_habil=non_working_day(draft.due_on, WorkingCalendar(svc.settings.zone)),
+    now, today = context.now(), context.today()
+    meeting = await meetings.open_meeting(session, found.committee)
+    # Dictated while recording a past meeting, "para el 10 de marzo" was said that day.
+    said_on = meeting.held_on if meeting is not None and meeting.after_the_fact else today
+    try:
+        request = await read_request(
+            session, found.committee, found.member, raw_args(update),
+            today=said_on, mention=_mention(update),
         )  # fmt: skip
+        draft = await compromiso_drafts.create_draft(
+            session, found.committee, found.person, responsable=request.responsable,
+            description=request.description, due_on=request.due_on,
+            meeting_id=meeting.id if meeting else None, now=now,
+        )  # fmt: skip
+    except committees.DomainError as error:
+        await reply(update, context, error.code, **error.details)
+        return
+    await reply(
+        update, context, "compromiso_confirmar", reply_markup=_draft_keyboard(draft.id),
+        draft=draft, responsable=domain.responsable_label(draft), today=today,
+        meeting=meeting,
+        no_habil=non_working_day(draft.due_on, WorkingCalendar(context.services.settings.zone)),
+    )  # fmt: skip
 
 
 async def decide_draft(update: Update, context: Context) -> None:
     """Confirmar turns the draft into a compromiso; cancelar discards it."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, DRAFT, 2)
-    draft_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or draft_id is None or parts[1] not in {"s", "n"}:
-        await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(update, DRAFT, 2, ids=1, choices={"s", "n"})
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
-    now = svc.clock.now()
+    query, (draft_id,), parts = pressed.query, pressed.ids, pressed.parts
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
         draft = (
             await compromiso_drafts.get_draft(session, found.committee, draft_id) if found else None
         )
@@ -167,13 +148,13 @@ def _page_keyboard(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                "◀ Anteriores", callback_data=callbacks.encode(PAGE, view, person_id, page - 1)
+                label("anteriores"), callback_data=callbacks.encode(PAGE, view, person_id, page - 1)
             )
         )
     if page + 1 < pages:
         nav.append(
             InlineKeyboardButton(
-                "Siguientes ▶", callback_data=callbacks.encode(PAGE, view, person_id, page + 1)
+                label("siguientes"), callback_data=callbacks.encode(PAGE, view, person_id, page + 1)
             )
         )
     if nav:
@@ -184,7 +165,7 @@ def _page_keyboard(
 async def _listing(
     session: AsyncSession, found: Place, view: str, owner: Membership | None, context: Context
 ) -> list[Compromiso]:
-    today = local_today(context)
+    today = context.today()
     if view == "m":
         return [] if owner is None else await domain.owned_by(session, found.committee, owner)
     if view == "v":
@@ -212,7 +193,7 @@ def _page_values(
             groups.append((label, [c]))
     values: dict[str, Any] = {
         "groups": groups, "view": view, "page": page, "pages": pages, "total": len(ordered),
-        "today": local_today(context),
+        "today": context.today(),
     }  # fmt: skip
     return values, items, pages
 
@@ -231,7 +212,7 @@ async def list_open(update: Update, context: Context) -> None:
     if view == "c":
         await _list_fulfilled(update, context)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="compromiso_solo_miembros", command="compromisos"
@@ -248,7 +229,7 @@ async def list_open(update: Update, context: Context) -> None:
 
 async def _list_fulfilled(update: Update, context: Context) -> None:
     """The committee's latest compromisos cumplidos, with what each one resulted in."""
-    async with services(context).transaction() as session:
+    async with context.services.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="compromiso_solo_miembros", command="compromisos"
         )
@@ -264,10 +245,10 @@ async def _list_mine_privately(update: Update, context: Context, view: str) -> N
     """In the private chat: the person's own compromisos in each committee, open or cumplidos."""
     user = update.effective_user
     assert user is not None
-    svc = services(context)
-    today = local_today(context)
+    svc = context.services
+    today = context.today()
     async with svc.transaction() as session:
-        person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await committees.upsert_person(session, person_info(user), now=context.now())
         mine = [(c, m) for c, m in await committees.committees_of(session, person) if c.active]
         listing = []
         for committee, member in mine:
@@ -293,7 +274,7 @@ async def turn_page(update: Update, context: Context) -> None:
         await query.answer(render("compromiso_alerta", motivo="invalido"), show_alert=True)
         return
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await in_group(session, chat_id, update.effective_user, context)
         if found is None or found.member is None:

@@ -15,13 +15,14 @@ from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, Role
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
+    alert,
     edit,
     is_group,
+    notify,
     person_info,
     raw_args,
     reply,
     send,
-    services,
 )
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,7 @@ def _buttons(prefix: str, committees: list[Committee]) -> InlineKeyboardMarkup:
 
 
 async def _me(session: AsyncSession, user: User, context: Context, *, private: bool) -> Person:
-    person = await domain.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await domain.upsert_person(session, person_info(user), now=context.now())
     if private:  # writing to the bot privately opens the chat digests are sent to
         person.private_chat_open = True
         person.private_blocked = False
@@ -55,7 +54,7 @@ async def follow(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     text = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         person = await _me(session, user, context, private=not is_group(chat))
         hidden = 0
@@ -83,15 +82,14 @@ async def follow(update: Update, context: Context) -> None:
 
 async def choose(update: Update, context: Context) -> None:
     """The delegado picked one committee from the list of matches."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, CHOOSE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    svc = services(context)
-    async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id) if committee_id else None
+    pressed = await callbacks.read(update, CHOOSE, 1, ids=1)
+    if pressed is None:
+        return
+    query, user = pressed.query, pressed.user
+    async with context.services.transaction() as session:
+        committee = await session.get(Committee, pressed.ids[0])
         if committee is None or not committee.active:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await pressed.stale()
             return
         chat = query.message.chat if query.message is not None else None
         person = await _me(session, user, context, private=chat is not None and not is_group(chat))
@@ -103,8 +101,8 @@ async def _request(
     update: Update, context: Context, session: AsyncSession, person: Person, committee: Committee
 ) -> None:
     """Record the request and ask the coordinador in the committee's group (once)."""
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     request = await follows.request(session, person, committee, now=now)
     if request.outcome is follows.Asked.ACCEPTED:
         await reply(update, context, "seguir_ya", comite=committee)
@@ -152,30 +150,28 @@ async def decide(update: Update, context: Context) -> None:
     parts = callbacks.decode(query.data, DECIDE, 2)
     follow_id = callbacks.decode_int(parts[0]) if parts else None
     chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         request = await session.get(DelegateFollow, follow_id) if follow_id else None
         committee = await session.get(Committee, request.committee_id) if request else None
         if request is not None and request.status == FollowStatus.RECHAZADO:
             request = None  # already rejected: gone for the buttons
         if parts is None or parts[1] not in {"a", "r"} or committee is None or request is None:
-            await query.answer("Esa solicitud ya no existe.", show_alert=True)
+            await alert(query, "delegado_alerta", motivo="inexistente")
             return
         if committee.chat_id != chat_id:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await callbacks.answer_stale(query)
             return
         person = await _me(session, user, context, private=False)
         member = await domain.membership(session, committee, person)
         if member is None or member.role != Role.COORDINADOR.value:
-            await query.answer(
-                "Solo el coordinador del comité puede aceptar delegados.", show_alert=True
-            )
+            await alert(query, "delegado_alerta", motivo="solo_coordinador")
             return
         delegate = await session.get(Person, request.person_id)
         assert delegate is not None
         accepted = parts[1] == "a"
-        await follows.decide(session, request, accept=accepted, by=person, now=svc.clock.now())
-    await query.answer("Aceptado." if accepted else "Rechazado.")
+        await follows.decide(session, request, accept=accepted, by=person, now=context.now())
+    await notify(query, "delegado_alerta", motivo="decidido", aceptado=accepted)
     await edit(
         update, "seguir_decidido", persona=delegate, comite=committee, aceptado=accepted,
         coordinador=person,
@@ -195,7 +191,7 @@ async def leave(update: Update, context: Context) -> None:
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
     text = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         person = await _me(session, user, context, private=not is_group(chat))
         mine = await follows.following(session, person)
@@ -227,16 +223,16 @@ async def leave(update: Update, context: Context) -> None:
 
 async def leave_chosen(update: Update, context: Context) -> None:
     """The delegado pressed the committee to stop following."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, LEAVE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    svc = services(context)
-    async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id) if committee_id else None
-        person = await _me(session, user, context, private=False)
+    pressed = await callbacks.read(
+        update, LEAVE, 1, ids=1, refusal="delegado_alerta", motivo="no_sigue"
+    )
+    if pressed is None:
+        return
+    async with context.services.transaction() as session:
+        committee = await session.get(Committee, pressed.ids[0])
+        person = await _me(session, pressed.user, context, private=False)
         if committee is None or not await follows.unfollow(session, person, committee):
-            await query.answer("Usted ya no sigue ese comité.", show_alert=True)
+            await pressed.stale()
             return
-    await query.answer("Listo.")
+    await notify(pressed.query, "delegado_alerta", motivo="dejado")
     await edit(update, "dejar_listo", comite=committee)

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from gelbot.telegram import callbacks
 from gelbot.telegram.common import Context, send
 
 log = logging.getLogger("gelbot.errors")
@@ -37,4 +38,4 @@ async def on_error(update: object, context: Context) -> None:
 async def unknown_button(update: Update, context: Context) -> None:
     """Answer a button press no handler claimed (an old message, forged data): else it spins."""
     if update.callback_query is not None:
-        await update.callback_query.answer("Ese botón ya no es válido.", show_alert=True)
+        await callbacks.answer_stale(update.callback_query)

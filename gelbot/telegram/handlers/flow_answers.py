@@ -28,8 +28,9 @@ from gelbot.flows.engine import Ask, Outcome
 from gelbot.models import Committee, Person, Role
 from gelbot.models.flows import FlowMessage, FlowRun, RunStatus
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, is_group, person_info, services
-from gelbot.telegram.flow_questions import ANSWER, ask_current, say, send_ask
+from gelbot.telegram.common import Context, is_group, person_info
+from gelbot.telegram.flow_questions import ANSWER as ANSWER
+from gelbot.telegram.flow_questions import ask_current, say, send_ask
 from gelbot.texts import render, split_message
 
 
@@ -176,8 +177,8 @@ async def on_press(update: Update, context: Context) -> None:
     if run_id is None or step is None or message is None or (choice != "o" and index is None):
         await _alert(update, "invalido")
         return
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     async with svc.transaction() as session:
         run = await session.get(FlowRun, run_id)
         # Looked up, not created: a stranger pressing a forged button leaves no trace.
@@ -216,8 +217,8 @@ async def on_reply(update: Update, context: Context) -> None:
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     async with svc.transaction() as session:
         sent = await session.scalar(
             select(FlowMessage).where(
@@ -244,8 +245,8 @@ async def on_private(update: Update, context: Context) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None or chat.type != chat.PRIVATE:
         return
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     async with svc.transaction() as session:
         person = await session.scalar(select(Person).where(Person.telegram_id == user.id))
         run = await engine.waiting_in(session, chat.id, person.id) if person else None

@@ -22,7 +22,7 @@ from gelbot.flows.schema import Flow
 from gelbot.models import Committee, Compromiso, Membership, Person, Role
 from gelbot.models.flows import FlowAnswer, RunStatus
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply, services
+from gelbot.telegram.common import Context, is_group, person_info, raw_args, reply
 from gelbot.telegram.flow_questions import ask_current, say
 from gelbot.telegram.place import locate
 from gelbot.texts import render
@@ -43,8 +43,8 @@ async def avance(update: Update, context: Context) -> None:
     if not text:
         await reply(update, context, "flujo_avance_uso")
         return
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     async with svc.transaction() as session:
         place = await locate(update, context, session, "avance")
         if place is None:
@@ -80,8 +80,8 @@ async def corregir(update: Update, context: Context) -> None:
     """List the person's answers of this period, each with a button to correct it."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     async with svc.transaction() as session:
         person = await committees.upsert_person(session, person_info(user), now=now)
         if is_group(chat):
@@ -116,16 +116,12 @@ async def corregir(update: Update, context: Context) -> None:
 
 async def choose_correction(update: Update, context: Context) -> None:
     """A /corregir button: ask that question again; the new answer replaces the old one."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, CORRECT, 1)
-    answer_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if answer_id is None or message is None:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, CORRECT, 1, ids=1, on_message=True)
+    if pressed is None:
         return
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    query, user, message, (answer_id,) = pressed.query, pressed.user, pressed.message, pressed.ids
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     problem = None
     async with svc.transaction() as session:
         person = await committees.upsert_person(session, person_info(user), now=now)
@@ -182,8 +178,8 @@ async def start_from_button(update: Update, context: Context) -> None:
     if parts is None or committee_id is None or subject is None or message is None:
         await _alert(update, "invalido")
         return
-    svc = services(context)
-    now, tz = svc.clock.now(), svc.settings.zone
+    svc = context.services
+    now, tz = context.now(), svc.settings.zone
     problem = None
     async with svc.transaction() as session:
         person = await committees.upsert_person(session, person_info(user), now=now)
@@ -223,7 +219,7 @@ async def start_from_button(update: Update, context: Context) -> None:
 
 async def list_flows(update: Update, context: Context) -> None:
     """/flujos: the conversations this committee uses, and how to change one."""
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         place = await locate(update, context, session, "flujos")
         if place is None:
@@ -244,7 +240,7 @@ async def receive_flow_file(update: Update, context: Context) -> None:
         return
     document = message.document
     name = document.file_name or "flujo.yaml"
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee_id, person_id = await _upload_target(update, context, session, caption.group(2))
     if committee_id is None or person_id is None:
@@ -258,7 +254,7 @@ async def receive_flow_file(update: Update, context: Context) -> None:
             assert committee is not None and person is not None
             try:
                 row, new = await loader.save_committee_flow(
-                    session, committee, text, name, person, svc.clock.now()
+                    session, committee, text, name, person, context.now()
                 )
                 values |= {"flujo": loader.parse_flow(text, name), "version": row.version,
                            "nuevo": new, "comite": committee, "error": None}  # fmt: skip
@@ -274,9 +270,7 @@ async def _upload_target(
     """(committee id, person id) a flow file is for, once the sender may change its flows."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    person = await committees.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await committees.upsert_person(session, person_info(user), now=context.now())
     if is_group(chat):
         place = await locate(update, context, session, "flujo")
         options = [place.committee] if place and place.member and _coordinates(place.member) else []

@@ -15,8 +15,7 @@ from telegram.constants import ParseMode
 from gelbot import matrix as matrices
 from gelbot.domain import committee_frameworks, committees
 from gelbot.domain.frameworks import available_frameworks
-from gelbot.domain.meetings import local_today
-from gelbot.telegram.common import Context, is_group, raw_args, reply, services
+from gelbot.telegram.common import Context, is_group, raw_args, reply
 from gelbot.telegram.place import locate
 from gelbot.texts import render
 
@@ -24,7 +23,7 @@ from gelbot.texts import render
 async def frameworks(update: Update, context: Context) -> None:
     """List the committee's frameworks, or (coordinador) choose them."""
     words = raw_args(update).split()
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         place = await locate(update, context, session, "marcos")
         if place is None:
@@ -57,7 +56,7 @@ async def matrix(update: Update, context: Context) -> None:
     words = raw_args(update).lower().split()
     formato = "csv" if "csv" in words else "xlsx"
     named = [w for w in words if w not in matrices.FORMATS]
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         place = await locate(update, context, session, "matriz")
         if place is None:
@@ -74,7 +73,7 @@ async def matrix(update: Update, context: Context) -> None:
     content = (
         matrices.to_xlsx(rows, framework, committee) if formato == "xlsx" else matrices.to_csv(rows)
     )
-    today = local_today(svc.clock.now(), svc.settings.zone)
+    today = context.today()
     values = {
         "committee": committee, "framework": framework, "rows": rows, "formato": formato,
         "others": [f for f in committee_frameworks.frameworks_of(committee) if f != framework],

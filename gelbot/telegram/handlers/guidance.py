@@ -20,7 +20,7 @@ from gelbot.domain.spanish import normalize, parse_number, parse_yes_no
 from gelbot.models import Committee, Membership, PendingPrompt, Person, Role
 from gelbot.reminders.dispatcher import NAG_PROMPT
 from gelbot.telegram.commands import nearest
-from gelbot.telegram.common import Context, is_group, person_info, reply, services
+from gelbot.telegram.common import Context, is_group, person_info, reply
 from gelbot.telegram.handlers.reminders import answer_nag_reply
 
 # Words that say what a lost person is asking about, and the /ayuda section that answers it.
@@ -83,11 +83,11 @@ async def private_text(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         if await _answers_a_prompt(session, message):
             return
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         person.private_chat_open, person.private_blocked = True, False
         nag = await _orphan_nag(session, person)
         text = message.text or ""
@@ -103,11 +103,11 @@ async def mention(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or not _mentions_bot(message, context):
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         if await _answers_a_prompt(session, message):
             return
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         await _orient(update, context, session, person, message.text or "", nag=None)
 
 

@@ -7,18 +7,18 @@ from telegram import Update
 from gelbot.domain import committees as domain
 from gelbot.models import Role
 from gelbot.telegram.commands import by_section, usable_here
-from gelbot.telegram.common import Context, is_group, is_group_admin, person_info, reply, services
+from gelbot.telegram.common import Context, is_group, is_group_admin, person_info, reply
 
 
 async def show_help(update: Update, context: Context) -> None:
     """List what the sender can do here."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    svc = services(context)
+    svc = context.services
     roles: set[Role] = set()
     committee = None
     async with svc.transaction() as session:
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         if is_group(chat):
             committee = await domain.committee_for_chat(session, chat.id)
             found = await domain.membership(session, committee, person) if committee else None

@@ -14,10 +14,9 @@ from telegram import Update
 
 from gelbot.domain import indicators
 from gelbot.domain.indicator_periods import period_of
-from gelbot.domain.meetings import local_today
 from gelbot.domain.spanish import normalize, parse_number, parse_percentage
 from gelbot.models import Frequency, Role
-from gelbot.telegram.common import Context, raw_args, reply, services
+from gelbot.telegram.common import Context, raw_args, reply
 from gelbot.telegram.place import locate
 
 # Who may record a value: whoever runs or audits the plan, and the site's editor (who knows
@@ -31,9 +30,9 @@ _PREVIOUS = {"anterior", "pasado", "pasada", "previo", "previa"}
 async def show_indicators(update: Update, context: Context) -> None:
     """List the indicators this period, show one, or record a value."""
     words = raw_args(update).split()
-    svc = services(context)
-    now = svc.clock.now()
-    today = local_today(now, svc.settings.zone)
+    svc = context.services
+    now = context.now()
+    today = context.today()
     async with svc.transaction() as session:
         place = await locate(update, context, session, "indicadores")
         if place is None:

@@ -29,16 +29,7 @@ from gelbot.informe.document import InformeDocument
 from gelbot.models import Committee, InformeDraft, Person
 from gelbot.services import Services
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import (
-    Context,
-    edit,
-    is_group,
-    person_info,
-    raw_args,
-    reply,
-    send,
-    services,
-)
+from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, send
 from gelbot.telegram.handlers import informe_datos, informe_edit
 from gelbot.telegram.handlers.informe_review import (
     REVIEW,
@@ -68,9 +59,9 @@ async def informe(update: Update, context: Context) -> None:
     if head.lower().strip(":") == "datos":
         await informe_datos.datos(update, context, args[len("datos") :].strip(" :"))
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
-        person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await committees.upsert_person(session, person_info(user), now=context.now())
         if is_group(chat):
             committee = await committees.committee_for_chat(session, chat.id)
             if committee is None or not committee.active:
@@ -105,7 +96,7 @@ async def informe(update: Update, context: Context) -> None:
         question = await reply(update, context, "informe_elegir_comite", reply_markup=keyboard)
         await pending_prompts.remember(
             session, chat_id=chat.id, message_id=question.message_id, person_id=person.id,
-            kind=CHOOSE_KIND, data={"args": args}, now=svc.clock.now(),
+            kind=CHOOSE_KIND, data={"args": args}, now=context.now(),
         )  # fmt: skip
 
 
@@ -113,13 +104,13 @@ async def _open_review(
     update: Update, context: Context, session: AsyncSession, committee: Committee,
     person: Person, request: PeriodRequest,
 ) -> None:  # fmt: skip
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     settings = await informe_settings(session, committee)
     try:
         period = resolve(
             request, committee_months=committee.informe_months,
-            start_month=committee.informe_start_month, today=local_today(now, svc.settings.zone),
+            start_month=committee.informe_start_month, today=context.today(),
             starts=settings.period_starts if settings else (),
             lived_from=local_today(committee.created_at, svc.settings.zone),
         )  # fmt: skip
@@ -134,19 +125,15 @@ async def _open_review(
 
 async def choose_committee(update: Update, context: Context) -> None:
     """A button under "¿de cuál comité?": review that committee's informe here."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, CHOOSE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if committee_id is None or message is None:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(update, CHOOSE, 1, ids=1, on_message=True)
+    if pressed is None:
         return
-    svc = services(context)
+    query, message, (committee_id,) = pressed.query, pressed.message, pressed.ids
+    svc = context.services
     async with svc.transaction() as session:
         prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
         person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
+            session, person_info(pressed.user), now=context.now()
         )
         if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
             await _alert(update, "resuelto")
@@ -205,8 +192,7 @@ async def _checked(
     if chat.id != committee.chat_id and not (chat.type == chat.PRIVATE and chat.id == user.id):
         await _alert(update, "chat")
         return None
-    svc = services(context)
-    person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+    person = await committees.upsert_person(session, person_info(user), now=context.now())
     member = await committees.membership(session, committee, person)
     if not _is_coordinador(committee, member):
         await _alert(update, "permiso")
@@ -225,7 +211,7 @@ async def press(update: Update, context: Context) -> None:
         return
     draft_id, index, page = (int(n or 0) for n in numbers)
     op = parts[1]
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await _checked(update, context, session, draft_id)
         if found is None:
@@ -247,7 +233,7 @@ async def _edit_review(
     and Unir filas (u) ask."""
     query = update.callback_query
     assert query is not None
-    svc = services(context)
+    svc = context.services
     key = drafts.key_at(found.draft, index)
     if op in {"x", "w"} and key is None:
         await _alert(update, "invalido")
@@ -268,7 +254,7 @@ async def _edit_review(
         await query.answer()
         return
     if op == "x" and key is not None:
-        await drafts.toggle_excluded(session, found.draft, key, found.person, svc.clock.now())
+        await drafts.toggle_excluded(session, found.draft, key, found.person, context.now())
         doc, rows = await current(session, svc, found.committee, found.draft)
     shown = review_page(
         found.committee, found.draft, rows, index if op == "p" else page, running=not doc.final

@@ -21,7 +21,7 @@ from gelbot.domain.committees import DomainError
 from gelbot.informe import datos as datos_domain
 from gelbot.informe.compile import informe_settings
 from gelbot.models import Committee, Membership, PendingPrompt, Person, Role
-from gelbot.telegram.common import Context, is_group, person_info, reply, services
+from gelbot.telegram.common import Context, is_group, person_info, reply
 from gelbot.telegram.prompts import ask
 
 # PendingPrompts: waiting for the logo image, or for the entity's Word template.
@@ -53,9 +53,9 @@ async def datos(update: Update, context: Context, args: str) -> None:
     """Show or set one of the informe's data (coordinadores, in the committee's group)."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
-        now = svc.clock.now()
+        now = context.now()
         person = await committees.upsert_person(session, person_info(user), now=now)
         if not is_group(chat):
             await reply(update, context, "informe_datos_error", motivo="privado")
@@ -114,7 +114,6 @@ async def _answer_file(
     update: Update, context: Context, session: AsyncSession, prompt: PendingPrompt, person: Person
 ) -> None:
     """A reply with the logo or the Word template: check it, keep it, and show the data."""
-    svc = services(context)
     campo = next(c for c, kind in FILE_KINDS.items() if kind == prompt.kind)
     committee = await session.get(Committee, prompt.subject_id or 0)
     member = await committees.membership(session, committee, person) if committee else None
@@ -131,9 +130,9 @@ async def _answer_file(
         # The question stays open: the next reply may bring the right file.
         await reply(update, context, "informe_datos_error", **error.details)
         return
-    settings = await datos_domain.settings_for(session, committee, svc.clock.now())
+    settings = await datos_domain.settings_for(session, committee, context.now())
     setattr(settings, campo, checked)
-    settings.updated_at, settings.updated_by_id = svc.clock.now(), person.id
+    settings.updated_at, settings.updated_by_id = context.now(), person.id
     await pending_prompts.resolve(session, prompt)
     await _show(update, context, session, committee, person, member, cambiado=campo)
 

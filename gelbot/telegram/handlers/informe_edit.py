@@ -19,7 +19,7 @@ from gelbot.domain.committees import DomainError
 from gelbot.informe import drafts
 from gelbot.informe.edits import field_and_text, parse_manual_row
 from gelbot.models import Committee, InformeDraft, Membership, PendingPrompt, Person, Role
-from gelbot.telegram.common import Context, reply, services
+from gelbot.telegram.common import Context, reply
 from gelbot.telegram.handlers.informe_review import current, redraw, review_page
 from gelbot.telegram.prompts import ask
 
@@ -62,8 +62,8 @@ async def _answer(
     """A reply to one of the review's questions: store what it says and redraw the review."""
     message = update.effective_message
     assert message is not None
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     draft = await drafts.get_draft(session, prompt.subject_id or 0)
     committee = await session.get(Committee, draft.committee_id) if draft else None
     member = await committees.membership(session, committee, person) if committee else None

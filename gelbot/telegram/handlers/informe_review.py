@@ -21,7 +21,7 @@ from gelbot.informe.drafts import ReviewRow
 from gelbot.models import Committee, InformeDraft
 from gelbot.services import Services
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context
+from gelbot.telegram.common import Context, label
 from gelbot.texts import render
 
 # inf:<draft id>:<op>:<n>:<page>; op: x quitar/incluir, w editar, p página, g generar,
@@ -93,24 +93,25 @@ def review_page(
     }  # fmt: skip
     buttons = [
         [
-            _button(f"{'Incluir' if r.excluded or r.merged_into else 'Quitar'} {r.number}",
+            _button(label("incluir_fila" if r.excluded or r.merged_into else "quitar_fila",
+                          n=r.number),
                     draft.id, "x", r.index, page),
-            _button(f"Editar {r.number}", draft.id, "w", r.index, page),
+            _button(label("editar_fila", n=r.number), draft.id, "w", r.index, page),
         ]
         for r in shown
     ]  # fmt: skip
     nav = []
     if page > 0:
-        nav.append(_button("‹ Anterior", draft.id, "p", page - 1, page))
+        nav.append(_button(label("anterior"), draft.id, "p", page - 1, page))
     if page + 1 < len(pages):
-        nav.append(_button("Siguiente ›", draft.id, "p", page + 1, page))
+        nav.append(_button(label("siguiente"), draft.id, "p", page + 1, page))
     if nav:
         buttons.append(nav)
     buttons.append(
-        [_button("➕ Agregar fila", draft.id, "a", 0, page),
-         _button("🔗 Unir filas", draft.id, "u", 0, page)]
+        [_button(label("agregar_fila"), draft.id, "a", 0, page),
+         _button(label("unir_filas"), draft.id, "u", 0, page)]
     )  # fmt: skip
-    buttons.append([_button("📄 Generar documento", draft.id, "g", 0, page)])
+    buttons.append([_button(label("generar_documento"), draft.id, "g", 0, page)])
     return ReviewPage(values, InlineKeyboardMarkup(buttons), page)
 
 

@@ -8,7 +8,7 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 
 from gelbot.domain import committees as domain
-from gelbot.telegram.common import Context, send, services
+from gelbot.telegram.common import Context, send
 
 log = logging.getLogger(__name__)
 _GONE = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
@@ -20,7 +20,7 @@ async def membership_changed(update: Update, context: Context) -> None:
     if change is None or change.chat.type == "private":
         return
     old, new = change.old_chat_member.status, change.new_chat_member.status
-    svc = services(context)
+    svc = context.services
     if old in _GONE and new not in _GONE:
         async with svc.transaction() as session:
             committee = await domain.committee_for_chat(session, change.chat.id)
@@ -33,7 +33,7 @@ async def membership_changed(update: Update, context: Context) -> None:
         async with svc.transaction() as session:
             committee = await domain.committee_for_chat(session, change.chat.id)
             if committee is not None:
-                domain.deactivate(committee, now=svc.clock.now())
+                domain.deactivate(committee, now=context.now())
                 log.info(
                     "committee %s inactive: bot removed from chat %s", committee.id, change.chat.id
                 )
@@ -44,7 +44,7 @@ async def group_migrated(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await domain.follow_migration(
             session, message.chat.id, message.migrate_to_chat_id

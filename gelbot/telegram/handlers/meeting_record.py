@@ -11,7 +11,7 @@ from gelbot.domain import committees, meeting_details, meetings, pending_prompts
 from gelbot.domain.spanish import normalize
 from gelbot.models import Meeting, PendingPrompt, Person
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, reply, services
+from gelbot.telegram.common import Context, edit, reply
 from gelbot.telegram.handlers import acta_corrections, meeting_review, meeting_roll
 from gelbot.telegram.place import Place
 from gelbot.telegram.prompts import Answer, ask
@@ -28,7 +28,7 @@ async def _set_place(
     update: Update, context: Context, session: AsyncSession, found: Place, text: str
 ) -> None:
     meeting = await meetings.open_meeting(session, found.committee)
-    now = services(context).clock.now()
+    now = context.now()
     place = await meeting_details.set_place(
         session, found.committee, meeting, text, found.person, now=now
     )
@@ -39,7 +39,7 @@ async def _set_agenda(
     update: Update, context: Context, session: AsyncSession, found: Place, text: str
 ) -> None:
     meeting = await meetings.open_meeting(session, found.committee)
-    now = services(context).clock.now()
+    now = context.now()
     items = await meeting_details.set_agenda(
         session, found.committee, meeting, text, found.person, now=now
     )
@@ -111,7 +111,7 @@ async def guest(
         await reply(update, context, "reunion_no_abierta")
         return
     word, _, name = rest.partition(" ")
-    now = services(context).clock.now()
+    now = context.now()
     if normalize(word) in {"quitar", "borrar", "retirar"}:
         removed = await meeting_details.remove_guest(session, meeting, name, found.person, now=now)
         await reply(update, context, "reunion_invitado_quitado", guest=removed)
@@ -165,7 +165,7 @@ async def _signer(
         await reply(update, context, "reunion_secretario_no_miembro", given=handle)
         return
     await meeting_details.set_signer(
-        session, meeting, part, member, found.person, now=services(context).clock.now()
+        session, meeting, part, member, found.person, now=context.now()
     )
     await reply(update, context, "reunion_secretario_listo", member=member, meeting=meeting,
                 part=part)  # fmt: skip
@@ -188,9 +188,7 @@ async def _unmarked_if_no_roll_call(
 
 
 async def _finish(context: Context, session: AsyncSession, found: Place, meeting: Meeting) -> None:
-    await meetings.close_meeting(
-        session, found.committee, meeting, found.person, now=services(context).clock.now()
-    )
+    await meetings.close_meeting(session, found.committee, meeting, found.person, now=context.now())
     await meeting_review.close_review(context, found.committee, meeting)
     await meeting_roll.send_acta(context, session, found.committee, meeting)
 
@@ -219,7 +217,7 @@ async def confirm_close(update: Update, context: Context) -> None:
     """«Cerrar así» closes without a roll call; «Tomar asistencia» posts the roll call again."""
     query = update.callback_query
     assert query is not None
-    async with services(context).transaction() as session:
+    async with context.services.transaction() as session:
         chosen = await acta_corrections.coordinador_button(
             update, context, session, CLOSE, {"c", "l"}
         )

@@ -14,7 +14,7 @@ from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain import meetings
 from gelbot.models import Attendance, Committee, Meeting, Membership
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, send, services
+from gelbot.telegram.common import Context, edit, send
 from gelbot.telegram.handlers import meeting_review
 from gelbot.telegram.place import in_group
 from gelbot.texts import render
@@ -62,20 +62,15 @@ async def roll_call(
 
 async def mark(update: Update, context: Context) -> None:
     """A roll call button: presente / ausente / excusa for one member."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, ROLL, 3)
-    ids = [callbacks.decode_int(p) for p in parts[:2]] if parts else []
-    status = _STATUS.get(parts[2]) if parts else None
-    if parts is None or None in ids or status is None:
-        await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(update, ROLL, 3, ids=2, choices=set(_STATUS))
+    if pressed is None:
         return
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    query, ids, status = pressed.query, pressed.ids, _STATUS[pressed.parts[2]]
+    svc = context.services
     async with svc.transaction() as session:
-        found = await in_group(session, chat_id, update.effective_user, context)
-        meeting = await session.get(Meeting, ids[0] or 0) if found else None
-        target = await session.get(Membership, ids[1] or 0)
+        found = await in_group(session, pressed.chat_id, pressed.user, context)
+        meeting = await session.get(Meeting, ids[0]) if found else None
+        target = await session.get(Membership, ids[1])
         if found is None or meeting is None or meeting.committee_id != found.committee.id:
             await query.answer(render("reunion_alerta", motivo="invalido"), show_alert=True)
             return
@@ -99,7 +94,7 @@ async def mark(update: Update, context: Context) -> None:
             return
         before = (await meetings.attendance(session, meeting)).get(target.id)
         await meetings.mark_attendance(
-            session, meeting, target, status, found.person, now=svc.clock.now()
+            session, meeting, target, status, found.person, now=context.now()
         )
         values, keyboard = await roll_call(session, found.committee, meeting)
     await query.answer()
@@ -131,7 +126,7 @@ async def send_acta(
     context: Context, session: AsyncSession, committee: Committee, meeting: Meeting
 ) -> None:
     """The acta as a message in the group and as a Word document."""
-    acta = await meetings.acta_of(session, committee, meeting, services(context).settings.zone)
+    acta = await meetings.acta_of(session, committee, meeting, context.services.settings.zone)
     await send(context, committee.chat_id, "reunion_acta", acta=acta)
     document = await context.bot.send_document(
         committee.chat_id,

@@ -13,11 +13,10 @@ from gelbot.domain import committees, meeting_details, meetings, pending_prompts
 from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain.spanish import format_datetime, normalize, parse_date
 from gelbot.models import Meeting, PendingPrompt, Person
-from gelbot.telegram.common import Context, is_group, raw_args, reply, services
+from gelbot.telegram.common import Context, in_group_chat, label, raw_args, reply
 from gelbot.telegram.handlers import acta_corrections, meeting_record, meeting_roll
-from gelbot.telegram.handlers.compromisos import local_today
 from gelbot.telegram.handlers.meeting_roll import mark as mark
-from gelbot.telegram.place import Place, member_in_group
+from gelbot.telegram.place import MemberPlace, Place, member_command, member_in_group
 from gelbot.telegram.prompts import Answer, ask
 
 DECISION = "reunion_decision"  # prompt kind
@@ -31,10 +30,10 @@ Step = Callable[[Update, Context, AsyncSession, Place, str], Awaitable[None]]
 async def _show(
     update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
-    svc = services(context)
+    svc = context.services
     committee = found.committee
     rule = meetings.meeting_rule(committee)
-    upcoming = meetings.next_meeting(committee, svc.clock.now(), svc.settings.zone)
+    upcoming = meetings.next_meeting(committee, context.now(), svc.settings.zone)
     await reply(
         update, context, "reunion_estado", rule=rule,
         next_at=format_datetime(upcoming, svc.settings.zone) if upcoming else None,
@@ -47,9 +46,9 @@ async def _show(
 async def _program(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
-    svc = services(context)
+    svc = context.services
     rule = meetings.set_meeting_rule(found.committee, rest)
-    upcoming = meetings.next_meeting(found.committee, svc.clock.now(), svc.settings.zone)
+    upcoming = meetings.next_meeting(found.committee, context.now(), svc.settings.zone)
     assert upcoming is not None
     await reply(update, context, "reunion_programada", rule=rule,
                 next_at=format_datetime(upcoming, svc.settings.zone))  # fmt: skip
@@ -58,9 +57,9 @@ async def _program(
 async def _start(
     update: Update, context: Context, session: AsyncSession, found: Place, _: str
 ) -> None:
-    svc = services(context)
+    svc = context.services
     meeting = await meetings.start_meeting(
-        session, found.committee, found.person, now=svc.clock.now(), tz=svc.settings.zone
+        session, found.committee, found.person, now=context.now(), tz=svc.settings.zone
     )
     await reply(update, context, "reunion_iniciada", meeting=meeting, person=found.person)
     await meeting_roll.open_record(context, session, found.committee, meeting)
@@ -69,13 +68,13 @@ async def _start(
 async def _register(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
-    svc = services(context)
-    held_on = parse_date(rest, today=local_today(context), prefer="past") if rest else None
+    svc = context.services
+    held_on = parse_date(rest, today=context.today(), prefer="past") if rest else None
     if held_on is None:
         await reply(update, context, "reunion_fecha_ilegible", given=rest)
         return
     meeting = await meetings.register_past_meeting(
-        session, found.committee, found.person, held_on, now=svc.clock.now(), tz=svc.settings.zone
+        session, found.committee, found.person, held_on, now=context.now(), tz=svc.settings.zone
     )
     await reply(update, context, "reunion_registrando", meeting=meeting)
     await meeting_roll.open_record(context, session, found.committee, meeting)
@@ -85,7 +84,7 @@ async def _acta(
     update: Update, context: Context, session: AsyncSession, found: Place, rest: str
 ) -> None:
     if rest:
-        day = parse_date(rest, today=local_today(context), prefer="past")
+        day = parse_date(rest, today=context.today(), prefer="past")
         if day is None:
             await reply(update, context, "reunion_fecha_ilegible", given=rest)
             return
@@ -123,17 +122,14 @@ _STEPS: dict[str, tuple[Step, bool]] = {
 
 async def reunion(update: Update, context: Context) -> None:
     """Show the next and last meeting, or run a subcommand (programar, iniciar, …)."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="reunion")
+    if await in_group_chat(update, context, "reunion") is None:
         return
     word, _, rest = raw_args(update).partition(" ")
     step = _STEPS.get(normalize(word))
     if step is None:
         await reply(update, context, "reunion_ayuda", given=word)
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         found = await member_in_group(
             update, context, session, refusal="reunion_solo_miembros", command="reunion"
@@ -152,34 +148,27 @@ async def reunion(update: Update, context: Context) -> None:
 # --- /decision -------------------------------------------------------------------------------
 
 
-async def decision(update: Update, context: Context) -> None:
+@member_command("decision", refusal="reunion_solo_miembros")
+async def decision(
+    update: Update, context: Context, session: AsyncSession, found: MemberPlace
+) -> None:
     """Record a decision in the open meeting (or ask for its text)."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    assert chat is not None and user is not None and message is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="decision")
+    message = update.effective_message
+    assert message is not None
+    meeting = await meetings.open_meeting(session, found.committee)
+    if meeting is None:
+        await reply(update, context, "reunion_no_abierta")
         return
-    svc = services(context)
-    async with svc.transaction() as session:
-        found = await member_in_group(
-            update, context, session, refusal="reunion_solo_miembros", command="decision"
-        )
-        if found is None or found.member is None:
-            return
-        meeting = await meetings.open_meeting(session, found.committee)
-        if meeting is None:
-            await reply(update, context, "reunion_no_abierta")
-            return
-        if corrections.was_closed(meeting) and not corrections.may_correct(found.member):
-            await reply(update, context, "reunion_solo_coordinador_corrige")
-            return
-        text = raw_args(update)
-        if not text:
-            await ask(context, session, chat.id, "reunion_pide_decision", person=found.person,
-                      kind=DECISION, subject_id=meeting.id, reply_to=message.message_id,
-                      placeholder="La decisión, en una frase")  # fmt: skip
-            return
-        await _record_decision(update, context, session, meeting, text, found.person)
+    if corrections.was_closed(meeting) and not corrections.may_correct(found.member):
+        await reply(update, context, "reunion_solo_coordinador_corrige")
+        return
+    text = raw_args(update)
+    if not text:
+        await ask(context, session, message.chat.id, "reunion_pide_decision", person=found.person,
+                  kind=DECISION, subject_id=meeting.id, reply_to=message.message_id,
+                  placeholder=label("pide_decision"))  # fmt: skip
+        return
+    await _record_decision(update, context, session, meeting, text, found.person)
 
 
 async def _record_decision(
@@ -191,9 +180,7 @@ async def _record_decision(
     person: Person,
 ) -> bool:
     try:
-        decided = await meetings.add_decision(
-            session, meeting, text, person, now=services(context).clock.now()
-        )
+        decided = await meetings.add_decision(session, meeting, text, person, now=context.now())
     except committees.DomainError as error:
         await reply(update, context, error.code, **error.details)
         return False

@@ -10,25 +10,24 @@ from gelbot.domain import compromisos
 from gelbot.models import Committee, Membership, Role
 from gelbot.telegram.common import (
     Context,
+    in_group_chat,
     is_group,
     person_info,
     raw_args,
     reply,
     send,
-    services,
 )
 from gelbot.telegram.handlers.onboarding import private_chat_keyboard
 
 
 async def join(update: Update, context: Context) -> None:
     """Add the sender to this group's committee with the cargo they name."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="unirme")
+    where = await in_group_chat(update, context, "unirme")
+    if where is None:
         return
-    svc = services(context)
-    now = svc.clock.now()
+    chat, user = where
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)
         if committee is None or not committee.active:
@@ -69,7 +68,7 @@ async def list_members(update: Update, context: Context) -> None:
     """List members with role and cargo: this group's committee, or in private all of mine."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None and user is not None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         if is_group(chat):
             committee = await domain.committee_for_chat(session, chat.id)
@@ -78,7 +77,7 @@ async def list_members(update: Update, context: Context) -> None:
                 return
             listing = [(committee, await domain.members(session, committee))]
         else:
-            person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+            person = await domain.upsert_person(session, person_info(user), now=context.now())
             listing = [
                 (c, await domain.members(session, c))
                 for c, _ in await domain.committees_of(session, person)
@@ -88,18 +87,17 @@ async def list_members(update: Update, context: Context) -> None:
 
 async def set_role(update: Update, context: Context) -> None:
     """Coordinador only: give a member one of the committee's roles."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    assert chat is not None and user is not None and message is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="rol")
+    where = await in_group_chat(update, context, "rol")
+    if where is None:
         return
-    svc = services(context)
+    chat, user = where
+    svc = context.services
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)
         if committee is None:
             await reply(update, context, "grupo_sin_comite")
             return
-        sender = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        sender = await domain.upsert_person(session, person_info(user), now=context.now())
         sender_membership = await domain.membership(session, committee, sender)
         if sender_membership is None or sender_membership.role != Role.COORDINADOR.value:
             await reply(update, context, "solo_coordinador", command="rol")

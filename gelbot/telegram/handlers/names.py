@@ -2,43 +2,37 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
 from gelbot.domain import committees, meeting_details
 from gelbot.models import Person
-from gelbot.telegram.common import Context, is_group, raw_args, reply, services
-from gelbot.telegram.place import member_in_group
+from gelbot.telegram.common import Context, raw_args, reply
+from gelbot.telegram.place import MemberPlace, member_command
 
 
-async def full_name(update: Update, context: Context) -> None:
+@member_command("nombre", refusal="reunion_solo_miembros")
+async def full_name(
+    update: Update, context: Context, session: AsyncSession, found: MemberPlace
+) -> None:
     """`/nombre Fernando Chávez Ayala` for oneself; a coordinador may name `@usuario` first."""
-    chat = update.effective_chat
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="nombre")
-        return
     text = raw_args(update)
-    async with services(context).transaction() as session:
-        found = await member_in_group(
-            update, context, session, refusal="reunion_solo_miembros", command="nombre"
-        )
-        if found is None or found.member is None:
+    target = found.member
+    handle, _, rest = text.partition(" ")
+    if handle.startswith("@"):
+        if not found.coordinates:
+            await reply(update, context, "solo_coordinador", command="nombre @usuario")
             return
-        target = found.member
-        handle, _, rest = text.partition(" ")
-        if handle.startswith("@"):
-            if not found.coordinates:
-                await reply(update, context, "solo_coordinador", command="nombre @usuario")
-                return
-            named = await committees.find_member(session, found.committee, username=handle)
-            if named is None:
-                await reply(update, context, "reunion_secretario_no_miembro", given=handle)
-                return
-            target, text = named, rest
-        try:
-            person = await session.get(Person, target.person_id)
-            assert person is not None  # a membership's person is deleted with it
-            name = meeting_details.set_full_name(person, text)
-        except committees.DomainError as error:
-            await reply(update, context, error.code, **error.details)
+        named = await committees.find_member(session, found.committee, username=handle)
+        if named is None:
+            await reply(update, context, "reunion_secretario_no_miembro", given=handle)
             return
-        await reply(update, context, "nombre_completo_listo", full_name=name, member=target)
+        target, text = named, rest
+    try:
+        person = await session.get(Person, target.person_id)
+        assert person is not None  # a membership's person is deleted with it
+        name = meeting_details.set_full_name(person, text)
+    except committees.DomainError as error:
+        await reply(update, context, error.code, **error.details)
+        return
+    await reply(update, context, "nombre_completo_listo", full_name=name, member=target)

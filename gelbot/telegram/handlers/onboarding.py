@@ -10,14 +10,16 @@ from gelbot.models import Committee, Nivel, Orden, Role
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
+    alert,
     deep_link,
     edit,
+    in_group_chat,
     is_group,
     is_group_admin,
+    label,
     person_info,
     raw_args,
     reply,
-    services,
 )
 
 SETUP = "co"  # callback prefix: co:<committee id>:<o|n>:<value>
@@ -45,7 +47,7 @@ def nivel_keyboard(committee_id: int) -> InlineKeyboardMarkup:
 
 def private_chat_keyboard(bot_username: str, committee_id: int) -> InlineKeyboardMarkup:
     url = deep_link(bot_username, committee_id)
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Abrir chat privado", url=url)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label("abrir_chat_privado"), url=url)]])
 
 
 def _next_setup_step(committee: Committee) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -58,16 +60,15 @@ def _next_setup_step(committee: Committee) -> tuple[str, InlineKeyboardMarkup | 
 
 async def register(update: Update, context: Context) -> None:
     """Register this group's committee and make the sender its coordinador."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="comite")
+    where = await in_group_chat(update, context, "comite")
+    if where is None:
         return
+    chat, user = where
     if not await is_group_admin(context, chat.id, user.id):
         await reply(update, context, "comite_no_admin")
         return
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         founder = await domain.upsert_person(session, person_info(user), now=now)
         try:
@@ -88,32 +89,27 @@ async def register(update: Update, context: Context) -> None:
 
 async def choose_setup(update: Update, context: Context) -> None:
     """A coordinador pressed territorial/nacional or municipal/departamental."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, SETUP, 3)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    if parts is None or committee_id is None or parts[1] not in {"o", "n"}:
-        await query.answer("Ese botón ya no es válido.", show_alert=True)
+    pressed = await callbacks.read(update, SETUP, 3, ids=1)
+    if pressed is None:
         return
-    field, value = parts[1], parts[2]
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
-    async with svc.transaction() as session:
+    query, (committee_id,), (_, field, value) = pressed.query, pressed.ids, pressed.parts
+    if field not in {"o", "n"}:
+        await pressed.stale()
+        return
+    async with context.services.transaction() as session:
         committee = await session.get(Committee, committee_id)
         # The button must belong to this chat's committee and be pressed by its coordinador.
-        if committee is None or committee.chat_id != chat_id:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+        if committee is None or committee.chat_id != pressed.chat_id:
+            await pressed.stale()
             return
-        person = await domain.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
-        )
+        person = await domain.upsert_person(session, person_info(pressed.user), now=context.now())
         member = await domain.membership(session, committee, person)
         if member is None or member.role != Role.COORDINADOR.value:
-            await query.answer("Solo el coordinador del comité puede elegir esto.", show_alert=True)
+            await alert(query, "comite_alerta", motivo="solo_coordinador")
             return
         choice = (_ORDEN if field == "o" else _NIVEL).get(value)
         if choice is None:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await pressed.stale()
             return
         if field == "o":
             domain.set_orden(committee, choice.value)
@@ -134,9 +130,9 @@ async def start(update: Update, context: Context) -> None:
         await reply(update, context, "start_en_grupo", bot_username=context.bot.username)
         return
     payload = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         person.private_chat_open = True
         person.private_blocked = False
         mine = await domain.committees_of(session, person)

@@ -28,7 +28,7 @@ from gelbot.informe.document import PhaseProgress
 from gelbot.models import Committee
 from gelbot.services import Services
 from gelbot.telegram import callbacks
-from gelbot.telegram.common import Context, edit, is_group, person_info, raw_args, reply, services
+from gelbot.telegram.common import Context, edit, is_group, label, person_info, raw_args, reply
 from gelbot.telegram.place import Place, locate
 from gelbot.texts import render
 
@@ -57,7 +57,7 @@ async def show_phases(update: Update, context: Context) -> None:
     """Send the chart of criteria met per phase, with the days left to each deadline."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
-    svc = services(context)
+    svc = context.services
     today = _today(svc)
     async with svc.transaction() as session:
         place = await locate(update, context, session, "fases")
@@ -148,9 +148,9 @@ async def _listing(
     rows = [marks[i : i + 5] for i in range(0, len(marks), 5)]
     nav = []
     if page > 0:
-        nav.append(_button("‹ Anterior", PAGE, committee.id, index, page - 1))
+        nav.append(_button(label("anterior"), PAGE, committee.id, index, page - 1))
     if page + 1 < pages:
-        nav.append(_button("Siguiente ›", PAGE, committee.id, index, page + 1))
+        nav.append(_button(label("siguiente"), PAGE, committee.id, index, page + 1))
     if nav:
         rows.append(nav)
     values: dict[str, Any] = {
@@ -165,7 +165,7 @@ async def _show_list(
     update: Update, context: Context, session: AsyncSession, place: Place, phase: Phase | None
 ) -> None:
     framework = phases.framework_of(place.committee)
-    today = _today(services(context))
+    today = _today(context.services)
     if phase is None:
         status = await phases.criteria_status(session, place.committee, framework, today=today)
         current = phases.current_phase(status)
@@ -186,8 +186,8 @@ async def _show_list(
 async def criterion(update: Update, context: Context) -> None:
     """List unmet criteria, show one, or mark criteria met or unmet (with evidence) or dated."""
     text = raw_args(update)
-    svc = services(context)
-    now = svc.clock.now()
+    svc = context.services
+    now = context.now()
     async with svc.transaction() as session:
         place = await locate(update, context, session, "criterio")
         if place is None:
@@ -266,14 +266,14 @@ async def _set_target(
     chosen: list[phases.NumberedCriterion],
     when: str,
 ) -> None:
-    svc = services(context)
+    svc = context.services
     day = parse_date(when, today=_today(svc), prefer="future") if when else None
     if day is None:
         await reply(update, context, "criterio_fecha_invalida", given=when, number=chosen[0].number)
         return
     for item in chosen:
         await phases.set_target(
-            session, place.committee, item.criterion.key, day, place.person, svc.clock.now()
+            session, place.committee, item.criterion.key, day, place.person, context.now()
         )
     await reply(update, context, "criterio_fecha", items=chosen, day=day, person=place.person)
 
@@ -294,7 +294,7 @@ async def _pressed_place(
     if committee is None or committee.id != committee_id or not committee.active:
         return None
     person = await committees.upsert_person(
-        session, person_info(update.effective_user), now=services(context).clock.now()
+        session, person_info(update.effective_user), now=context.now()
     )
     return Place(committee, person, await committees.membership(session, committee, person))
 
@@ -310,15 +310,13 @@ async def _alert(update: Update, motivo: str, **values: Any) -> None:
 
 async def press_list(update: Update, context: Context) -> None:
     """‹ Anterior / Siguiente ›: show another page of unmet criteria."""
-    query = update.callback_query
-    assert query is not None
-    parts = callbacks.decode(query.data, PAGE, 3)
-    numbers = [callbacks.decode_int(p) for p in parts] if parts else []
-    if len(numbers) != 3 or None in numbers:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(
+        update, PAGE, 3, ids=3, refusal="criterio_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    committee_id, index, page = (n or 0 for n in numbers)
-    svc = services(context)
+    query, (committee_id, index, page) = pressed.query, pressed.ids
+    svc = context.services
     async with svc.transaction() as session:
         place = await _pressed_place(update, context, session, committee_id)
         framework = phases.framework_of(place.committee) if place else None
@@ -335,15 +333,13 @@ async def press_list(update: Update, context: Context) -> None:
 
 async def press_mark(update: Update, context: Context) -> None:
     """✓ under a list: mark that criterion met, then redraw the list."""
-    query = update.callback_query
-    assert query is not None
-    parts = callbacks.decode(query.data, MARK, 3)
-    numbers = [callbacks.decode_int(p) for p in parts] if parts else []
-    if len(numbers) != 3 or None in numbers:
-        await _alert(update, "invalido")
+    pressed = await callbacks.read(
+        update, MARK, 3, ids=3, refusal="criterio_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    committee_id, number, page = (n or 0 for n in numbers)
-    svc = services(context)
+    query, (committee_id, number, page) = pressed.query, pressed.ids
+    svc = context.services
     async with svc.transaction() as session:
         place = await _pressed_place(update, context, session, committee_id)
         if place is None:
@@ -361,7 +357,7 @@ async def press_mark(update: Update, context: Context) -> None:
         item = everything[number - 1]
         await phases.mark_criterion(
             session, place.committee, item.criterion.key, True, None, place.person,
-            svc.clock.now(), today=_today(svc),
+            context.now(), today=_today(svc),
         )  # fmt: skip
         values, keyboard = await _listing(
             session, place.committee, framework, item.phase, page, _today(svc)

@@ -13,7 +13,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import TelegramError
 
 from gelbot.domain import committees, pending_prompts, plan_preview, plans
-from gelbot.domain.meetings import local_today
 from gelbot.domain.plan_import import MAX_BYTES, PlanImportError, parse_plan
 from gelbot.domain.spanish import normalize
 from gelbot.models import Committee, PendingPrompt, Person, Role
@@ -23,11 +22,11 @@ from gelbot.telegram.common import (
     Context,
     edit,
     is_group,
+    label,
     person_info,
     raw_args,
     reply,
     send,
-    services,
 )
 from gelbot.telegram.place import locate
 from gelbot.telegram.prompts import ask
@@ -61,7 +60,7 @@ async def show_plan(update: Update, context: Context) -> None:
     chat = update.effective_chat
     message = update.effective_message
     assert chat is not None and message is not None
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         if word and not is_group(chat):
             await reply(update, context, "plan_importar_privado")
@@ -76,7 +75,7 @@ async def show_plan(update: Update, context: Context) -> None:
             await ask(
                 context, session, chat.id, "plan_pide_archivo", person=place.person,
                 kind=ASK_FILE, subject_id=place.committee.id, reply_to=message.message_id,
-                placeholder="Adjunte el archivo .yaml o .csv", committee=place.committee,
+                placeholder=label("pide_plan"), committee=place.committee,
             )  # fmt: skip
             return
         view = await plans.plan_of(session, place.committee)
@@ -134,7 +133,7 @@ async def receive_document(update: Update, context: Context) -> None:
     if message is None or chat is None or user is None or message.document is None:
         return
     document = message.document
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         replied = message.reply_to_message
         prompt = (
@@ -156,7 +155,7 @@ async def receive_document(update: Update, context: Context) -> None:
             target = place.committee
             person = place.person
         else:
-            person = await committees.upsert_person(session, person_info(user), now=svc.clock.now())
+            person = await committees.upsert_person(session, person_info(user), now=context.now())
             coordinated = [
                 c
                 for c, m in await committees.committees_of(session, person)
@@ -183,7 +182,7 @@ async def receive_document(update: Update, context: Context) -> None:
                 )  # fmt: skip
                 await pending_prompts.remember(
                     session, chat_id=chat.id, message_id=question.message_id, person_id=person.id,
-                    kind=CHOOSE_KIND, now=svc.clock.now(),
+                    kind=CHOOSE_KIND, now=context.now(),
                     data={"file_id": document.file_id, "file_name": document.file_name or "",
                           "file_size": document.file_size or 0},
                 )  # fmt: skip
@@ -196,28 +195,41 @@ async def receive_document(update: Update, context: Context) -> None:
     )  # fmt: skip
 
 
+async def _prompt_and_person(
+    context: Context, session: AsyncSession, pressed: callbacks.Pressed
+) -> tuple[PendingPrompt | None, Person]:
+    """The question whose buttons were pressed (if still open), and who pressed."""
+    message = pressed.message
+    prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
+    person = await committees.upsert_person(session, person_info(pressed.user), now=context.now())
+    return prompt, person
+
+
+async def _coordinated_by(
+    session: AsyncSession, committee_id: int, person: Person
+) -> Committee | None:
+    """The committee, if `person` is its coordinador (the only one who loads its plan)."""
+    committee = await session.get(Committee, committee_id)
+    member = await committees.membership(session, committee, person) if committee else None
+    return committee if member is not None and member.role == Role.COORDINADOR.value else None
+
+
 async def choose_committee(update: Update, context: Context) -> None:
     """A button under "¿para qué comité es el archivo?": import it into that committee."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, CHOOSE, 1)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if committee_id is None or message is None:
-        await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(
+        update, CHOOSE, 1, ids=1, on_message=True, refusal="plan_alerta", motivo="invalido"
+    )
+    if pressed is None:
         return
-    svc = services(context)
-    async with svc.transaction() as session:
-        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
-        person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
-        )
+    message = pressed.message
+    query, (committee_id,) = pressed.query, pressed.ids
+    async with context.services.transaction() as session:
+        prompt, person = await _prompt_and_person(context, session, pressed)
         if prompt is None or prompt.kind != CHOOSE_KIND or prompt.person_id != person.id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
             return
-        committee = await session.get(Committee, committee_id)
-        member = await committees.membership(session, committee, person) if committee else None
-        if committee is None or member is None or member.role != Role.COORDINADOR.value:
+        committee = await _coordinated_by(session, committee_id, person)
+        if committee is None:
             await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
             return
         data = dict(prompt.data or {})
@@ -269,17 +281,17 @@ async def import_file(
         await send(context, chat_id, "plan_error", reply_to=reply_to, file_name=file_name,
                    message=error.message)  # fmt: skip
         return
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await session.get(Committee, committee_id)
         person = await session.get(Person, person_id)
         assert committee is not None and person is not None
-        found = await plan_preview.preview(session, committee, plan, now=svc.clock.now())
+        found = await plan_preview.preview(session, committee, plan, now=context.now())
         if found.needs_confirmation and not confirmed:
             keyboard = InlineKeyboardMarkup([[
-                InlineKeyboardButton("Reemplazar el plan", callback_data=callbacks.encode(
+                InlineKeyboardButton(label("reemplazar_plan"), callback_data=callbacks.encode(
                     CONFIRM, committee.id, "s")),
-                InlineKeyboardButton("Cancelar", callback_data=callbacks.encode(
+                InlineKeyboardButton(label("cancelar"), callback_data=callbacks.encode(
                     CONFIRM, committee.id, "n")),
             ]])  # fmt: skip
             question = await send(context, chat_id, "plan_vista_previa", reply_to=reply_to,
@@ -287,13 +299,13 @@ async def import_file(
                                   file_name=file_name, maximo=MAX_PREVIEW_ROWS)  # fmt: skip
             await pending_prompts.remember(
                 session, chat_id=chat_id, message_id=question.message_id, person_id=person.id,
-                kind=CONFIRM_KIND, subject_id=committee.id, now=svc.clock.now(),
+                kind=CONFIRM_KIND, subject_id=committee.id, now=context.now(),
                 data={"file_id": file_id, "file_name": file_name, "file_size": file_size},
             )  # fmt: skip
             return
         summary = await plans.import_plan(
-            session, committee, plan, now=svc.clock.now(), actor=person, filename=file_name,
-            source="chat", today=local_today(svc.clock.now(), svc.settings.zone),
+            session, committee, plan, now=context.now(), actor=person, filename=file_name,
+            source="chat", today=context.today(),
         )  # fmt: skip
         # Any question still waiting for this committee's plan file has its answer now.
         await plans.close_questions(session, committee, ASK_FILE)
@@ -303,27 +315,28 @@ async def import_file(
 
 async def confirm_replace(update: Update, context: Context) -> None:
     """«Reemplazar el plan» under a preview imports the file; «Cancelar» leaves the plan."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, CONFIRM, 2)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    message = query.message
-    if parts is None or committee_id is None or parts[1] not in {"s", "n"} or message is None:
-        await query.answer(render("plan_alerta", motivo="invalido"), show_alert=True)
+    pressed = await callbacks.read(
+        update,
+        CONFIRM,
+        2,
+        ids=1,
+        choices={"s", "n"},
+        on_message=True,
+        refusal="plan_alerta",
+        motivo="invalido",
+    )
+    if pressed is None:
         return
-    svc = services(context)
-    async with svc.transaction() as session:
-        prompt = await pending_prompts.find(session, message.chat.id, message.message_id)
-        person = await committees.upsert_person(
-            session, person_info(update.effective_user), now=svc.clock.now()
-        )
+    message = pressed.message
+    query, (committee_id,), parts = pressed.query, pressed.ids, pressed.parts
+    async with context.services.transaction() as session:
+        prompt, person = await _prompt_and_person(context, session, pressed)
         if prompt is None or prompt.kind != CONFIRM_KIND or prompt.subject_id != committee_id:
             await query.answer(render("plan_alerta", motivo="resuelto"), show_alert=True)
             return
-        committee = await session.get(Committee, committee_id)
-        member = await committees.membership(session, committee, person) if committee else None
         # Re-checked on the press: the button's data comes from the client.
-        if committee is None or member is None or member.role != Role.COORDINADOR.value:
+        committee = await _coordinated_by(session, committee_id, person)
+        if committee is None:
             await query.answer(render("plan_alerta", motivo="permiso"), show_alert=True)
             return
         data = dict(prompt.data or {})

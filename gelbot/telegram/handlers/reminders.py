@@ -46,12 +46,15 @@ from gelbot.reminders.schedule import (
 from gelbot.telegram import callbacks
 from gelbot.telegram.common import (
     Context,
+    alert,
     edit,
+    in_group_chat,
     is_group,
+    label,
+    notify,
     person_info,
     raw_args,
     reply,
-    services,
 )
 from gelbot.telegram.prompts import ask
 from gelbot.telegram.reminder_dispatcher import dispatcher_of
@@ -96,7 +99,7 @@ async def _overview(
     session: AsyncSession, committee: Committee, context: Context
 ) -> tuple[dict[str, Any], InlineKeyboardMarkup]:
     """What /recordatorios shows: each aspect, on or off, and when it next fires."""
-    svc = services(context)
+    svc = context.services
     schedule = await load_schedule(session, committee.id)
     upcoming = dict(
         (
@@ -105,7 +108,7 @@ async def _overview(
                 .where(
                     Reminder.committee_id == committee.id,
                     Reminder.status == ReminderStatus.PENDIENTE.value,
-                    Reminder.due_at >= svc.clock.now(),
+                    Reminder.due_at >= context.now(),
                 )
                 .group_by(Reminder.kind)
             )
@@ -136,22 +139,19 @@ async def _overview(
 async def _coordinator_of(
     session: AsyncSession, committee: Committee, user: User, context: Context
 ) -> Person | None:
-    person = await domain.upsert_person(
-        session, person_info(user), now=services(context).clock.now()
-    )
+    person = await domain.upsert_person(session, person_info(user), now=context.now())
     member = await domain.membership(session, committee, person)
     return person if member is not None and member.role == Role.COORDINADOR.value else None
 
 
 async def show_schedule(update: Update, context: Context) -> None:
     """Show the committee's reminders; with arguments, the coordinador changes one of them."""
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None and user is not None
-    if not is_group(chat):
-        await reply(update, context, "solo_en_grupo", command="recordatorios")
+    where = await in_group_chat(update, context, "recordatorios")
+    if where is None:
         return
+    chat, user = where
     args = raw_args(update)
-    svc = services(context)
+    svc = context.services
     async with svc.transaction() as session:
         committee = await domain.committee_for_chat(session, chat.id)
         if committee is None or not committee.active:
@@ -169,8 +169,8 @@ async def show_schedule(update: Update, context: Context) -> None:
             except DomainError as error:
                 await reply(update, context, error.code, **error.details)
                 return
-            person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
-            await apply_change(session, committee.id, change, by=person.id, now=svc.clock.now())
+            person = await domain.upsert_person(session, person_info(user), now=context.now())
+            await apply_change(session, committee.id, change, by=person.id, now=context.now())
     # Planned now, so the overview shows when each reminder really goes out next.
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
@@ -184,31 +184,27 @@ async def show_schedule(update: Update, context: Context) -> None:
 
 async def toggle(update: Update, context: Context) -> None:
     """A coordinador pressed an aspect's button: turn it off, or on again."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = callbacks.decode(query.data, SETTING, 2)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    aspect = Aspect(parts[1]) if parts and parts[1] in set(_TOGGLES) else None
-    chat_id = query.message.chat.id if query.message is not None else None
-    svc = services(context)
+    pressed = await callbacks.read(update, SETTING, 2, ids=1, choices=set(_TOGGLES))
+    if pressed is None:
+        return
+    query, aspect = pressed.query, Aspect(pressed.parts[1])
+    svc = context.services
     async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id) if committee_id else None
-        if aspect is None or committee is None or committee.chat_id != chat_id:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+        committee = await session.get(Committee, pressed.ids[0])
+        if committee is None or committee.chat_id != pressed.chat_id:
+            await pressed.stale()
             return
-        person = await _coordinator_of(session, committee, update.effective_user, context)
+        person = await _coordinator_of(session, committee, pressed.user, context)
         if person is None:
-            await query.answer(
-                "Solo el coordinador del comité puede cambiar los recordatorios.", show_alert=True
-            )
+            await alert(query, "recordatorios_alerta", motivo="solo_coordinador")
             return
         current = (await load_schedule(session, committee.id))[aspect]
         change = Change(aspect, enabled=not current.enabled)
-        await apply_change(session, committee.id, change, by=person.id, now=svc.clock.now())
+        await apply_change(session, committee.id, change, by=person.id, now=context.now())
     await replan(svc, PlanScope.COMITE, committee.id)
     async with svc.transaction() as session:
         values, keyboard = await _overview(session, committee, context)
-    await query.answer("Activado." if change.enabled else "Desactivado.")
+    await notify(query, "recordatorios_alerta", motivo="cambiado", activado=change.enabled)
     await edit(
         update, "recordatorios_horario", reply_markup=keyboard, cambio=aspect.value,
         coordina=True, **values,
@@ -224,31 +220,29 @@ async def _answerer(session: AsyncSession, committee: Committee, person: Person)
 
 
 def _today(context: Context) -> date:
-    svc = services(context)
-    return svc.clock.now().astimezone(svc.settings.zone).date()
+    svc = context.services
+    return context.now().astimezone(svc.settings.zone).date()
 
 
 async def answer_nag_button(update: Update, context: Context) -> None:
     """«No», «Sí, 1 vez», «Sí, 2 veces» record the week; «Sí, 3 o más» asks how many."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None
-    parts = callbacks.decode(query.data, NAG_ANSWER, 3)
-    committee_id = callbacks.decode_int(parts[0]) if parts else None
-    week = _week(parts[1]) if parts else None
-    value = parts[2] if parts else ""
-    message = query.message
-    if committee_id is None or week is None or value not in {"0", "1", "2", "m"} or not message:
-        await query.answer("Ese botón ya no es válido.", show_alert=True)
+    pressed = await callbacks.read(update, NAG_ANSWER, 3, ids=1, choices={"0", "1", "2", "m"})
+    if pressed is None:
         return
-    svc = services(context)
+    query, user, message = pressed.query, pressed.user, pressed.query.message
+    week, value = _week(pressed.parts[1]), pressed.parts[2]
+    if week is None or not message:
+        await pressed.stale()
+        return
+    svc = context.services
     async with svc.transaction() as session:
-        committee = await session.get(Committee, committee_id)
+        committee = await session.get(Committee, pressed.ids[0])
         # The nag is valid in the committee's group, or in the private chat of the one asked.
         in_place = committee is not None and message.chat.id in (committee.chat_id, user.id)
         if committee is None or not in_place:
-            await query.answer("Ese botón ya no es válido.", show_alert=True)
+            await pressed.stale()
             return
-        person = await domain.upsert_person(session, person_info(user), now=svc.clock.now())
+        person = await domain.upsert_person(session, person_info(user), now=context.now())
         if not await _answerer(session, committee, person):
             await query.answer(render("sitio_solo_editor"), show_alert=True)
             return
@@ -263,18 +257,18 @@ async def answer_nag_button(update: Update, context: Context) -> None:
             await ask(
                 context, session, message.chat.id, "sitio_pregunta_numero", person=person,
                 kind=NAG_PROMPT, subject_id=committee.id, data={"semana": week.isoformat()},
-                placeholder="Ej.: 4", semana=week,
+                placeholder=label("pide_numero"), semana=week,
             )  # fmt: skip
             return
         try:
             _, replaced = await sitio_web.record_answer(
                 session, committee.id, week, int(value), person_id=person.id,
-                now=svc.clock.now(), today=_today(context), zone=svc.settings.zone,
+                now=context.now(), today=_today(context), zone=svc.settings.zone,
             )  # fmt: skip
         except DomainError as error:
             await query.answer(render(error.code, **error.details), show_alert=True)
             return
-    await query.answer("Registrado.")
+    await notify(query, "recordatorios_alerta", motivo="registrado")
     await edit(
         update, "sitio_registrado", comite=committee, semana=week, veces=int(value),
         persona=person, reemplazo=replaced,
@@ -311,8 +305,8 @@ async def answer_nag_reply(
     try:
         _, replaced = await sitio_web.record_answer(
             session, committee.id, week, int(number), person_id=person.id,
-            now=services(context).clock.now(), today=_today(context),
-            zone=services(context).settings.zone,
+            now=context.now(), today=_today(context),
+            zone=context.services.settings.zone,
         )  # fmt: skip
     except DomainError as error:
         await reply(update, context, error.code, **error.details)
@@ -335,9 +329,9 @@ async def vacation(update: Update, context: Context) -> None:
     """Pause my personal reminders until a date (or say I am back)."""
     user = update.effective_user
     assert user is not None
-    svc = services(context)
+    svc = context.services
     args = raw_args(update)
-    now = svc.clock.now()
+    now = context.now()
     today = _today(context)
     async with svc.transaction() as session:
         person = await domain.upsert_person(session, person_info(user), now=now)

@@ -13,9 +13,8 @@ from datetime import date
 from telegram import Update
 
 from gelbot.domain import committees, reporting_calendar
-from gelbot.domain.meetings import local_today
 from gelbot.domain.spanish import parse_date
-from gelbot.telegram.common import Context, raw_args, reply, services
+from gelbot.telegram.common import Context, raw_args, reply
 from gelbot.telegram.place import locate
 
 
@@ -35,9 +34,9 @@ async def calendar(update: Update, context: Context) -> None:
     """List the committee's reporting calendar, or (coordinador) set a date of it."""
     text = raw_args(update)
     key, _, rest = text.partition(" ")
-    svc = services(context)
-    now = svc.clock.now()
-    today = local_today(now, svc.settings.zone)
+    svc = context.services
+    now = context.now()
+    today = context.today()
     async with svc.transaction() as session:
         place = await locate(update, context, session, "calendario")
         if place is None:
