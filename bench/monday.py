@@ -14,8 +14,8 @@ arrives (its buttons, or a number in reply) — fed to the same Application's up
 its webhook would.
 
 The PostgreSQL run has TWO instances against the same database, each its own Application,
-dispatcher and AIORateLimiter, sharing one Telegram (one bot token: one set of limits), the
-updates split between them.
+dispatcher and Pacing (sharing the 30 a second through the database), and one Telegram (one bot
+token: one set of limits), the updates split between them.
 
 From the repository root:
 
@@ -52,7 +52,7 @@ import telegram
 from reminders import prepare_database, settle
 from sqlalchemy import func, insert, select
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from gelbot.app import build_application
 from gelbot.clock import ManualClock
@@ -84,6 +84,7 @@ from gelbot.telegram.fake_api import (
     TelegramLimits,
 )
 from gelbot.telegram.fake_api.params import _int, _json
+from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.sender import TelegramSender
 
 RESULTS = Path(__file__).resolve().parent / "results" / "monday.json"
@@ -145,17 +146,17 @@ class RunningClock:
         return self.start + timedelta(seconds=elapsed)
 
 
-# How long each send waited for its turn in PTB's AIORateLimiter: (seconds, sender or None).
+# How long each send waited for its turn in gelbot's pacing: (entered, seconds, sender or None).
 SLOT_WAITS: list[tuple[float, float, str | None]] = []
 
 
 def time_the_pacing() -> None:
-    """Measure, without changing it, the wait of every send in the AIORateLimiter."""
-    original = AIORateLimiter._run_request
+    """Measure, without changing it, the wait of every send in gelbot's Pacing."""
+    original = Pacing._paced
 
     async def timed(
-        self: AIORateLimiter, chat: bool, group: Any, allow_paid_broadcast: bool, callback: Any,
-        args: Any, kwargs: dict[str, Any],
+        self: Pacing, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
+        data: dict[str, Any], reminder: bool,
     ) -> Any:  # fmt: skip
         entered = time.perf_counter()
 
@@ -163,25 +164,9 @@ def time_the_pacing() -> None:
             SLOT_WAITS.append((entered, time.perf_counter() - entered, SENDING.get()))
             return await callback(*a, **k)
 
-        return await original(self, chat, group, allow_paid_broadcast, go, args, kwargs)
+        return await original(self, go, args, kwargs, endpoint, data, reminder)
 
-    AIORateLimiter._run_request = timed  # type: ignore[method-assign]
-
-
-def smooth_pacing(instances: int) -> None:
-    """`--pacing smooth`: PTB's AIORateLimiter as gelbot builds it, but without the overall
-    burst (one message every 1/30 s) and with the budget split evenly between the instances:
-    what a shared budget could give, to see what the pacing costs. The group limit keeps its
-    burst: paced one every 3 s, a second message into one group holds the whole dispatcher."""
-    import gelbot.app
-
-    def limiter(max_retries: int = 0) -> AIORateLimiter:
-        return AIORateLimiter(
-            overall_max_rate=1, overall_time_period=instances / 30,
-            group_max_rate=20 // instances, group_time_period=60, max_retries=max_retries,
-        )  # fmt: skip
-
-    gelbot.app.AIORateLimiter = limiter  # type: ignore[assignment,misc]
+    Pacing._paced = timed  # type: ignore[method-assign]
 
 
 class TaggedSender(TelegramSender):
@@ -549,8 +534,6 @@ async def run_case(
     label: str, url: str, committees: int, instances: int, options: argparse.Namespace
 ) -> dict[str, Any]:
     rate, seed, limit = options.rate, options.seed, options.timeout
-    if options.pacing == "smooth":
-        smooth_pacing(instances)
     started_setup = time.perf_counter()
     SLOT_WAITS.clear()
     FAILURES.count = 0
@@ -649,7 +632,6 @@ async def run_case(
         "database": label,
         "instances": instances,
         "telegram_limits": options.telegram,
-        "pacing": options.pacing,
         "prepare_slice": options.prepare_slice or "gelbot's",
         "committees": committees,
         "rows_written": world.history_rows,
@@ -720,12 +702,6 @@ async def main() -> None:
         default=0,
         help="groups the dispatcher prepares per transaction (0: gelbot's choice; 1000: a "
         "whole batch at once, as before issue 18)",
-    )
-    parser.add_argument(
-        "--pacing",
-        choices=("ptb", "smooth"),
-        default="ptb",
-        help="gelbot's AIORateLimiter as built, or without bursts and split between instances",
     )
     parser.add_argument(
         "--telegram",

@@ -66,7 +66,7 @@ from gelbot.telegram.handlers import indicators as indicator_handlers
 from gelbot.telegram.handlers import reminders as reminder_handlers
 from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.prompts import reply_router
-from gelbot.telegram.reminder_dispatcher import DISPATCHER, build_dispatcher
+from gelbot.telegram.reminder_dispatcher import DISPATCHER, build_dispatcher, send_budget
 
 log = logging.getLogger(__name__)
 
@@ -169,10 +169,11 @@ def build_application(
     )
     if settings.bot_api_file_url:
         builder = builder.base_file_url(settings.bot_api_file_url)
-    # 20 messages a minute into one group, ~30 a second overall, ~1 a second into a private
-    # chat; retries a 429 once; every send follows a group's migration (gelbot.telegram.pacing).
-    # Without rate_limit (tests) only the migrations are followed.
-    pacing = Pacing(paced=rate_limit, max_retries=1 if rate_limit else 0)
+    # Telegram's windows (30 messages in any second, shared by every instance; 20 a minute into
+    # a group; 3 in 3 s into a private chat), answers before reminders; a 429 retried once;
+    # every send follows a group's migration (gelbot.telegram.pacing). Without rate_limit
+    # (tests) only the migrations are followed.
+    pacing = Pacing(send_budget(services), paced=rate_limit, max_retries=1 if rate_limit else 0)
     builder = builder.rate_limiter(pacing)  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

@@ -42,7 +42,7 @@ def test_only_the_services_open_the_database() -> None:
 
 def test_only_one_module_builds_the_reminder_dispatcher_and_its_sender() -> None:
     modules = _modules()
-    for built in ("Dispatcher", "TelegramSender", "SharedBudget"):
+    for built in ("Dispatcher", "TelegramSender", "SharedSlots"):
         building = {name for name, tree in modules.items() if built in _calls(tree)}
         assert building == {"telegram/reminder_dispatcher.py"}, built
 

@@ -131,23 +131,24 @@ async def _tick(settings: Settings, token: str, when: datetime | None, crash_at:
     from gelbot.reminders.tick import tick as run_tick
     from gelbot.services import Services
     from gelbot.telegram.pacing import Pacing
-    from gelbot.telegram.reminder_dispatcher import build_dispatcher
+    from gelbot.telegram.reminder_dispatcher import build_dispatcher, send_budget
 
     def crash(point: str) -> None:
         if point == crash_at:
             os._exit(75)
 
     clock: Clock = ManualClock(when) if when is not None else SystemClock()
-    bot = ExtBot(
-        token,
-        base_url=settings.bot_api_url,
-        base_file_url=settings.bot_api_file_url or "https://api.telegram.org/file/bot",
-        rate_limiter=Pacing(),
-    )
     try:
-        async with Services.opened(settings, clock) as services, bot:
-            dispatcher = build_dispatcher(services, bot, hook=crash)
-            return (await run_tick(dispatcher)).summary()
+        async with Services.opened(settings, clock) as services:
+            bot = ExtBot(
+                token,
+                base_url=settings.bot_api_url,
+                base_file_url=settings.bot_api_file_url or "https://api.telegram.org/file/bot",
+                rate_limiter=Pacing(send_budget(services)),
+            )
+            async with bot:
+                dispatcher = build_dispatcher(services, bot, hook=crash)
+                return (await run_tick(dispatcher)).summary()
     except InvalidToken:
         typer.echo(REJECTED_TOKEN, err=True)
         raise typer.Exit(2) from None

@@ -30,7 +30,7 @@ from gelbot.models.reminders import (
     ReminderPlan,
     ReminderSetting,
     ReminderStatus,
-    SendBudget,
+    SendSlot,
     TargetKind,
 )
 from gelbot.models.tracking import (
@@ -110,7 +110,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "SemesterItem",
-    "SendBudget",
+    "SendSlot",
     "TargetKind",
     "UTCDateTime",
 ]

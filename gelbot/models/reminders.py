@@ -140,13 +140,14 @@ class DelegateFollow(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
-class SendBudget(Base):
-    """Messages sent to Telegram in one second, by every instance together (token bucket)."""
+class SendSlot(Base):
+    """One of the 30 places of Telegram's overall send budget, shared by every instance on
+    PostgreSQL: free from `free_at` on (gelbot.telegram.budget.SharedSlots)."""
 
-    __tablename__ = "send_budget"
+    __tablename__ = "send_slots"
 
-    second: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    sent: Mapped[int] = mapped_column(Integer, default=0)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    free_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PlanScope(enum.StrEnum):

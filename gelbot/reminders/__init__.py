@@ -37,7 +37,8 @@ repeat those messages, never lose one.
 Two dispatchers (two processes, two machines) can run against the same database: a claim is one
 atomic UPDATE (on PostgreSQL over `SELECT … FOR UPDATE SKIP LOCKED`), so no row is ever held by
 both, and a record only lands for the dispatcher that holds the claim. Together they stay under
-Telegram's global limit through a send budget kept in the database (gelbot.telegram.budget).
+Telegram's global limit through a send budget kept in the database (gelbot.telegram.budget),
+which the bot's rate limiter takes a place in before each send (gelbot.telegram.pacing).
 
 Catch-up after downtime: rows whose moment has passed (a meeting held, a week closed: each row
 carries `expires_at`) are dropped; the remaining rows of one target and kind go out as ONE

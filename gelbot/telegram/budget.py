@@ -1,76 +1,182 @@
-"""Telegram's global send budget, shared by every instance through the database.
+"""Telegram's overall send budget: 30 messages in any second, by every instance of the bot.
 
-Telegram lets one bot send about 30 messages a second in all. PTB's limiter paces one process;
-two instances each pacing themselves at 30 a second together drew 429s (21–22 per 400
-messages). The budget is a row per second in `send_budget`: taking a message's place in it is
-one atomic upsert that adds 1 only while the second has room (`sent < per_second`), on
-PostgreSQL and SQLite alike; when it has none the sender waits for the next second. Rows older
-than a minute are deleted by whoever opens a new second.
+The budget is a ring of 30 slots. A send takes a slot before its request leaves and gives it
+back once Telegram has answered; the slot is free again one period (a second) after that
+answer. So the 30 slots can never hold more than 30 messages that Telegram may have counted in
+the same second, whatever the request's latency: a message is counted by Telegram somewhere
+between our request and its answer, and the slot covers the whole of it plus the period.
 
-Reminders take their place here (gelbot.telegram.sender); a handler's reply does not wait on the
-database — replies are few next to a pass of reminders, and PTB still paces each process.
+Answers to people come before reminders: a reminder takes a slot only while `reserve` more are
+free (one instance also serves its own waiting answers first: gelbot.telegram.pacing).
+
+- `LocalSlots`: the ring in memory, for one process (SQLite, the embedded default: one
+  instance). A ring in the SQLite file deadlocked behind a handler's open write transaction.
+- `SharedSlots`: the ring as 30 rows of `send_slots` on PostgreSQL, shared by every instance.
+  Taking is one `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, timed by the
+  database server's clock (instances need no synchronized clocks); a slot is held 60 s while its
+  request is out, so the slots of an instance that dies mid-send come back on their own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, Protocol
 
-from sqlalchemy import Executable, Table, bindparam, delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, text
 
-from gelbot.models import SendBudget
 from gelbot.services import Services
 
-PER_SECOND = 25  # Telegram's ≈30, less a margin for the replies handlers send meanwhile
-KEEP_SECONDS = 60
-
-_TABLE = cast(Table, SendBudget.__table__)
-
-
-def _take(dialect: str) -> Executable:
-    """Count one message in its second, if the second has room; RETURNING says if it had."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(_TABLE).values(second=bindparam("second"), sent=1)
-    return statement.on_conflict_do_update(
-        index_elements=["second"],
-        set_={"sent": _TABLE.c.sent + 1},
-        where=_TABLE.c.sent < bindparam("per_second"),
-    ).returning(_TABLE.c.sent)
+PER_SECOND = 30  # Telegram's Bot API FAQ: «no more than 30 messages per second»
+PERIOD = 1.0
+HELD = 60.0  # seconds a slot stays taken while its request is out (a crash returns it)
+# Slots a reminder leaves free, so an answer to a person rarely waits on the reminders.
+RESERVE = 1
+Sleep = Callable[[float], Awaitable[None]]
 
 
-class SharedBudget:
-    """`await budget.take()` before each message: returns once the message fits the budget."""
+class Slots(Protocol):
+    """What gelbot.telegram.pacing asks of the budget."""
+
+    async def take(self, urgent: bool) -> int:
+        """Wait for a slot (an answer to a person is `urgent`) and hold it; its number."""
+        ...
+
+    async def give_back(self, slot: int, counted: bool) -> None:
+        """The request is over; `counted=False` when Telegram refused it (a 429): free now."""
+        ...
+
+
+class LocalSlots:
+    """The ring in this process's memory."""
+
+    def __init__(
+        self,
+        per_second: int = PER_SECOND,
+        *,
+        period: float = PERIOD,
+        reserve: int = 0,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.period = period
+        self.reserve = reserve
+        self.now = now
+        self.sleep = sleep
+        self.free_at = [0.0] * per_second  # math.inf: its request is out
+        self._urgent_waiting = 0
+        self._given_back = asyncio.Event()
+
+    def _free(self, now: float) -> list[int]:
+        return [n for n, at in enumerate(self.free_at) if at <= now]
+
+    async def take(self, urgent: bool) -> int:
+        if urgent:
+            self._urgent_waiting += 1
+        try:
+            while True:
+                now = self.now()
+                free = self._free(now)
+                # A reminder waits while an answer does, and leaves `reserve` slots to answers.
+                room = 1 if urgent else 1 + self.reserve
+                if len(free) >= room and (urgent or not self._urgent_waiting):
+                    slot = min(free, key=self.free_at.__getitem__)
+                    self.free_at[slot] = math.inf
+                    return slot
+                await self._wait(now)
+        finally:
+            if urgent:
+                self._urgent_waiting -= 1
+
+    async def _wait(self, now: float) -> None:
+        """Until the next slot frees, or, with every slot out, until a request gives one back."""
+        later = [at for at in self.free_at if now < at < math.inf]
+        if later:
+            await self.sleep(min(later) - now)
+        else:
+            await self._given_back.wait()
+
+    def free_in(self) -> float:
+        """Seconds until a slot is free (0: one is; math.inf: every one is out)."""
+        now = self.now()
+        return max(min(self.free_at) - now, 0.0)
+
+    async def give_back(self, slot: int, counted: bool) -> None:
+        self.free_at[slot] = self.now() + self.period if counted else self.now()
+        self._given_back.set()
+        self._given_back = asyncio.Event()
+
+
+# The slot with the oldest freeing moment among the free ones, past the `reserve` left to
+# answers; SKIP LOCKED: two instances taking at once take two different slots, never wait.
+_TAKE = text(
+    """
+    UPDATE send_slots SET free_at = clock_timestamp() + make_interval(secs => :held)
+    WHERE id = (
+        SELECT id FROM send_slots WHERE free_at <= clock_timestamp()
+        ORDER BY free_at, id OFFSET :reserve LIMIT 1 FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
+    """
+)
+_GIVE_BACK = text(
+    "UPDATE send_slots SET free_at = clock_timestamp() + make_interval(secs => :period) "
+    "WHERE id = :id"
+)
+# How long until a slot frees (never below a millisecond: a poll, not a spin).
+_NEXT_FREE = text(
+    "SELECT greatest(extract(epoch FROM min(free_at) - clock_timestamp()), 0.001) FROM send_slots"
+)
+_ENSURE = text(
+    "INSERT INTO send_slots (id, free_at) SELECT n, now() FROM generate_series(1, :count) AS n "
+    "ON CONFLICT (id) DO NOTHING"
+)
+
+
+class SharedSlots:
+    """The ring in PostgreSQL's `send_slots`, shared by every instance on the database."""
 
     def __init__(
         self,
         services: Services,
-        *,
         per_second: int = PER_SECOND,
-        now: Callable[[], float] = time.time,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        *,
+        period: float = PERIOD,
+        reserve: int = RESERVE,
     ) -> None:
         self.services = services
         self.per_second = per_second
-        # Real time, not the services' clock: Telegram counts real seconds, and the console's
-        # clock stands still (or jumps to 2009) while messages go out.
-        self.now = now
-        self.sleep = sleep
-        self._statement = _take(services.engine.dialect.name)
+        self.period = period
+        self.reserve = reserve
+        self._ready = False
+        self._urgent_waiting = 0
 
-    async def take(self) -> None:
-        while True:
-            now = self.now()
-            second = int(now)
-            async with self.services.transaction() as session:
-                params = {"second": second, "per_second": self.per_second}
-                sent = (await session.execute(self._statement, params)).scalar()
-                if sent == 1:  # a new second: forget the old ones
-                    await session.execute(
-                        delete(_TABLE).where(_TABLE.c.second < second - KEEP_SECONDS)
-                    )
-            if sent is not None:
-                return
-            await self.sleep(second + 1 - now)
+    async def _run(self, statement: TextClause, **params: object) -> Any:
+        async with self.services.engine.connect() as pooled:
+            connection = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+            if not self._ready:  # the places, made once by whichever instance sends first
+                await connection.execute(_ENSURE, {"count": self.per_second})
+                self._ready = True
+            result = await connection.execute(statement, params)
+            return result.scalar() if result.returns_rows else None
+
+    async def take(self, urgent: bool) -> int:
+        if urgent:
+            self._urgent_waiting += 1
+        try:
+            while True:
+                if urgent or not self._urgent_waiting:
+                    reserve = 0 if urgent else self.reserve
+                    slot = await self._run(_TAKE, held=HELD, reserve=reserve)
+                    if slot is not None:
+                        return int(slot)
+                wait = await self._run(_NEXT_FREE)
+                await asyncio.sleep(min(float(wait or 0.01), 0.05))
+        finally:
+            if urgent:
+                self._urgent_waiting -= 1
+
+    async def give_back(self, slot: int, counted: bool) -> None:
+        await self._run(_GIVE_BACK, id=slot, period=self.period if counted else 0.0)

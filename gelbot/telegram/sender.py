@@ -13,20 +13,17 @@ Telegram's answers become outcomes the dispatcher acts on, part by part:
   delivery says so (`uncertain`). Sends wait `read_timeout` (30 s) for the answer, six times
   PTB's default, so a slow Telegram answers in time instead.
 - 403 means the bot was removed from the group or blocked by the person; any other 400 is final.
-The bot given here carries gelbot's rate limiter in the running application (≈30 messages/s
-overall, 20 a minute into one group, about one a second into a private chat), so pacing happens
-below this class; a shared budget (gelbot.telegram.budget) keeps several instances together
-under Telegram's global limit.
+The bot given here carries gelbot's rate limiter (gelbot.telegram.pacing): Telegram's windows,
+the budget shared by every instance, answers to people before reminders — so pacing happens
+below this class, and a chat whose window is full answers here as a 429 would.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 from telegram import Bot
@@ -42,10 +39,9 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import ExtBot
-from telegram.warnings import PTBDeprecationWarning
 
 from gelbot.reminders.outbox import Button, Delivery, Outcome, OutgoingMessage, Progress
-from gelbot.telegram.pacing import NO_RETRY
+from gelbot.telegram.pacing import NO_RETRY, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +56,6 @@ _NOT_SENT = (
     httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError,
     httpx.WriteTimeout,
 )  # fmt: skip
-
-
-class Budget(Protocol):
-    """The send budget several instances share (gelbot.telegram.budget.SharedBudget)."""
-
-    async def take(self) -> None: ...
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """`retry_after` in seconds, whichever type this PTB version gives (int or timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def may_have_reached_telegram(error: NetworkError) -> bool:
@@ -113,14 +95,12 @@ class TelegramSender:
         network_retries: int = 3,
         backoff: float = 1.0,
         read_timeout: float = SEND_READ_TIMEOUT,
-        budget: Budget | None = None,
     ) -> None:
         self.bot = bot
         self.sleep = sleep
         self.network_retries = network_retries
         self.backoff = backoff
         self.read_timeout = read_timeout
-        self.budget = budget
         # Through the rate limiter, a 429 comes straight back here: the sender decides what it
         # means for a reminder, instead of the limiter stalling every send behind it.
         limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
@@ -143,8 +123,6 @@ class TelegramSender:
 
         while next_part < len(message.parts):
             last = next_part == len(message.parts) - 1
-            if self.budget is not None:
-                await self.budget.take()
             try:
                 message_id, answered_in = await self._send_message(
                     chat_id, message.parts[next_part], markup if last else None

@@ -7,10 +7,8 @@ accepted, so a retry sends only the rest; a flood wait on one chat holds up nobo
 
 from __future__ import annotations
 
-import asyncio
-from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -18,14 +16,11 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
 from gelbot.clock import ManualClock
-from gelbot.db import make_engine, make_sessionmaker
 from gelbot.models import Role
 from gelbot.reminders.dispatcher import Dispatcher
 from gelbot.reminders.tick import tick
 from gelbot.services import Services
-from gelbot.telegram.budget import SharedBudget
 from gelbot.telegram.fake_api import BotApiError, FakeTelegram
-from gelbot.telegram.fake_api.limits import FloodControl
 from gelbot.telegram.sender import TelegramSender, may_have_reached_telegram
 from tests.support.delivery_world import SlowTelegram
 from tests.support.harness import Harness
@@ -227,50 +222,3 @@ async def test_a_flood_wait_on_one_chat_holds_up_no_other(
     assert row.due_at == started + timedelta(seconds=50)
     await engine.at(row.due_at)
     assert len(world.to("Eva")) == 1
-
-
-async def test_two_dispatchers_share_telegrams_global_budget(
-    bot: Harness, services: Services, clock: ManualClock
-) -> None:
-    people = 70
-    world = await make_world(services, bot.tg)
-    for n in range(people):
-        await add_person(world, f"P{n}")
-        await add_compromiso(world, f"P{n}", f"Compromiso {n}", date(2009, 3, 5))
-    # Telegram's 30 messages a second, counted on the test's clock.
-    flood = bot.tg.flood = FloodControl(now=lambda: clock.now().timestamp(), private_burst=99)
-    sent_at: list[datetime] = []
-    send = bot.tg.call
-
-    async def timed(method: str, *args: object, **kwargs: object) -> object:
-        answer = await send(method, *args, **kwargs)  # type: ignore[arg-type]
-        if method == "sendMessage":
-            sent_at.append(clock.now())
-        return answer
-
-    bot.tg.call = timed  # type: ignore[method-assign]
-
-    async def sleep(seconds: float) -> None:
-        clock.advance(seconds=seconds)
-        await asyncio.sleep(0)
-
-    def moment() -> float:  # the test's clock stands for real time here
-        return clock.now().timestamp()
-
-    engines = [make_engine(services.settings.database_url) for _ in range(2)]
-    try:
-        dispatchers = []
-        for engine, name in zip(engines, ("A", "B"), strict=True):
-            own = Services(services.settings, engine, make_sessionmaker(engine), clock)
-            sender = TelegramSender(bot.app.bot, sleep=sleep,
-                                    budget=SharedBudget(own, now=moment, sleep=sleep))  # fmt: skip
-            dispatchers.append(Dispatcher(own, sender, worker=name, batch_size=5))
-        await asyncio.gather(*(tick(d) for d in dispatchers))
-    finally:
-        for engine in engines:
-            await engine.dispose()
-    assert flood.floods == []
-    per_person = Counter(m.chat_id for m in bot.tg.sent if m.chat_id > 0)
-    assert len(per_person) == people and set(per_person.values()) == {1}
-    per_second = Counter(int(moment.timestamp()) for moment in sent_at)
-    assert max(per_second.values()) <= 30

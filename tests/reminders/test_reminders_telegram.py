@@ -19,7 +19,7 @@ from gelbot.reminders.dispatcher import MAX_ATTEMPTS, Dispatcher
 from gelbot.reminders.tick import tick
 from gelbot.services import Services
 from gelbot.settings import Settings
-from gelbot.telegram.budget import SharedBudget
+from gelbot.telegram.budget import LocalSlots, SharedSlots
 from gelbot.telegram.fake_api import BotApiError, FakeBotApiRequest, FakeTelegram
 from gelbot.telegram.pacing import Pacing
 from gelbot.telegram.reminder_dispatcher import dispatcher_of
@@ -217,13 +217,11 @@ async def test_the_running_bot_sends_reminders_through_the_rate_limiter(settings
     application = build_application(settings, request=FakeBotApiRequest(FakeTelegram()))
     sender = dispatcher_of(application).sender
     assert isinstance(sender, TelegramSender)
-    assert isinstance(sender.budget, SharedBudget)  # shared with other instances
     limiter = sender.bot.rate_limiter  # type: ignore[attr-defined]
     assert isinstance(limiter, Pacing) and limiter.paced
-    assert (limiter.private_burst, limiter.private_per_second) == (3, 1.0)
-    # 20 messages a minute into one group, 30 a second overall (PTB's defaults, Telegram's).
-    assert (limiter._group_max_rate, limiter._group_time_period) == (20, 60)
-    assert (limiter._base_limiter.max_rate, limiter._base_limiter.time_period) == (30, 1)
+    # 30 messages in any second overall: in memory on SQLite, shared through PostgreSQL.
+    shared = settings.database_url.startswith("postgresql")
+    assert isinstance(limiter.overall, SharedSlots if shared else LocalSlots)
     jobs = application.job_queue.jobs() if application.job_queue else ()
     [reminders] = [job for job in jobs if job.name == "recordatorios"]
     assert reminders.job.trigger.interval.total_seconds() == settings.dispatch_interval_seconds

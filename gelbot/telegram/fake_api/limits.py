@@ -3,8 +3,8 @@
 Telegram answers 429 «Too Many Requests: retry after N» to a bot that sends faster than about
 one message a second into a private chat (short bursts pass), 20 a minute into a group, or 30 a
 second overall. The fake enforces these only when a test turns it on (`FakeTelegram.flood`),
-with the clock of its choice: real time against PTB's own limiter, the test's clock against
-gelbot's shared budget.
+with the clock of its choice (a test's manual clock, or real time). The strict sliding-window
+reading every bench and pacing test uses is gelbot.telegram.fake_api.sending_limits.
 """
 
 from __future__ import annotations
