@@ -99,9 +99,9 @@ class LocalSlots:
             await self._given_back.wait()
 
     def free_in(self) -> float:
-        """Seconds until a slot is free (0: one is; math.inf: every one is out)."""
-        now = self.now()
-        return max(min(self.free_at) - now, 0.0)
+        """Seconds until a slot is free (0: one is); with every one out, at least a period."""
+        soonest = min(self.free_at)
+        return self.period if soonest == math.inf else max(soonest - self.now(), 0.0)
 
     async def give_back(self, slot: int, counted: bool) -> None:
         self.free_at[slot] = self.now() + self.period if counted else self.now()

@@ -59,6 +59,13 @@ async def test_a_reminder_into_a_group_that_used_its_minute_is_handed_back_at_on
     assert len(tg.sent) == 20 and tg.limits is not None and tg.limits.rejected == 0
 
 
+async def test_a_window_whose_places_are_all_out_is_at_least_a_period_away() -> None:
+    window = LocalSlots(3, period=3.0)
+    for _ in range(3):
+        await window.take(urgent=True)  # three requests out, none answered yet
+    assert window.free_in() == 3.0
+
+
 async def test_an_answer_takes_the_next_free_place_before_a_waiting_reminder() -> None:
     slots = LocalSlots(1, period=0.2)
     order: list[str] = []
