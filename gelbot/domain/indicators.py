@@ -14,9 +14,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.indicator_periods import Period, frequency_of, period_of, periods_between
 from gelbot.models import Committee, Frequency, Indicator, IndicatorReading, Person, ReadingStatus
 
@@ -54,34 +54,25 @@ async def _claim(
 ) -> tuple[Row, bool]:
     """The `model` row with the `unique` columns, inserted with `values` if missing; (row, new?).
 
-    Two gelbot instances may both find no row and both insert it: a plain INSERT makes the
-    second one fail on the unique constraint, and its person reads «algo falló». ON CONFLICT
-    DO NOTHING makes it wait for the first one instead (PostgreSQL waits for its commit, SQLite
-    for the write lock), insert nothing, and read the row the first one made. The SELECT comes
-    first because the row is usually there, and an INSERT that does nothing still takes an id.
+    Two gelbot instances may both find no row and both insert it: with a plain INSERT the
+    second one failed on the unique constraint and its person read «algo falló». Through
+    insert_missing it waits for the first one and reads the row the first one made. The SELECT
+    comes first because the row is usually there, and an INSERT that does nothing takes an id.
     `lock` holds the row until commit, so whoever replaces its value after this one waits.
     """
     table = cast(Table, model.__table__)
     matches: list[ColumnElement[bool]] = [table.c[name] == value for name, value in unique.items()]
     query = select(model).where(*matches)
-    postgres = session.get_bind().dialect.name == "postgresql"
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
-        if not postgres:
+        if session.get_bind().dialect.name != "postgresql":
             # SQLite has no FOR UPDATE, and reads outside a write transaction: a write that
             # changes nothing takes the database's write lock first, so the read is the latest.
             await session.execute(update(table).where(*matches).values(id=table.c.id))
     found = await session.scalar(query)
     if found is not None:
         return found, False
-    insert = postgresql.insert if postgres else sqlite.insert
-    statement = (
-        insert(table)
-        .values(**unique, **values)
-        .on_conflict_do_nothing(index_elements=list(unique))
-        .returning(table.c.id)
-    )
-    created = (await session.execute(statement)).first() is not None
+    created = await insert_missing(session, table, unique, values)
     found = await session.scalar(query)
     assert found is not None  # inserted now, or by whoever the conflict was with
     return found, created

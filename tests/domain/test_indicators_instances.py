@@ -8,35 +8,28 @@ no row, inserted its own and failed on the unique constraint: its person read «
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from typing import TypeVar
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.db import make_engine, make_sessionmaker
 from gelbot.domain import committees, indicators, sitio_web
 from gelbot.domain.committees import PersonInfo
 from gelbot.models import Committee, Indicator, IndicatorReading, Person
 from gelbot.services import Services
+from tests.support.instances import Work, race, second_instance
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
 LAST_WEEK, THIS_WEEK = date(2009, 2, 23), date(2009, 3, 2)
 
-T = TypeVar("T")
-Work = Callable[[AsyncSession], Awaitable[T]]
-
 
 @pytest.fixture
 async def other(services: Services) -> AsyncIterator[Services]:
-    """A second instance: its own engine, so its own connections, on the same database."""
-    engine = make_engine(services.settings.database_url)
-    yield Services(services.settings, engine, make_sessionmaker(engine), services.clock)
-    await engine.dispose()
+    async with second_instance(services) as instance:
+        yield instance
 
 
 async def setup(services: Services) -> tuple[int, int, int]:
@@ -48,38 +41,6 @@ async def setup(services: Services) -> tuple[int, int, int]:
             session, chat_id=-1001, entity_name="Alcaldía de Mocoa", founder=ana, now=NOW
         )
         return committee.id, ana.id, beto.id
-
-
-async def waiting_on_another(session: AsyncSession) -> bool:
-    """Whether some other connection waits for a lock this transaction holds (PostgreSQL)."""
-    waiting = await session.scalar(
-        text(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    )
-    return bool(waiting)
-
-
-async def race(services: Services, other: Services, first: Work[T], second: Work[T]) -> list[T]:
-    """`first` in this instance, held open until `second`, in the other one, waits on it."""
-    async with services.transaction() as session:
-        first_result = await first(session)
-
-        async def in_other() -> T:
-            async with other.transaction() as other_session:
-                return await second(other_session)
-
-        task = asyncio.create_task(in_other())
-        if session.get_bind().dialect.name == "postgresql":
-            for _ in range(500):
-                if task.done() or await waiting_on_another(session):
-                    break
-                await asyncio.sleep(0.01)
-            assert not task.done(), "the second instance did not wait for the first"
-        else:  # SQLite has no view of who waits: give the second instance time to reach the lock
-            await asyncio.wait({task}, timeout=0.3)
-    return [first_result, await task]
 
 
 def answering(committee_id: int, person_id: int, week: date, times: int) -> Work[bool]:
