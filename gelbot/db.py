@@ -54,6 +54,8 @@ async def insert_missing(
     for its commit, SQLite for the write lock) and inserts nothing; a SELECT after it finds
     the row either way.
     """
+    # It skips the ORM's flush, so _strip_nul below does not see it: strip NUL here as well.
+    values = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(table)
