@@ -15,7 +15,8 @@ from gelbot.domain.committee_frameworks import default_ids
 
 # DomainError lives in domain.errors; handlers and the CLI still reach it through here.
 from gelbot.domain.errors import DomainError as DomainError
-from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, Role
+from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, PlanScope, Role
+from gelbot.models.reminders import plan_again
 
 # Every group command starts with these lookups: built once, since building a statement
 # costs more than SQLite takes to run it (bench/README.md).
@@ -160,7 +161,8 @@ async def join(
         created = await insert_missing(session, cast(Table, Membership.__table__), pair, values)
         found = await session.scalar(_MEMBERSHIP, pair)
         assert found is not None
-        if created:
+        if created:  # inserted past the ORM's flush hook, which would have said so
+            await plan_again(session, PlanScope.COMITE, committee.id)
             return found, True
     was_active = found.active
     found.cargo = cargo

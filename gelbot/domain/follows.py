@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.db import insert_missing
 from gelbot.domain.spanish import normalize
-from gelbot.models import Committee, DelegateFollow, FollowStatus, Person
+from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, PlanScope
+from gelbot.models.reminders import plan_again
 
 MAX_MATCHES = 8
 MIN_WORD = 4  # a word of the query names a word of the entity when it starts it with 4+ letters
@@ -130,7 +131,10 @@ async def request(
         created = await insert_missing(session, cast(Table, DelegateFollow.__table__), pair, values)
         follow = await follow_of(session, person.id, committee.id)
         assert follow is not None
-        return Request(Asked.NEW if created else Asked.PENDING, follow)
+        if not created:
+            return Request(Asked.PENDING, follow)
+        await plan_again(session, PlanScope.DELEGADO, person.id)  # as the flush hook would
+        return Request(Asked.NEW, follow)
     follow.status, follow.requested_at = FollowStatus.PENDIENTE.value, now
     follow.decided_at = follow.decided_by_id = None
     await session.flush()

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain import committees
 from gelbot.domain.committees import PersonInfo
-from gelbot.models import Committee, Membership, Person
+from gelbot.models import Committee, Membership, Person, ReminderPlan
 from gelbot.services import Services
 from tests.support.instances import Work, race, second_instance
 
@@ -84,3 +84,21 @@ async def test_a_new_persons_name_keeps_no_nul_character(services: Services) -> 
     async with services.transaction() as session:
         person = await committees.upsert_person(session, PersonInfo(302, "Do\x00ra"), now=NOW)
     assert person.display_name == "Dora"
+
+
+async def test_a_new_member_still_has_the_committees_reminders_planned_again(
+    services: Services,
+) -> None:
+    # The membership is inserted past the ORM's flush hook that tells the planner.
+    async with services.transaction() as session:
+        ana = await committees.upsert_person(session, PersonInfo(101, "Ana"), now=NOW)
+        dora = await committees.upsert_person(session, DORA, now=NOW)
+        committee, _ = await committees.register_committee(
+            session, chat_id=-1001, entity_name="Alcaldía de Mocoa", founder=ana, now=NOW
+        )
+    plan = select(ReminderPlan.changes).where(ReminderPlan.scope_id == committee.id)
+    async with services.transaction() as session:
+        before = await session.scalar(plan)
+        await committees.join(session, committee, dora, "Editora web", now=NOW)
+    async with services.transaction() as session:
+        assert await session.scalar(plan) == (before or 0) + 1

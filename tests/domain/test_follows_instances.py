@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gelbot.domain import committees, follows
 from gelbot.domain.committees import PersonInfo
 from gelbot.domain.follows import Asked
-from gelbot.models import Committee, DelegateFollow, FollowStatus, Person
+from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, PlanScope, ReminderPlan
 from gelbot.services import Services
 from tests.support.instances import race, second_instance
 
@@ -52,3 +52,17 @@ async def test_a_request_sent_twice_at_once_is_one_request_asked_once(
     async with services.transaction() as session:
         rows = list(await session.scalars(select(DelegateFollow)))
     assert [(r.person_id, r.status) for r in rows] == [(eva_id, FollowStatus.PENDIENTE.value)]
+
+
+async def test_a_request_still_has_the_delegados_digest_planned(services: Services) -> None:
+    # The request is inserted past the ORM's flush hook that tells the planner.
+    async with services.transaction() as session:
+        ana = await committees.upsert_person(session, PersonInfo(101, "Ana"), now=NOW)
+        eva = await committees.upsert_person(session, PersonInfo(105, "Eva"), now=NOW)
+        committee, _ = await committees.register_committee(
+            session, chat_id=-1001, entity_name="Alcaldía de Mocoa", founder=ana, now=NOW
+        )
+        await follows.request(session, eva, committee, now=NOW)
+    async with services.transaction() as session:
+        plans = await session.execute(select(ReminderPlan.scope, ReminderPlan.scope_id))
+        assert (PlanScope.DELEGADO.value, eva.id) in set(plans.all())
