@@ -7,7 +7,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, inspect
+from sqlalchemy import Table, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -41,6 +42,28 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.close()
 
     return engine
+
+
+async def insert_missing(
+    session: AsyncSession, table: Table, unique: dict[str, Any], values: dict[str, Any]
+) -> bool:
+    """INSERT … ON CONFLICT (the `unique` columns) DO NOTHING; True if the row went in now.
+
+    Get-or-create for rows two gelbot instances may create at once: a plain INSERT makes the
+    second one fail on the unique constraint. This one waits for the first (PostgreSQL waits
+    for its commit, SQLite for the write lock) and inserts nothing; a SELECT after it finds
+    the row either way.
+    """
+    # It skips the ORM's flush, so _strip_nul below does not see it: strip NUL here as well.
+    values = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**unique, **values)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c.id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -8,11 +8,13 @@ it before the bot kept that record count too, the most recent first.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gelbot.db import insert_missing
 from gelbot.domain.spanish import normalize
 from gelbot.models import CargoHolder, Committee, Compromiso, Membership
 
@@ -86,9 +88,15 @@ async def record_holder(
     """`member` has just declared their cargo: they hold it from `now`."""
     assert member.cargo
     key = cargo_key(member.cargo)
-    row = await session.scalar(_HOLDER, {"committee_id": committee.id, "cargo_key": key})
+    held = {"committee_id": committee.id, "cargo_key": key}
+    row = await session.scalar(_HOLDER, held)
     if row is None:
-        session.add(CargoHolder(committee_id=committee.id, cargo_key=key, cargo=member.cargo,
-                                membership_id=member.id, since=now))  # fmt: skip
-    elif row.membership_id != member.id:
+        # Two people declaring the same cargo at once may reach two gelbot instances: the
+        # second waits, then takes the cargo over as if it had come a moment later.
+        values = {"cargo": member.cargo, "membership_id": member.id, "since": now}
+        if await insert_missing(session, cast(Table, CargoHolder.__table__), held, values):
+            return
+        row = await session.scalar(_HOLDER, held)
+        assert row is not None
+    if row.membership_id != member.id:
         row.membership_id, row.cargo, row.since = member.id, member.cargo, now

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gelbot.db import insert_missing
 from gelbot.domain.committee_frameworks import default_ids
 
 # DomainError lives in domain.errors; handlers and the CLI still reach it through here.
 from gelbot.domain.errors import DomainError as DomainError
-from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, Role
+from gelbot.models import Base, Committee, Membership, Nivel, Orden, Person, PlanScope, Role
+from gelbot.models.reminders import plan_again
 
 # Every group command starts with these lookups: built once, since building a statement
 # costs more than SQLite takes to run it (bench/README.md).
@@ -41,20 +44,23 @@ class PersonInfo:
 
 async def upsert_person(session: AsyncSession, info: PersonInfo, *, now: datetime) -> Person:
     """The Person for a Telegram user, created or refreshed (names and usernames change)."""
-    person = await session.scalar(_PERSON_BY_TELEGRAM_ID, {"telegram_id": info.telegram_id})
+    who = {"telegram_id": info.telegram_id}
+    person = await session.scalar(_PERSON_BY_TELEGRAM_ID, who)
     if person is None:
-        person = Person(
-            telegram_id=info.telegram_id,
-            first_name=info.first_name[:200],
-            username=info.username,
-            last_name=(info.last_name or None) and info.last_name[:200],
-            private_chat_open=False,
-            private_blocked=False,
-            created_at=now,
-        )
-        session.add(person)
-        await session.flush()
-        return person
+        # Their first two updates may reach two gelbot instances at once: the second waits.
+        values = {
+            "first_name": info.first_name[:200],
+            "username": info.username,
+            "last_name": (info.last_name or None) and info.last_name[:200],
+            "private_chat_open": False,
+            "private_blocked": False,
+            "created_at": now,
+        }
+        created = await insert_missing(session, cast(Table, Person.__table__), who, values)
+        person = await session.scalar(_PERSON_BY_TELEGRAM_ID, who)
+        assert person is not None
+        if created:
+            return person
     person.first_name = info.first_name[:200]
     person.last_name = (info.last_name or None) and info.last_name[:200]
     if info.username != person.username:
@@ -147,25 +153,21 @@ async def join(
         raise DomainError("unirme_sin_cargo")
     if len(cargo) > MAX_CARGO:
         raise DomainError("cargo_largo", limit=MAX_CARGO, length=len(cargo))
-    found = await session.scalar(
-        _MEMBERSHIP, {"committee_id": committee.id, "person_id": person.id}
-    )
-    if found is not None:
-        was_active = found.active
-        found.cargo = cargo
-        found.active = True
-        return found, not was_active
-    member = Membership(
-        committee_id=committee.id,
-        person_id=person.id,
-        role=Role.MIEMBRO.value,
-        cargo=cargo,
-        active=True,
-        joined_at=now,
-    )
-    session.add(member)
-    await session.flush()
-    return member, True
+    pair = {"committee_id": committee.id, "person_id": person.id}
+    found = await session.scalar(_MEMBERSHIP, pair)
+    if found is None:
+        # The same person joining twice may reach two gelbot instances at once: one waits.
+        values = {"role": Role.MIEMBRO.value, "cargo": cargo, "active": True, "joined_at": now}
+        created = await insert_missing(session, cast(Table, Membership.__table__), pair, values)
+        found = await session.scalar(_MEMBERSHIP, pair)
+        assert found is not None
+        if created:  # inserted past the ORM's flush hook, which would have said so
+            await plan_again(session, PlanScope.COMITE, committee.id)
+            return found, True
+    was_active = found.active
+    found.cargo = cargo
+    found.active = True
+    return found, not was_active
 
 
 async def members(session: AsyncSession, committee: Committee) -> list[Membership]:

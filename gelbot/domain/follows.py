@@ -13,12 +13,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.spanish import normalize
-from gelbot.models import Committee, DelegateFollow, FollowStatus, Person
+from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, PlanScope
+from gelbot.models.reminders import plan_again
 
 MAX_MATCHES = 8
 MIN_WORD = 4  # a word of the query names a word of the entity when it starts it with 4+ letters
@@ -121,8 +124,17 @@ async def request(
         Asked.NEW if follow is None or follow.status == FollowStatus.RECHAZADO else Asked.AGAIN
     )
     if follow is None:
-        follow = DelegateFollow(person_id=person.id, committee_id=committee.id)
-        session.add(follow)
+        # Asked twice at once, the request may reach two gelbot instances: the second one
+        # waits, then finds the first one's request pending.
+        pair = {"person_id": person.id, "committee_id": committee.id}
+        values = {"status": FollowStatus.PENDIENTE.value, "requested_at": now}
+        created = await insert_missing(session, cast(Table, DelegateFollow.__table__), pair, values)
+        follow = await follow_of(session, person.id, committee.id)
+        assert follow is not None
+        if not created:
+            return Request(Asked.PENDING, follow)
+        await plan_again(session, PlanScope.DELEGADO, person.id)  # as the flush hook would
+        return Request(Asked.NEW, follow)
     follow.status, follow.requested_at = FollowStatus.PENDIENTE.value, now
     follow.decided_at = follow.decided_by_id = None
     await session.flush()

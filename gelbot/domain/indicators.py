@@ -11,11 +11,12 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.indicator_periods import Period, frequency_of, period_of, periods_between
 from gelbot.models import Committee, Frequency, Indicator, IndicatorReading, Person, ReadingStatus
 
@@ -23,6 +24,8 @@ SITIO_WEB_SEMANAL = "sitio_web_semanal"
 # criterios_fase_<phase key>: the % of a phase's criteria met, recorded as criteria are marked.
 PHASE_SHARE_PREFIX = "criterios_fase_"
 MAX_KEY = 80
+
+Row = TypeVar("Row", Indicator, IndicatorReading)
 
 
 class IndicatorStatus(enum.StrEnum):
@@ -39,6 +42,49 @@ async def find_indicator(session: AsyncSession, committee: Committee, key: str) 
     return await session.scalar(
         select(Indicator).where(Indicator.committee_id == committee.id, Indicator.key == key)
     )
+
+
+async def _claim(
+    session: AsyncSession,
+    model: type[Row],
+    unique: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    lock: bool = False,
+) -> tuple[Row, bool]:
+    """The `model` row with the `unique` columns, inserted with `values` if missing; (row, new?).
+
+    Two gelbot instances may both find no row and both insert it: with a plain INSERT the
+    second one failed on the unique constraint and its person read «algo falló». Through
+    insert_missing it waits for the first one and reads the row the first one made. The SELECT
+    comes first because the row is usually there, and an INSERT that does nothing takes an id.
+    `lock` holds the row until commit, so whoever replaces its value after this one waits.
+    """
+    table = cast(Table, model.__table__)
+    matches: list[ColumnElement[bool]] = [table.c[name] == value for name, value in unique.items()]
+    query = select(model).where(*matches)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+        if session.get_bind().dialect.name != "postgresql":
+            # SQLite has no FOR UPDATE, and reads outside a write transaction: a write that
+            # changes nothing takes the database's write lock first, so the read is the latest.
+            await session.execute(update(table).where(*matches).values(id=table.c.id))
+    found = await session.scalar(query)
+    if found is not None:
+        return found, False
+    created = await insert_missing(session, table, unique, values)
+    found = await session.scalar(query)
+    assert found is not None  # inserted now, or by whoever the conflict was with
+    return found, created
+
+
+async def claim_indicator(
+    session: AsyncSession, committee_id: int, key: str, **values: Any
+) -> tuple[Indicator, bool]:
+    """The committee's indicator `key`, created with `values` (name, meta, ...) when missing;
+    (indicator, created now?). Every creation of an indicator goes through here."""
+    unique = {"committee_id": committee_id, "key": key[:MAX_KEY]}
+    return await _claim(session, Indicator, unique, {"position": 0, **values})
 
 
 async def ensure_indicator(
@@ -58,23 +104,12 @@ async def ensure_indicator(
     defaults), except that a retired one comes back into use: whoever ensures it feeds it.
     """
     frequency_of(frequency)
-    found = await find_indicator(session, committee, key)
-    if found is not None:
-        found.retired_at = None
-        return found
-    indicator = Indicator(
-        committee_id=committee.id,
-        key=key[:MAX_KEY],
-        name=name,
-        meta=meta,
-        meta_text=meta_text,
-        unit=unit,
+    found, _ = await claim_indicator(
+        session, committee.id, key, name=name, meta=meta, meta_text=meta_text, unit=unit,
         frequency=frequency,
-        position=0,
-    )
-    session.add(indicator)
-    await session.flush()
-    return indicator
+    )  # fmt: skip
+    found.retired_at = None
+    return found
 
 
 async def active_indicators(session: AsyncSession, committee: Committee) -> list[Indicator]:
@@ -107,39 +142,47 @@ async def record_reading(
     details["history"] so the informe can still tell who said what first.
     """
     period = period_of(indicator.frequency, period_start)
-    reading = await session.scalar(
-        select(IndicatorReading).where(
-            IndicatorReading.indicator_id == indicator.id,
-            IndicatorReading.period_start == period.start,
-        )
+    given = {
+        "value": value,
+        "status": status.value,
+        "person_id": person.id if person is not None else None,
+        "answer_id": answer_id,
+        "recorded_at": now,
+    }
+    reading, created = await claim_reading(session, indicator.id, period, given, lock=True)
+    if created:
+        return reading
+    history: list[dict[str, Any]] = list((reading.details or {}).get("history", []))
+    history.append(
+        {
+            "value": reading.value,
+            "status": reading.status,
+            "person_id": reading.person_id,
+            "answer_id": reading.answer_id,
+            "recorded_at": reading.recorded_at.isoformat(),
+        }
     )
-    if reading is None:
-        reading = IndicatorReading(
-            indicator_id=indicator.id,
-            period_start=period.start,
-            period_end=period.end,
-            details=None,
-        )
-        session.add(reading)
-    else:
-        history: list[dict[str, Any]] = list((reading.details or {}).get("history", []))
-        history.append(
-            {
-                "value": reading.value,
-                "status": reading.status,
-                "person_id": reading.person_id,
-                "answer_id": reading.answer_id,
-                "recorded_at": reading.recorded_at.isoformat(),
-            }
-        )
-        reading.details = {**(reading.details or {}), "history": history}
-    reading.value = value
-    reading.status = status.value
-    reading.person_id = person.id if person is not None else None
-    reading.answer_id = answer_id
-    reading.recorded_at = now
+    reading.details = {**(reading.details or {}), "history": history}
+    for name, new in given.items():
+        setattr(reading, name, new)
     await session.flush()
     return reading
+
+
+async def claim_reading(
+    session: AsyncSession,
+    indicator_id: int,
+    period: Period,
+    values: dict[str, Any],
+    *,
+    lock: bool = False,
+) -> tuple[IndicatorReading, bool]:
+    """The indicator's reading for `period`, created with `values` when there is none;
+    (reading, created now?). An existing one is returned untouched (locked until commit with
+    `lock`, for a caller that replaces it)."""
+    unique = {"indicator_id": indicator_id, "period_start": period.start}
+    row = {"period_end": period.end, "details": None, **values}
+    return await _claim(session, IndicatorReading, unique, row, lock=lock)
 
 
 async def record_no_answer(
@@ -147,17 +190,9 @@ async def record_no_answer(
 ) -> IndicatorReading | None:
     """Mark the period as «sin respuesta» unless someone already answered; None if they did."""
     period = period_of(indicator.frequency, period_start)
-    existing = await session.scalar(
-        select(IndicatorReading).where(
-            IndicatorReading.indicator_id == indicator.id,
-            IndicatorReading.period_start == period.start,
-        )
-    )
-    if existing is not None:
-        return None
-    return await record_reading(
-        session, indicator, period.start, None, None, None, now, status=ReadingStatus.SIN_RESPUESTA
-    )
+    values = {"value": None, "status": ReadingStatus.SIN_RESPUESTA.value, "recorded_at": now}
+    reading, created = await claim_reading(session, indicator.id, period, values)
+    return reading if created else None
 
 
 async def readings_between(

@@ -9,11 +9,13 @@ outside advisors: they are not called in the roll call and do not count for quor
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from gelbot.db import insert_missing
 from gelbot.domain import compromisos, meeting_details
 from gelbot.domain import meeting_corrections as corrections
 from gelbot.domain.actas import acta_of as acta_of
@@ -249,12 +251,10 @@ async def mark_attendance(
     """Record (or correct) one member's attendance; in a reopened meeting, keep the history."""
     if meeting.status != MeetingStatus.ABIERTA.value:
         raise DomainError("reunion_cerrada")
-    row = await session.scalar(
-        select(MeetingAttendance).where(
-            MeetingAttendance.meeting_id == meeting.id,
-            MeetingAttendance.membership_id == target.id,
-        )
+    query = select(MeetingAttendance).where(
+        MeetingAttendance.meeting_id == meeting.id, MeetingAttendance.membership_id == target.id
     )
+    row = await session.scalar(query)
     before = None if row is None else row.status
     if corrections.was_closed(meeting) and before != status.value:
         person = await session.get(Person, target.person_id)
@@ -263,11 +263,16 @@ async def mark_attendance(
                                  subject=name, before=before,
                                  after=status.value)  # fmt: skip
     if row is None:
-        session.add(MeetingAttendance(meeting_id=meeting.id, membership_id=target.id,
-                                      status=status.value, recorded_at=now,
-                                      recorded_by_id=actor.id))  # fmt: skip
-    else:
-        row.status, row.recorded_at, row.recorded_by_id = status.value, now, actor.id
+        # A member answering «presente» while the coordinador calls them may reach two gelbot
+        # instances at once: the second waits for the first, then corrects its row below.
+        pair = {"meeting_id": meeting.id, "membership_id": target.id}
+        values = {"status": status.value, "recorded_at": now, "recorded_by_id": actor.id}
+        table = cast(Table, MeetingAttendance.__table__)
+        if await insert_missing(session, table, pair, values):
+            return
+        row = await session.scalar(query)
+        assert row is not None
+    row.status, row.recorded_at, row.recorded_by_id = status.value, now, actor.id
     await session.flush()
 
 

@@ -13,11 +13,13 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.committee_frameworks import merged_for
 from gelbot.domain.criterion_names import (
     MAX_TARGETS,
@@ -172,16 +174,17 @@ async def unmet_criteria(
 async def _status_row(
     session: AsyncSession, committee: Committee, key: str, now: datetime
 ) -> CriterionStatus:
-    row = await session.scalar(
-        select(CriterionStatus).where(
-            CriterionStatus.committee_id == committee.id, CriterionStatus.criterion_key == key
-        )
+    query = select(CriterionStatus).where(
+        CriterionStatus.committee_id == committee.id, CriterionStatus.criterion_key == key
     )
+    row = await session.scalar(query)
     if row is None:
-        row = CriterionStatus(
-            committee_id=committee.id, criterion_key=key, met=False, updated_at=now
-        )
-        session.add(row)
+        # Two people marking it at once may reach two gelbot instances: the second one waits.
+        unique = {"committee_id": committee.id, "criterion_key": key}
+        values = {"met": False, "not_applicable": False, "updated_at": now}
+        await insert_missing(session, cast(Table, CriterionStatus.__table__), unique, values)
+        row = await session.scalar(query)
+        assert row is not None
     return row
 
 

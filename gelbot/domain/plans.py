@@ -29,7 +29,12 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain.indicators import MAX_KEY, PHASE_SHARE_PREFIX, SITIO_WEB_SEMANAL
+from gelbot.domain.indicators import (
+    MAX_KEY,
+    PHASE_SHARE_PREFIX,
+    SITIO_WEB_SEMANAL,
+    claim_indicator,
+)
 from gelbot.domain.phases import feed_share_indicators
 from gelbot.domain.plan_import import Indicador, PlanDeAccion
 from gelbot.domain.spanish import normalize
@@ -213,10 +218,14 @@ async def import_plan(
             plan_keys.add(key)
             indicator = existing.get(key)
             if indicator is None:
-                indicator = Indicator(committee_id=committee.id, key=key)
-                session.add(indicator)
+                # Not there when the import began, but a weekly answer may be creating the
+                # sitio web one right now (on another instance): claim it, don't just insert.
+                indicator, created = await claim_indicator(
+                    session, committee.id, key, name=indicador.nombre,
+                    frequency=indicador.frecuencia,
+                )  # fmt: skip
                 existing[key] = indicator
-                new_keys.append(key)
+                (new_keys if created else kept_keys).append(key)
             else:
                 kept_keys.append(key)
             indicator.plan_action_id = action.id

@@ -9,6 +9,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.domain.errors import DomainError
+from gelbot.domain.indicator_periods import Period
+from gelbot.domain.indicators import SITIO_WEB_SEMANAL, claim_indicator, claim_reading
 from gelbot.domain.spanish import normalize
 from gelbot.models import (
     Committee,
@@ -19,30 +21,17 @@ from gelbot.models import (
     ReadingStatus,
 )
 
-INDICATOR_KEY = "sitio_web_semanal"
+INDICATOR_KEY = SITIO_WEB_SEMANAL
 INDICATOR_NAME = "Número de veces que se actualiza el sitio web por semana"
 MAX_UPDATES = 100  # a week has 168 hours; more than this is a typo
 
 
 async def indicator(session: AsyncSession, committee_id: int) -> Indicator:
     """The committee's weekly site indicator, created (meta: mínimo 1) the first time."""
-    found = await session.scalar(
-        select(Indicator).where(
-            Indicator.committee_id == committee_id, Indicator.key == INDICATOR_KEY
-        )
-    )
-    if found is None:
-        found = Indicator(
-            committee_id=committee_id,
-            key=INDICATOR_KEY,
-            name=INDICATOR_NAME,
-            meta=1,
-            meta_text="mínimo 1 vez por semana",
-            unit="veces",
-            frequency=Frequency.SEMANAL.value,
-        )
-        session.add(found)
-        await session.flush()
+    found, _ = await claim_indicator(
+        session, committee_id, INDICATOR_KEY, name=INDICATOR_NAME, meta=1,
+        meta_text="mínimo 1 vez por semana", unit="veces", frequency=Frequency.SEMANAL.value,
+    )  # fmt: skip
     return found
 
 
@@ -108,20 +97,22 @@ async def record_answer(
     check_week(week, today, since)
     if not 0 <= times <= MAX_UPDATES:
         raise DomainError("sitio_numero_invalido", limit=MAX_UPDATES)
-    found = await reading(session, committee_id, week)
-    replaced = found is not None and found.status == ReadingStatus.RESPONDIDO
-    if found is None:
-        found = IndicatorReading(
-            indicator_id=(await indicator(session, committee_id)).id,
-            period_start=week,
-            period_end=week + timedelta(days=6),
-        )
-        session.add(found)
-    found.value = float(times)
-    found.status = ReadingStatus.RESPONDIDO.value
-    found.person_id = person_id
-    found.recorded_at = now
-    found.details = {"fuente": "recordatorio"}
+    values = {
+        "value": float(times),
+        "status": ReadingStatus.RESPONDIDO.value,
+        "person_id": person_id,
+        "recorded_at": now,
+        "details": {"fuente": "recordatorio"},
+    }
+    week_period = Period(week, week + timedelta(days=6))
+    indicator_id = (await indicator(session, committee_id)).id
+    found, created = await claim_reading(session, indicator_id, week_period, values)
+    if created:
+        return found, False
+    # Someone answered first (perhaps a moment ago, on another instance): the last word wins.
+    replaced = found.status == ReadingStatus.RESPONDIDO
+    for name, value in values.items():
+        setattr(found, name, value)
     await session.flush()
     return found, replaced
 
@@ -132,19 +123,17 @@ async def close_week(
     """Nobody answered: record the week as «sin respuesta» (True if it was recorded now)."""
     if await reading(session, committee_id, week) is not None:
         return False
-    session.add(
-        IndicatorReading(
-            indicator_id=(await indicator(session, committee_id)).id,
-            period_start=week,
-            period_end=week + timedelta(days=6),
-            value=None,
-            status=ReadingStatus.SIN_RESPUESTA.value,
-            recorded_at=now,
-            details={"fuente": "recordatorio"},
-        )
-    )
-    await session.flush()
-    return True
+    values = {
+        "value": None,
+        "status": ReadingStatus.SIN_RESPUESTA.value,
+        "recorded_at": now,
+        "details": {"fuente": "recordatorio"},
+    }
+    week_period = Period(week, week + timedelta(days=6))
+    indicator_id = (await indicator(session, committee_id)).id
+    # An answer recorded meanwhile (another instance) wins: then nothing is recorded here.
+    _, created = await claim_reading(session, indicator_id, week_period, values)
+    return created
 
 
 async def plan_meta(session: AsyncSession, committee_id: int) -> Indicator | None:

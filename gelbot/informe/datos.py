@@ -15,9 +15,12 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.errors import DomainError
 from gelbot.domain.spanish import normalize
 from gelbot.informe.compile import informe_settings
@@ -113,11 +116,12 @@ async def settings_for(
     """The committee's informe settings, created empty the first time."""
     found = await informe_settings(session, committee)
     if found is None:
-        found = InformeSettings(
-            committee_id=committee.id, letterhead=[], period_starts=[], updated_at=now
-        )
-        session.add(found)
-        await session.flush()
+        # Two coordinadores setting data at once may reach two gelbot instances: one waits.
+        values = {"letterhead": [], "period_starts": [], "updated_at": now}
+        table = cast(Table, InformeSettings.__table__)
+        await insert_missing(session, table, {"committee_id": committee.id}, values)
+        found = await informe_settings(session, committee)
+        assert found is not None
     return found
 
 

@@ -12,11 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
-from typing import Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.errors import DomainError
 from gelbot.domain.informe_periods import InformeKind, InformePeriod
 from gelbot.domain.spanish import normalize
@@ -75,13 +76,17 @@ async def open_draft(
     """The period's draft, created the first time; an earlier review's edits stay."""
     draft = await find_draft(session, committee, period.start, period.end)
     if draft is None:
-        draft = InformeDraft(
-            committee_id=committee.id, kind=period.kind, period_start=period.start,
-            period_end=period.end, row_keys=[], created_by_id=person.id, created_at=now,
-            updated_at=now,
-        )  # fmt: skip
-        session.add(draft)
-        await session.flush()
+        # Two coordinadores opening it at once may reach two gelbot instances: one waits.
+        unique = {
+            "committee_id": committee.id,
+            "period_start": period.start,
+            "period_end": period.end,
+        }
+        values: dict[str, Any] = {"kind": period.kind, "row_keys": [], "created_by_id": person.id,
+                                  "created_at": now, "updated_at": now}  # fmt: skip
+        await insert_missing(session, cast(Table, InformeDraft.__table__), unique, values)
+        draft = await find_draft(session, committee, period.start, period.end)
+        assert draft is not None
     draft.kind = period.kind
     return draft
 
@@ -171,14 +176,16 @@ def edited(
 async def _edit(
     session: AsyncSession, draft: InformeDraft, key: str, person: Person, now: datetime
 ) -> InformeRowEdit:
-    row = await session.scalar(
-        select(InformeRowEdit).where(
-            InformeRowEdit.draft_id == draft.id, InformeRowEdit.row_key == key
-        )
+    query = select(InformeRowEdit).where(
+        InformeRowEdit.draft_id == draft.id, InformeRowEdit.row_key == key
     )
+    row = await session.scalar(query)
     if row is None:
-        row = InformeRowEdit(draft_id=draft.id, row_key=key, excluded=False, edited_at=now)
-        session.add(row)
+        unique = {"draft_id": draft.id, "row_key": key}
+        values = {"excluded": False, "edited_at": now}
+        await insert_missing(session, cast(Table, InformeRowEdit.__table__), unique, values)
+        row = await session.scalar(query)
+        assert row is not None
     row.edited_by_id, row.edited_at = person.id, now
     draft.updated_at = now
     return row

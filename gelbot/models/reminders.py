@@ -8,6 +8,7 @@ bump happens in a flush hook, so code that changes a compromiso never has to rem
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Executable,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from gelbot.models.base import Base, UTCDateTime
@@ -205,15 +208,27 @@ def _scopes_touched(session: Session) -> set[tuple[str, int]]:
 def _mark_plans_changed(session: Session, _context: UOWTransaction) -> None:
     """Tell the planner which committees (and delegados) to plan again."""
     scopes = _scopes_touched(session)
-    if not scopes:
-        return
-    connection = session.connection()
+    if scopes:
+        connection = session.connection()
+        connection.execute(plans_changed(connection.dialect.name, scopes))
+
+
+def plans_changed(dialect: str, scopes: Iterable[tuple[str, int]]) -> Executable:
+    """The statement that marks these plan scopes for planning again.
+
+    The flush hook above runs it for rows the ORM writes; a row inserted past the ORM
+    (gelbot.db.insert_missing) runs it itself.
+    """
     table = cast(Table, ReminderPlan.__table__)
     values = [{"scope": s, "scope_id": i, "changes": 1, "planned_changes": 0} for s, i in scopes]
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(table).values(values)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["scope", "scope_id"],
         set_={"changes": table.c.changes + 1},
     )
-    connection.execute(statement)
+
+
+async def plan_again(session: AsyncSession, scope: PlanScope, scope_id: int) -> None:
+    """Mark one plan scope for planning again, for a row the flush hook did not see."""
+    await session.execute(plans_changed(session.get_bind().dialect.name, [(scope.value, scope_id)]))

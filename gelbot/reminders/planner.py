@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gelbot.db import insert_missing
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.recurrence import MeetingRule
 from gelbot.domain.reporting_calendar import committee_dates
@@ -196,12 +197,10 @@ async def _adopt_new_committees(session: AsyncSession) -> None:
         )
         .where(ReminderPlan.id.is_(None))
     )
-    for committee_id in missing:
-        session.add(
-            ReminderPlan(
-                scope=PlanScope.COMITE.value, scope_id=committee_id, changes=1, planned_changes=0
-            )
-        )
+    # Every instance's planner adopts them on its tick: whichever comes second inserts nothing.
+    for committee_id in list(missing):
+        scope = {"scope": PlanScope.COMITE.value, "scope_id": committee_id}
+        await insert_missing(session, _PLANS, scope, {"changes": 1, "planned_changes": 0})
 
 
 async def _committee_exists(session: AsyncSession, committee_id: int) -> bool:
