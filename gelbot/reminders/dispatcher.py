@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from gelbot.db import autocommit
 from gelbot.domain import committees, pending_prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
@@ -37,6 +38,7 @@ from gelbot.reminders import prepare
 from gelbot.reminders.claims import (
     CLAIM_GROUPS,
     CLAIM_GROUPS_PG,
+    CLAIM_NEXT_PG,
     CLAIM_ROWS,
     NEXT_ROWS,
     Group,
@@ -173,8 +175,17 @@ class Dispatcher:
         falls inside it. One row more than the batch is read: if it is not there, the rows read
         are all that is due, so their groups are already whole and they are claimed by key;
         otherwise (a backlog) every due row of their groups is. Prebuilt statements: building
-        them per call cost more than running them.
+        them per call cost more than running them. On PostgreSQL all of it is one statement,
+        committed by itself (claims.CLAIM_NEXT_PG).
         """
+        if self.services.engine.dialect.name == "postgresql":
+            async with autocommit(self.services.engine) as connection:
+                claimed = await connection.execute(
+                    CLAIM_NEXT_PG, {"now": now, "worker": self.worker, "limit": self.batch_size}
+                )
+                return sorted(
+                    (Claimed(**row._mapping) for row in claimed), key=lambda c: (c.due_at, c.id)
+                )
         async with self.services.transaction() as session:
             found = (
                 await session.execute(NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
