@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from gelbot.db import autocommit
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.recurrence import MeetingRule
 from gelbot.domain.reporting_calendar import committee_dates
@@ -93,10 +94,12 @@ async def plan(
     now = now or services.clock.now()
     calendar = calendar or WorkingCalendar(services.settings.zone)
     report = PlanReport()
-    async with services.transaction() as session:
-        await _adopt_new_committees(session)
+    # Two reads and, rarely, one insert, each atomic by itself: no transaction around them (on
+    # PostgreSQL its BEGIN and COMMIT were two of a quiet tick's few round trips).
+    async with autocommit(services.engine) as connection:
+        await _adopt_new_committees(connection)
         due = await _scopes(
-            session,
+            connection,
             (
                 (ReminderPlan.changes != ReminderPlan.planned_changes)
                 | ReminderPlan.planned_until.is_(None)
@@ -130,7 +133,9 @@ async def replan(
     return report
 
 
-async def _scopes(session: AsyncSession, condition: Any, limit: int) -> list[_Due]:
+async def _scopes(
+    session: AsyncSession | AsyncConnection, condition: Any, limit: int
+) -> list[_Due]:
     found = await session.execute(
         select(ReminderPlan.id, ReminderPlan.scope, ReminderPlan.scope_id, ReminderPlan.changes)
         .where(condition)
@@ -184,9 +189,9 @@ async def _plan_scopes(
         report.scopes += 1
 
 
-async def _adopt_new_committees(session: AsyncSession) -> None:
+async def _adopt_new_committees(connection: AsyncConnection) -> None:
     """Committees created before the flush hook existed (or by bulk inserts) get a plan row."""
-    missing = await session.scalars(
+    missing = await connection.scalars(
         select(Committee.id)
         .outerjoin(
             ReminderPlan,
@@ -196,12 +201,13 @@ async def _adopt_new_committees(session: AsyncSession) -> None:
         )
         .where(ReminderPlan.id.is_(None))
     )
-    for committee_id in missing:
-        session.add(
-            ReminderPlan(
-                scope=PlanScope.COMITE.value, scope_id=committee_id, changes=1, planned_changes=0
-            )
-        )
+    rows = [
+        {"scope": PlanScope.COMITE.value, "scope_id": committee_id, "changes": 1,
+         "planned_changes": 0}
+        for committee_id in missing
+    ]  # fmt: skip
+    if rows:
+        await connection.execute(insert(_PLANS), rows)
 
 
 async def _committee_exists(session: AsyncSession, committee_id: int) -> bool:
