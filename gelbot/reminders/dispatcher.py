@@ -181,8 +181,10 @@ class Dispatcher:
         if self.services.engine.dialect.name == "postgresql":
             async with autocommit(self.services.engine) as connection:
                 claimed = await connection.execute(
-                    CLAIM_NEXT_PG, {"now": now, "worker": self.worker, "limit": self.batch_size}
-                )
+                    CLAIM_NEXT_PG,
+                    {"now": now, "worker": self.worker, "limit": self.batch_size,
+                     "read": self.batch_size + 1},
+                )  # fmt: skip
                 return sorted(
                     (Claimed(**row._mapping) for row in claimed), key=lambda c: (c.due_at, c.id)
                 )
