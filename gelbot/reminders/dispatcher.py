@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gelbot.db import autocommit
@@ -124,8 +124,7 @@ class Dispatcher:
         # Chats that answered 429 in this pass, and until when: their other messages are handed
         # back without trying, and no other chat waits for them.
         self._flooded = {}
-        async with self.services.transaction() as session:
-            report.released = await self._release_abandoned(session, now)
+        report.released = await self._release_abandoned(now)
         for _ in range(MAX_BATCHES):
             now = self.services.clock.now()
             claimed = await self._claim(now)
@@ -164,8 +163,10 @@ class Dispatcher:
             await release(session, self.worker, ids, self.services.clock.now(), None)
         report.retried += len([p for p in rest if p is not None])
 
-    async def _release_abandoned(self, session: AsyncSession, now: datetime) -> int:
-        result = await session.execute(abandoned_claims(now - self.lease))
+    async def _release_abandoned(self, now: datetime) -> int:
+        # One UPDATE, atomic by itself: no transaction (a BEGIN and a COMMIT) around it.
+        async with autocommit(self.services.engine) as connection:
+            result = await connection.execute(abandoned_claims(now - self.lease))
         return max(getattr(result, "rowcount", 0) or 0, 0)
 
     async def _claim(self, now: datetime) -> list[Claimed]:
@@ -329,8 +330,11 @@ async def _quick_commits(connection: AsyncConnection, on: bool) -> None:
     process dying is unaffected: the commit has reached the server.
     """
     if connection.dialect.name == "postgresql":
-        await connection.execute(
-            text("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
+        # On the driver itself, as a simple query: through SQLAlchemy it was prepared, then run.
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None  # a connection checked out of the pool is open
+        await driver.execute(
+            "SET synchronous_commit TO off" if on else "RESET synchronous_commit"
         )
 
 

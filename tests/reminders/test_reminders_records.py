@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select, text
 
+from gelbot.db import autocommit
 from gelbot.models import Reminder, ReminderStatus
+from gelbot.reminders.dispatcher import _quick_commits
 from gelbot.reminders.sent_recorder import POSTGRESQL, SentRecorder
 from gelbot.services import Services
 
@@ -99,3 +101,18 @@ async def test_postgresql_finds_the_recorded_row_by_its_key_not_among_the_claime
         plan = "\n".join(str(row[0]) for row in found)
         await connection.exec_driver_sql("DEALLOCATE record")
     assert "Index Scan using pk_reminders" in plan, plan
+
+
+async def test_postgresql_records_without_waiting_for_the_disk_on_that_connection_only(
+    services: Services,
+) -> None:
+    # The dispatcher's records commit without waiting for the disk (see gelbot.reminders); the
+    # pooled connection goes back to the pool as it came, so no other commit is affected.
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no per-connection synchronous_commit")
+    async with autocommit(services.engine) as connection:
+        await _quick_commits(connection, True)
+        during = await connection.scalar(text("SHOW synchronous_commit"))
+        await _quick_commits(connection, False)
+        after = await connection.scalar(text("SHOW synchronous_commit"))
+    assert (during, after) == ("off", "on")
