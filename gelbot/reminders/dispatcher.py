@@ -1,13 +1,14 @@
 """The dispatcher: claims due reminders atomically, sends each through the one sender, records it.
 
 Per pass: (1) claims abandoned by a crashed dispatcher return to the queue once their lease
-ends; (2) due rows are claimed in batches, oldest first — `UPDATE … WHERE id IN (SELECT … FOR
-UPDATE SKIP LOCKED) RETURNING` on PostgreSQL, the same single atomic UPDATE on SQLite, whose
-writers are serialised — so two dispatchers never hold the same row; (3) claimed rows that time
-made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of one (kind, target) go out
-as ONE message (after downtime that is the catch-up message), each claim committed before
-sending and each send recorded in its own commit before the next message: see gelbot.reminders
-for the delivery rule. The claim statements are in gelbot.reminders.claims.
+ends; (2) due rows are claimed in batches, oldest first — on PostgreSQL one UPDATE … RETURNING
+over `SELECT … FOR UPDATE SKIP LOCKED`, committed by itself; on SQLite, whose writers are
+serialised, a read and an UPDATE by key — so two dispatchers never hold the same row; (3)
+claimed rows that time made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of
+one (kind, target) go out as ONE message (after downtime that is the catch-up message), each
+claim committed before sending and each send recorded in its own commit before the next
+message: see gelbot.reminders for the delivery rule. The claim statements are in
+gelbot.reminders.claims.
 
 Every scan of due rows walks the index of pending rows in order, with a LIMIT, so its cost
 follows what is due. An UPDATE of "every due row that expired" had no LIMIT: PostgreSQL,
@@ -333,9 +334,7 @@ async def _quick_commits(connection: AsyncConnection, on: bool) -> None:
         # On the driver itself, as a simple query: through SQLAlchemy it was prepared, then run.
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None  # a connection checked out of the pool is open
-        await driver.execute(
-            "SET synchronous_commit TO off" if on else "RESET synchronous_commit"
-        )
+        await driver.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
 
 async def _remember_nag(
