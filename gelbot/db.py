@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from alembic import command
@@ -10,6 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -45,7 +48,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 async def insert_missing(
-    session: AsyncSession, table: Table, unique: dict[str, Any], values: dict[str, Any]
+    session: AsyncSession | AsyncConnection,
+    table: Table,
+    unique: dict[str, Any],
+    values: dict[str, Any],
 ) -> bool:
     """INSERT … ON CONFLICT (the `unique` columns) DO NOTHING; True if the row went in now.
 
@@ -56,7 +62,8 @@ async def insert_missing(
     """
     # It skips the ORM's flush, so _strip_nul below does not see it: strip NUL here as well.
     values = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    bind = session if isinstance(session, AsyncConnection) else session.get_bind()
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(table)
         .values(**unique, **values)
@@ -64,6 +71,17 @@ async def insert_missing(
         .returning(table.c.id)
     )
     return (await session.execute(statement)).first() is not None
+
+
+@asynccontextmanager
+async def autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled connection on which each statement commits by itself.
+
+    For a read, or a single statement that is atomic on its own: on PostgreSQL a transaction
+    costs a BEGIN and a COMMIT round trip around it, and SQLAlchemy's session work besides.
+    """
+    async with engine.connect() as pooled:
+        yield await pooled.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,13 +1,14 @@
 """The dispatcher: claims due reminders atomically, sends each through the one sender, records it.
 
 Per pass: (1) claims abandoned by a crashed dispatcher return to the queue once their lease
-ends; (2) due rows are claimed in batches, oldest first — `UPDATE … WHERE id IN (SELECT … FOR
-UPDATE SKIP LOCKED) RETURNING` on PostgreSQL, the same single atomic UPDATE on SQLite, whose
-writers are serialised — so two dispatchers never hold the same row; (3) claimed rows that time
-made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of one (kind, target) go out
-as ONE message (after downtime that is the catch-up message), each claim committed before
-sending and each send recorded in its own commit before the next message: see gelbot.reminders
-for the delivery rule. The claim statements are in gelbot.reminders.claims.
+ends; (2) due rows are claimed in batches, oldest first — on PostgreSQL one UPDATE … RETURNING
+over `SELECT … FOR UPDATE SKIP LOCKED`, committed by itself; on SQLite, whose writers are
+serialised, a read and an UPDATE by key — so two dispatchers never hold the same row; (3)
+claimed rows that time made obsolete are dropped (gelbot.reminders.prepare); (4) the rows of
+one (kind, target) go out as ONE message (after downtime that is the catch-up message), each
+claim committed before sending and each send recorded in its own commit before the next
+message: see gelbot.reminders for the delivery rule. The claim statements are in
+gelbot.reminders.claims.
 
 Every scan of due rows walks the index of pending rows in order, with a LIMIT, so its cost
 follows what is due. An UPDATE of "every due row that expired" had no LIMIT: PostgreSQL,
@@ -26,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from gelbot.db import autocommit
 from gelbot.domain import committees, pending_prompts
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.committees import follow_migration
@@ -37,6 +39,7 @@ from gelbot.reminders import prepare
 from gelbot.reminders.claims import (
     CLAIM_GROUPS,
     CLAIM_GROUPS_PG,
+    CLAIM_NEXT_PG,
     CLAIM_ROWS,
     NEXT_ROWS,
     Group,
@@ -122,8 +125,7 @@ class Dispatcher:
         # Chats that answered 429 in this pass, and until when: their other messages are handed
         # back without trying, and no other chat waits for them.
         self._flooded = {}
-        async with self.services.transaction() as session:
-            report.released = await self._release_abandoned(session, now)
+        report.released = await self._release_abandoned(now)
         for _ in range(MAX_BATCHES):
             now = self.services.clock.now()
             claimed = await self._claim(now)
@@ -162,8 +164,10 @@ class Dispatcher:
             await release(session, self.worker, ids, self.services.clock.now(), None)
         report.retried += len([p for p in rest if p is not None])
 
-    async def _release_abandoned(self, session: AsyncSession, now: datetime) -> int:
-        result = await session.execute(abandoned_claims(now - self.lease))
+    async def _release_abandoned(self, now: datetime) -> int:
+        # One UPDATE, atomic by itself: no transaction (a BEGIN and a COMMIT) around it.
+        async with autocommit(self.services.engine) as connection:
+            result = await connection.execute(abandoned_claims(now - self.lease))
         return max(getattr(result, "rowcount", 0) or 0, 0)
 
     async def _claim(self, now: datetime) -> list[Claimed]:
@@ -173,8 +177,19 @@ class Dispatcher:
         falls inside it. One row more than the batch is read: if it is not there, the rows read
         are all that is due, so their groups are already whole and they are claimed by key;
         otherwise (a backlog) every due row of their groups is. Prebuilt statements: building
-        them per call cost more than running them.
+        them per call cost more than running them. On PostgreSQL all of it is one statement,
+        committed by itself (claims.CLAIM_NEXT_PG).
         """
+        if self.services.engine.dialect.name == "postgresql":
+            async with autocommit(self.services.engine) as connection:
+                claimed = await connection.execute(
+                    CLAIM_NEXT_PG,
+                    {"now": now, "worker": self.worker, "limit": self.batch_size,
+                     "read": self.batch_size + 1},
+                )  # fmt: skip
+                return sorted(
+                    (Claimed(**row._mapping) for row in claimed), key=lambda c: (c.due_at, c.id)
+                )
         async with self.services.transaction() as session:
             found = (
                 await session.execute(NEXT_ROWS, {"now": now, "limit": self.batch_size + 1})
@@ -316,9 +331,10 @@ async def _quick_commits(connection: AsyncConnection, on: bool) -> None:
     process dying is unaffected: the commit has reached the server.
     """
     if connection.dialect.name == "postgresql":
-        await connection.execute(
-            text("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
-        )
+        # On the driver itself, as a simple query: through SQLAlchemy it was prepared, then run.
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None  # a connection checked out of the pool is open
+        await driver.execute("SET synchronous_commit TO off" if on else "RESET synchronous_commit")
 
 
 async def _remember_nag(

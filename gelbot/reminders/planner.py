@@ -19,9 +19,9 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from gelbot.db import insert_missing
+from gelbot.db import autocommit, insert_missing
 from gelbot.domain.calendar import WorkingCalendar
 from gelbot.domain.recurrence import MeetingRule
 from gelbot.domain.reporting_calendar import committee_dates
@@ -94,10 +94,12 @@ async def plan(
     now = now or services.clock.now()
     calendar = calendar or WorkingCalendar(services.settings.zone)
     report = PlanReport()
-    async with services.transaction() as session:
-        await _adopt_new_committees(session)
+    # Two reads and, rarely, one insert, each atomic by itself: no transaction around them (on
+    # PostgreSQL its BEGIN and COMMIT were two of a quiet tick's few round trips).
+    async with autocommit(services.engine) as connection:
+        await _adopt_new_committees(connection)
         due = await _scopes(
-            session,
+            connection,
             (
                 (ReminderPlan.changes != ReminderPlan.planned_changes)
                 | ReminderPlan.planned_until.is_(None)
@@ -131,7 +133,9 @@ async def replan(
     return report
 
 
-async def _scopes(session: AsyncSession, condition: Any, limit: int) -> list[_Due]:
+async def _scopes(
+    session: AsyncSession | AsyncConnection, condition: Any, limit: int
+) -> list[_Due]:
     found = await session.execute(
         select(ReminderPlan.id, ReminderPlan.scope, ReminderPlan.scope_id, ReminderPlan.changes)
         .where(condition)
@@ -185,9 +189,9 @@ async def _plan_scopes(
         report.scopes += 1
 
 
-async def _adopt_new_committees(session: AsyncSession) -> None:
+async def _adopt_new_committees(connection: AsyncConnection) -> None:
     """Committees created before the flush hook existed (or by bulk inserts) get a plan row."""
-    missing = await session.scalars(
+    missing = await connection.scalars(
         select(Committee.id)
         .outerjoin(
             ReminderPlan,
@@ -200,7 +204,7 @@ async def _adopt_new_committees(session: AsyncSession) -> None:
     # Every instance's planner adopts them on its tick: whichever comes second inserts nothing.
     for committee_id in list(missing):
         scope = {"scope": PlanScope.COMITE.value, "scope_id": committee_id}
-        await insert_missing(session, _PLANS, scope, {"changes": 1, "planned_changes": 0})
+        await insert_missing(connection, _PLANS, scope, {"changes": 1, "planned_changes": 0})
 
 
 async def _committee_exists(session: AsyncSession, committee_id: int) -> bool:

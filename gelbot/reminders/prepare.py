@@ -223,11 +223,19 @@ class Preparer:
             for r in claimed
             if r.kind in (Kind.COMPROMISO, Kind.COMPROMISO_COORDINADOR)
         }
-        committees = await _by_id(session, Committee, committee_ids)
-        people = await _by_id(session, Person, person_ids)
+        # Compromisos first: their responsables come with them (WITH_OWNER), and those are
+        # mostly the people the batch is for — read twice, they cost a query and as much ORM
+        # work again (3 of a tick's 60 ms on PostgreSQL, bench/reminders.py (b)).
         compromisos = await _by_id(
             session, Compromiso, compromiso_ids, compromisos_domain.WITH_OWNER
         )
+        people = {
+            c.owner.person.id: c.owner.person
+            for c in compromisos.values()
+            if c.owner is not None and c.owner.person.id in person_ids
+        }
+        people |= await _by_id(session, Person, person_ids - people.keys())
+        committees = await _by_id(session, Committee, committee_ids)
         weeks = await sitio_web.answered(
             session,
             {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from gelbot.clock import ManualClock
 from gelbot.domain import sitio_web
@@ -339,3 +340,37 @@ async def test_a_batch_never_splits_one_targets_message(
     [caro] = world.to("Caro")
     assert all(f"Tarea de Beto {n}" in beto.plain for n in range(3))
     assert all(f"Tarea de Caro {n}" in caro.plain for n in range(3))
+
+
+async def test_a_responsable_is_read_once_with_their_compromisos(
+    bot: Harness, services: Services, engine: Engine
+) -> None:
+    # The batch's compromisos come with their responsables; reading those people again (the
+    # people a compromiso reminder goes to) cost a query and as much ORM work again per batch.
+    world = await make_world(services, bot.tg)
+    await add_person(world, "Beto")
+    await add_compromiso(world, "Beto", "Publicar el organigrama", date(2009, 3, 5))
+    people_read: list[Any] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, params: Any, *args: Any) -> None:
+        if statement.startswith("SELECT people."):
+            people_read.append(params)
+
+    event.listen(services.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await engine.tick()  # Monday 2 March 2009, 09:00: three working days before
+    finally:
+        event.remove(services.engine.sync_engine, "before_cursor_execute", seen)
+    [beto] = world.to("Beto")
+    assert "Publicar el organigrama" in beto.plain
+    beto_id = world.person_ids["Beto"]
+    assert not any(beto_id in flatten(params) for params in people_read), people_read
+
+
+def flatten(params: Any) -> list[Any]:
+    """A statement's parameters as one list, whatever the driver's form."""
+    values = params.values() if isinstance(params, dict) else params
+    found: list[Any] = []
+    for value in values:
+        found += flatten(value) if isinstance(value, list | tuple | dict) else [value]
+    return found

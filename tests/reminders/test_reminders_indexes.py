@@ -183,3 +183,48 @@ async def test_a_tick_never_reads_the_whole_table_however_long_the_history(
                 statement,
                 plan,
             )
+
+
+async def test_postgresql_reads_and_claims_the_next_rows_in_one_statement_on_its_own(
+    services: Services, clock: ManualClock
+) -> None:
+    # A read, then the claim, in a transaction: four round trips (BEGIN, read, claim, COMMIT)
+    # and the session around them, per batch. One statement, committed by itself, claims the
+    # same rows: every due row of the groups of the next batch.
+    if services.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reads, then claims, in one transaction (its writers are serialised)")
+    async with services.engine.begin() as connection:
+        await connection.execute(
+            insert(Reminder),
+            [
+                {"kind": "compromiso", "target_kind": "persona", "target_id": target,
+                 "occurrence": f"{target}:{n}", "scheduled_for": NOW, "status": "pendiente",
+                 "due_at": NOW - timedelta(minutes=10 * target + n), "attempts": 0,
+                 "payload": {}, "created_at": NOW}
+                for target in (1, 2, 3) for n in range(3)
+            ],
+        )  # fmt: skip
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append((statement, conn.get_execution_options().get("isolation_level")))
+
+    clock.set(NOW)
+    dispatcher = Dispatcher(services, NothingToSend(), worker="w", batch_size=2)
+    event.listen(services.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        claimed = await dispatcher._claim(NOW)
+    finally:
+        event.remove(services.engine.sync_engine, "before_cursor_execute", seen)
+    # Oldest first: target 3's rows are the oldest, then target 2's; the batch of 2 takes two
+    # rows of target 3, and with them its whole group.
+    assert [(row.target_id, row.occurrence) for row in claimed] == [
+        (3, "3:2"), (3, "3:1"), (3, "3:0"),
+    ]  # fmt: skip
+    [(statement, isolation)] = statements
+    assert "UPDATE reminders SET" in statement and isolation == "AUTOCOMMIT"
+    # What is left (six rows) fits in a batch of ten: those very rows are claimed.
+    rest = await Dispatcher(services, NothingToSend(), worker="w", batch_size=10)._claim(NOW)
+    assert [(row.target_id, row.occurrence) for row in rest] == [
+        (2, "2:2"), (2, "2:1"), (2, "2:0"), (1, "1:2"), (1, "1:1"), (1, "1:0"),
+    ]  # fmt: skip

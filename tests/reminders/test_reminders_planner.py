@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from gelbot.clock import ManualClock
 from gelbot.db import make_engine, make_sessionmaker
@@ -211,3 +211,22 @@ async def test_an_inactive_committee_loses_its_future_reminders(
     # planner withdraws it with the future ones; the dispatcher would drop it otherwise).
     assert report.dispatch.sent == 0 and bot.tg.sent == []
     assert await keys(services, status="pendiente") == []
+
+
+async def test_a_committee_stored_without_the_flush_hook_is_planned_too(
+    services: Services, clock: ManualClock
+) -> None:
+    # A bulk insert (an import, bench/reminders.py) skips the ORM's flush hook that gives a new
+    # committee its plan row: the planner adopts it on its next pass, and only once.
+    async with services.transaction() as session:
+        await session.execute(
+            insert(Committee),
+            [{"chat_id": -100_777, "entity_name": "Alcaldía de Sibundoy", "orden": "territorial",
+              "nivel": "municipal", "framework_id": "decreto_1151", "active": True,
+              "reachable": True, "created_at": clock.now()}],
+        )  # fmt: skip
+    first = await plan(services)
+    assert first.scopes == 1 and first.created > 0
+    assert (await plan(services)).scopes == 0
+    async with services.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(ReminderPlan)) == 1
