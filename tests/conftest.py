@@ -20,6 +20,7 @@ from gelbot.telegram.fake_api import FakeTelegram
 from tests.support.committee_world import World, committee
 from tests.support.harness import Harness, running
 from tests.support.hostile import Hostile
+from tests.support.instances import second_instance
 from tests.support.reminders_world import Engine
 
 POSTGRES_URL = os.environ.get("GELBOT_TEST_DATABASE_URL")
@@ -116,3 +117,10 @@ async def world(bot: Harness) -> World:
 def engine(bot: Harness, services: Services, clock: ManualClock) -> Engine:
     """The reminder engine as the running bot has it, on the injected clock."""
     return Engine(bot, services, clock)
+
+
+@pytest.fixture
+async def other(services: Services) -> AsyncIterator[Services]:
+    """A second gelbot instance on the same database: its own engine (tests/support/instances)."""
+    async with second_instance(services) as instance:
+        yield instance

@@ -6,10 +6,8 @@ second failed on the (committee, cargo) unique constraint: its person read «alg
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,15 +15,9 @@ from gelbot.domain import cargos, committees
 from gelbot.domain.committees import PersonInfo
 from gelbot.models import CargoHolder, Committee, Membership
 from gelbot.services import Services
-from tests.support.instances import Work, race, second_instance
+from tests.support.instances import Work, race
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
 
 
 async def test_two_people_declaring_one_cargo_at_once_leave_one_holder(

@@ -7,10 +7,8 @@ committee and person) and its person read «algo falló».
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,16 +16,10 @@ from gelbot.domain import committees
 from gelbot.domain.committees import PersonInfo
 from gelbot.models import Committee, Membership, Person, ReminderPlan
 from gelbot.services import Services
-from tests.support.instances import Work, race, second_instance
+from tests.support.instances import Work, race
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
 DORA = PersonInfo(301, "Dora", username="dora_mocoa")
-
-
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
 
 
 def meeting(info: PersonInfo) -> Work[int]:

@@ -6,10 +6,8 @@ second failed on the (person, committee) unique constraint: the delegado read «
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,15 +16,9 @@ from gelbot.domain.committees import PersonInfo
 from gelbot.domain.follows import Asked
 from gelbot.models import Committee, DelegateFollow, FollowStatus, Person, PlanScope, ReminderPlan
 from gelbot.services import Services
-from tests.support.instances import race, second_instance
+from tests.support.instances import race
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
 
 
 async def test_a_request_sent_twice_at_once_is_one_request_asked_once(

@@ -8,39 +8,24 @@ no row, inserted its own and failed on the unique constraint: its person read «
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain import committees, indicators, sitio_web
-from gelbot.domain.committees import PersonInfo
+from gelbot.domain import indicators, sitio_web
 from gelbot.models import Committee, Indicator, IndicatorReading, Person
 from gelbot.services import Services
-from tests.support.instances import Work, race, second_instance
+from tests.support.instances import Work, mocoa_with_ana_and_beto, race
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)  # a Monday
 TODAY = NOW.date()
 LAST_WEEK, THIS_WEEK = date(2009, 2, 23), date(2009, 3, 2)
 
 
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
-
-
 async def setup(services: Services) -> tuple[int, int, int]:
     """Alcaldía de Mocoa with Ana and Beto; (committee id, Ana's id, Beto's id)."""
-    async with services.transaction() as session:
-        ana = await committees.upsert_person(session, PersonInfo(101, "Ana"), now=NOW)
-        beto = await committees.upsert_person(session, PersonInfo(102, "Beto"), now=NOW)
-        committee, _ = await committees.register_committee(
-            session, chat_id=-1001, entity_name="Alcaldía de Mocoa", founder=ana, now=NOW
-        )
-        return committee.id, ana.id, beto.id
+    return await mocoa_with_ana_and_beto(services, NOW)
 
 
 def answering(committee_id: int, person_id: int, week: date, times: int) -> Work[bool]:

@@ -6,9 +6,6 @@ that came second failed on the (committee, criterion) unique constraint: «algo 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,15 +13,9 @@ from gelbot.domain import phases
 from gelbot.models import Committee, CriterionEvent, CriterionStatus
 from gelbot.services import Services
 from tests.domain.test_phases import NOW, a_committee
-from tests.support.instances import Work, race, second_instance
+from tests.support.instances import Work, race
 
 KEY = "informacion.mision_vision"
-
-
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
 
 
 async def test_two_people_marking_one_criterion_at_once_leave_one_status(

@@ -6,41 +6,25 @@ DO NOTHING, the instance that came second failed on their unique constraint: «a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gelbot.domain import committees
-from gelbot.domain.committees import PersonInfo
 from gelbot.domain.informe_periods import InformePeriod
 from gelbot.informe import datos, drafts
 from gelbot.models import Committee, InformeDraft, InformeRowEdit, InformeSettings, Person
 from gelbot.services import Services
-from tests.support.instances import Work, race, second_instance
+from tests.support.instances import Work, mocoa_with_ana_and_beto, race
 
 NOW = datetime(2009, 8, 10, 14, 0, tzinfo=UTC)
 PERIOD = InformePeriod("semestral", date(2009, 2, 1), date(2009, 7, 31))
 ROW = "compromiso:1"
 
 
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
-
-
 async def setup(services: Services) -> tuple[int, int, int]:
-    """Alcaldía de Mocoa, coordinated by Ana and Beto; (committee id, Ana's id, Beto's id)."""
-    async with services.transaction() as session:
-        ana = await committees.upsert_person(session, PersonInfo(101, "Ana"), now=NOW)
-        beto = await committees.upsert_person(session, PersonInfo(102, "Beto"), now=NOW)
-        committee, _ = await committees.register_committee(
-            session, chat_id=-1001, entity_name="Alcaldía de Mocoa", founder=ana, now=NOW
-        )
-        return committee.id, ana.id, beto.id
+    """Alcaldía de Mocoa with Ana and Beto; (committee id, Ana's id, Beto's id)."""
+    return await mocoa_with_ana_and_beto(services, NOW)
 
 
 async def the(session: AsyncSession, committee_id: int, person_id: int) -> tuple[Committee, Person]:

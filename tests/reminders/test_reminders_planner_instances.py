@@ -7,10 +7,8 @@ instance's tick failed on the (scope, scope_id) unique constraint.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,15 +17,9 @@ from gelbot.domain.committees import PersonInfo
 from gelbot.models import PlanScope, ReminderPlan
 from gelbot.reminders import planner
 from gelbot.services import Services
-from tests.support.instances import race, second_instance
+from tests.support.instances import race
 
 NOW = datetime(2009, 3, 2, 14, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def other(services: Services) -> AsyncIterator[Services]:
-    async with second_instance(services) as instance:
-        yield instance
 
 
 async def adopting(session: AsyncSession) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gelbot.db import make_engine, make_sessionmaker
+from gelbot.domain import committees
+from gelbot.domain.committees import PersonInfo
 from gelbot.services import Services
 
 T = TypeVar("T")
@@ -62,3 +65,14 @@ async def race(services: Services, other: Services, first: Work[T], second: Work
         else:  # SQLite has no view of who waits: give the second instance time to reach the lock
             await asyncio.wait({task}, timeout=0.3)
     return [first_result, await task]
+
+
+async def mocoa_with_ana_and_beto(services: Services, now: datetime) -> tuple[int, int, int]:
+    """Alcaldía de Mocoa, registered by Ana, with Beto known; (committee id, Ana's, Beto's)."""
+    async with services.transaction() as session:
+        ana = await committees.upsert_person(session, PersonInfo(101, "Ana"), now=now)
+        beto = await committees.upsert_person(session, PersonInfo(102, "Beto"), now=now)
+        committee, _ = await committees.register_committee(
+            session, chat_id=-1001, entity_name="Alcaldía de Mocoa", founder=ana, now=now
+        )
+        return committee.id, ana.id, beto.id
