@@ -141,8 +141,7 @@ class Dispatcher:
             )  # fmt: skip
             # One connection records the whole batch, in autocommit: each record is a single
             # UPDATE, durable on its own, without a BEGIN/COMMIT round trip around it.
-            async with self.services.engine.connect() as pooled:
-                connection = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+            async with autocommit(self.services.engine) as connection:
                 await _quick_commits(connection, True)
                 record = Record(connection, await SentRecorder.on(connection))
                 try:

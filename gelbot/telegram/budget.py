@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import TextClause, text
 
+from gelbot.db import autocommit
 from gelbot.services import Services
 
 PER_SECOND = 30  # Telegram's Bot API FAQ: «no more than 30 messages per second»
@@ -154,8 +155,7 @@ class SharedSlots:
         self._urgent_waiting = 0
 
     async def _run(self, statement: TextClause, **params: object) -> Any:
-        async with self.services.engine.connect() as pooled:
-            connection = await pooled.execution_options(isolation_level="AUTOCOMMIT")
+        async with autocommit(self.services.engine) as connection:
             if not self._ready:  # the places, made once by whichever instance sends first
                 await connection.execute(_ENSURE, {"count": self.per_second})
                 self._ready = True
